@@ -1,0 +1,114 @@
+// Factories: tensors filled with constants, ranges, identity matrices and seeded random numbers.
+import { allocate, checkDType, type DType } from './dtype.js';
+import { ValueError } from './errors.js';
+import { type Generator, pickGenerator } from './random.js';
+import { checkShape, sizeOf } from './shape-math.js';
+import { Tensor } from './tensor.js';
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** A fresh generator with this seed: the same seed gives the same numbers. */
+  seed?: number;
+  /** A generator to draw from (it advances); by default the global one (see `manualSeed`). */
+  generator?: Generator;
+}
+
+function make(
+  op: string,
+  shape: readonly number[],
+  options: CreateOptions,
+  fill: (data: Float64Array | Float32Array) => void,
+): Tensor {
+  const s = checkShape(op, shape);
+  const data = allocate(checkDType(options.dtype ?? 'float64', op), sizeOf(s));
+  fill(data);
+  const t = new Tensor(data, s);
+  if (options.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+/** A tensor of zeros. */
+export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return make('zeros', shape, options, () => {});
+}
+
+/** A tensor of ones. */
+export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return make('ones', shape, options, (d) => d.fill(1));
+}
+
+/** A tensor with every element `value`. */
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  if (typeof value !== 'number')
+    throw new ValueError(`full: value must be a number, got ${typeof value}`);
+  return make('full', shape, options, (d) => d.fill(value));
+}
+
+/** start, start + step, … up to but excluding `stop` (`arange(5)` is 0..4). */
+export function arange(
+  start: number,
+  stop?: number,
+  step = 1,
+  options: CreateOptions = {},
+): Tensor {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(step) || step === 0) {
+    throw new ValueError(
+      `arange: expected finite start and stop and a non-zero step, got (${start}, ${stop}, ${step})`,
+    );
+  }
+  const n = Math.max(0, Math.ceil((to - from) / step));
+  return make('arange', [n], options, (d) => {
+    for (let i = 0; i < n; i++) d[i] = from + i * step;
+  });
+}
+
+/** `count` evenly spaced numbers from `start` to `stop`, both included. */
+export function linspace(
+  start: number,
+  stop: number,
+  count: number,
+  options: CreateOptions = {},
+): Tensor {
+  if (!Number.isInteger(count) || count < 0)
+    throw new ValueError(`linspace: count must be a non-negative integer, got ${count}`);
+  const step = count > 1 ? (stop - start) / (count - 1) : 0;
+  return make('linspace', [count], options, (d) => {
+    for (let i = 0; i < count; i++) d[i] = i === count - 1 && count > 1 ? stop : start + i * step;
+  });
+}
+
+/** The n×m identity matrix (m defaults to n). */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  return make('eye', [n, m], options, (d) => {
+    for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
+  });
+}
+
+/** Uniform random numbers in [0, 1), reproducible with `seed` or `generator`. */
+export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = pickGenerator(options);
+  return make('rand', shape, options, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = g.uniform();
+  });
+}
+
+/** Standard normal random numbers, reproducible with `seed` or `generator`. */
+export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
+  const g = pickGenerator(options);
+  return make('randn', shape, options, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = g.normal();
+  });
+}
+
+export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  return zeros(x.shape, { dtype: x.dtype, ...options });
+}
+
+export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  return ones(x.shape, { dtype: x.dtype, ...options });
+}

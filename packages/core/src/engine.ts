@@ -1,0 +1,297 @@
+// The autodiff engine: recording graph nodes, one topological sort, one reverse sweep.
+import { GradError, NonFiniteError, ShapeError } from './errors.js';
+import { formatShape, sameShape } from './shape-math.js';
+import type { Tensor } from './tensor.js';
+
+/**
+ * A vector–Jacobian product: given the gradient of the output, one gradient per input
+ * (`null` where an input gets none). Written with tensor ops, so it is itself differentiable.
+ */
+export type VJP = (g: Tensor) => readonly (Tensor | null | undefined)[];
+
+/** What an op's output remembers: the op, its inputs, and its local derivative rule. */
+export interface GraphNode {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly vjp: VJP;
+  /** Where the op was called in user code (recorded in anomaly-detection mode only). */
+  readonly site?: string;
+}
+
+// ---------------------------------------------------------------- grad mode
+
+let gradEnabled = true;
+
+/** Whether ops currently record the graph (false inside `noGrad`). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const saved = gradEnabled;
+  gradEnabled = enabled;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = saved;
+  }
+}
+
+/** Runs `fn` without recording any graph: results need no gradient (like `torch.no_grad`). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+/** Runs `fn` with graph recording on, even inside `noGrad`. */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+// ---------------------------------------------------------------- anomaly detection
+
+let detecting = false;
+
+/**
+ * Turns anomaly detection on or off. While on, every op checks its output and every gradient
+ * for NaN/±Infinity and throws a `NonFiniteError` naming the first op that produced one and the
+ * line of user code that created it. It is slow: use it to find a bug, not to train.
+ */
+export function setDetectAnomaly(enabled: boolean): void {
+  detecting = enabled;
+}
+
+export function isDetectAnomalyEnabled(): boolean {
+  return detecting;
+}
+
+/** Runs `fn` with anomaly detection on (see `setDetectAnomaly`). */
+export function detectAnomaly<T>(fn: () => T): T {
+  const saved = detecting;
+  detecting = true;
+  try {
+    return fn();
+  } finally {
+    detecting = saved;
+  }
+}
+
+const LIBRARY_FRAME =
+  /[\\/]packages[\\/]core[\\/](src|dist)[\\/]|[\\/]@backprop[\\/]core[\\/]|node:internal|\(native\)/;
+
+/** The first stack frame outside this library: where the user called the op. */
+function userCallSite(): string {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    const frame = line.trim();
+    if (frame && !LIBRARY_FRAME.test(frame)) return frame.replace(/^at\s+/, '');
+  }
+  return '(unknown location)';
+}
+
+function firstNonFinite(t: Tensor): number {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i] as number)) return i;
+  return -1;
+}
+
+function describe(t: Tensor, i: number): string {
+  return `${t.data[i]} at flat index ${i} of an output of shape ${formatShape(t.shape)}`;
+}
+
+// ---------------------------------------------------------------- recording
+
+/**
+ * Attaches `vjp` to `output` as the local derivative of `op` at `inputs`, if any input needs a
+ * gradient and grad mode is on. Every differentiable op ends with this call.
+ */
+export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
+  let site: string | undefined;
+  if (detecting) {
+    site = userCallSite();
+    const bad = firstNonFinite(output);
+    if (bad >= 0 && inputs.every((x) => firstNonFinite(x) < 0)) {
+      throw new NonFiniteError(
+        `${op} produced ${describe(output, bad)} from finite inputs; the op was called at ${site}`,
+      );
+    }
+  }
+  if (!gradEnabled || !inputs.some((x) => x.requiresGrad)) return output;
+  output._node = site === undefined ? { op, inputs, vjp } : { op, inputs, vjp, site };
+  return output;
+}
+
+// ---------------------------------------------------------------- backward
+
+/**
+ * Every tensor that needs a gradient and is reachable from `roots`, inputs before outputs.
+ * Iterative depth-first search, so a graph of a million nodes does not overflow the stack.
+ * With `targets`, only tensors on a path to one of them are kept.
+ */
+export function topologicalOrder(
+  roots: readonly Tensor[],
+  targets?: ReadonlySet<Tensor>,
+): Tensor[] {
+  const order: Tensor[] = [];
+  const kept = new Map<Tensor, boolean>(); // visited → lies on a path to a target
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (!root.requiresGrad || kept.has(root)) continue;
+    kept.set(root, false);
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const t = stack[top] as Tensor;
+      const inputs = t._node?.inputs ?? [];
+      const i = next[top] as number;
+      if (i < inputs.length) {
+        next[top] = i + 1;
+        const child = inputs[i] as Tensor;
+        if (child.requiresGrad && !kept.has(child)) {
+          kept.set(child, false);
+          stack.push(child);
+          next.push(0);
+        }
+        continue;
+      }
+      stack.pop();
+      next.pop();
+      const keep = !targets || targets.has(t) || inputs.some((x) => kept.get(x) === true);
+      kept.set(t, keep);
+      if (keep) order.push(t);
+    }
+  }
+  return order;
+}
+
+/**
+ * One reverse sweep from `roots` (seeded with `seeds`). Calls `onGrad(t, g)` with the total
+ * gradient of every tensor in the order, outputs first. With `createGraph` the gradients are
+ * themselves recorded, so they can be differentiated again.
+ */
+function reverseSweep(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  targets: ReadonlySet<Tensor> | undefined,
+  createGraph: boolean,
+  onGrad: (t: Tensor, g: Tensor) => void,
+): void {
+  const order = topologicalOrder(roots, targets);
+  const onPath = new Set(order);
+  const grads = new Map<Tensor, Tensor>();
+  const accumulate = (t: Tensor, g: Tensor) => {
+    const prev = grads.get(t);
+    grads.set(t, prev ? withGradMode(createGraph, () => prev.add(g)) : g);
+  };
+  roots.forEach((r, i) => {
+    if (onPath.has(r)) accumulate(r, seeds[i] as Tensor);
+  });
+  for (let k = order.length - 1; k >= 0; k--) {
+    const t = order[k] as Tensor;
+    const g = grads.get(t);
+    if (!g) continue;
+    grads.delete(t);
+    onGrad(t, g);
+    const node = t._node;
+    if (!node?.inputs.some((x) => onPath.has(x))) continue;
+    const inputGrads = withGradMode(createGraph, () => node.vjp(g));
+    if (inputGrads.length !== node.inputs.length) {
+      throw new GradError(
+        `${node.op}: its derivative rule returned ${inputGrads.length} gradient(s) for ${node.inputs.length} input(s)`,
+      );
+    }
+    node.inputs.forEach((x, i) => {
+      const gi = inputGrads[i];
+      if (!gi || !onPath.has(x)) return;
+      if (!sameShape(gi.shape, x.shape)) {
+        throw new ShapeError(
+          `${node.op}: its derivative rule returned a gradient of shape ${formatShape(gi.shape)} ` +
+            `for input ${i} of shape ${formatShape(x.shape)}`,
+        );
+      }
+      if (detecting) {
+        const bad = firstNonFinite(gi);
+        if (bad >= 0 && firstNonFinite(g) < 0) {
+          throw new NonFiniteError(
+            `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad)} from a finite output ` +
+              `gradient; the op was called at ${node.site ?? '(unknown location)'}`,
+          );
+        }
+      }
+      accumulate(x, gi.dtype === x.dtype ? gi : gi.astype(x.dtype));
+    });
+  }
+}
+
+/**
+ * Backpropagates from `root` and accumulates gradients into `.grad` of every leaf that requires
+ * grad (and of tensors marked with `retainGrad()`), exactly like PyTorch's `backward`.
+ */
+export function backward(
+  root: Tensor,
+  seed?: Tensor,
+  options: { createGraph?: boolean } = {},
+): void {
+  if (!root.requiresGrad) {
+    throw new GradError(
+      'backward(): this tensor does not require grad: none of the tensors it was computed from has ' +
+        'requiresGrad: true (or it was computed inside noGrad / from detach())',
+    );
+  }
+  let g = seed;
+  if (g === undefined) {
+    if (root.size !== 1) {
+      throw new GradError(
+        `backward(): the tensor has shape ${formatShape(root.shape)}, not a single value; reduce it to a ` +
+          'scalar first (e.g. .sum() or .mean()), or pass the seed gradient: y.backward(seed) with seed of the same shape',
+      );
+    }
+    g = root.onesLike();
+  } else if (!sameShape(g.shape, root.shape)) {
+    throw new ShapeError(
+      `backward(): the seed gradient has shape ${formatShape(g.shape)}; expected the tensor's shape ${formatShape(root.shape)}`,
+    );
+  }
+  const createGraph = options.createGraph ?? false;
+  reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
+    if (t._node && !t._retainGrad) return;
+    const held = createGraph ? gt : gt.detach();
+    const prev = t.grad;
+    t.grad = prev ? withGradMode(createGraph, () => prev.add(held)) : held;
+  });
+}
+
+/**
+ * The gradients of `outputs` with respect to `inputs` (like `torch.autograd.grad`), without
+ * touching any `.grad`. Inputs the outputs do not depend on get zeros.
+ */
+export function gradients(
+  outputs: readonly Tensor[],
+  inputs: readonly Tensor[],
+  options: { gradOutputs?: readonly Tensor[]; createGraph?: boolean } = {},
+): Tensor[] {
+  const seeds = outputs.map((y, i) => {
+    const s = options.gradOutputs?.[i];
+    if (s) {
+      if (!sameShape(s.shape, y.shape)) {
+        throw new ShapeError(
+          `gradients(): gradOutputs[${i}] has shape ${formatShape(s.shape)}; expected ${formatShape(y.shape)}`,
+        );
+      }
+      return s;
+    }
+    if (y.size !== 1) {
+      throw new GradError(
+        `gradients(): output ${i} has shape ${formatShape(y.shape)}, not a single value; pass gradOutputs`,
+      );
+    }
+    return y.onesLike();
+  });
+  const found = new Map<Tensor, Tensor>();
+  const targets = new Set(inputs);
+  reverseSweep(outputs, seeds, targets, options.createGraph ?? false, (t, g) => {
+    if (targets.has(t)) found.set(t, g);
+  });
+  return inputs.map((x) => found.get(x) ?? x.zerosLike());
+}

@@ -1,0 +1,154 @@
+// Function transforms in the style of JAX: grad, valueAndGrad, vjp, jacobian, hessian, hvp.
+// They compose: grad(grad(f)) differentiates the gradient, because derivative rules are tensor ops.
+import { gradients, isGradEnabled, record } from './engine.js';
+import { GradError, ValueError } from './errors.js';
+import { stack } from './ops/shape.js';
+import { formatShape } from './shape-math.js';
+import { Tensor, type TensorLike, toTensor } from './tensor.js';
+
+export interface GradOptions {
+  /** Which arguments to differentiate with respect to: an index, or a list (then a list of gradients is returned). */
+  argnums?: number | readonly number[];
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a transform accepts the user's function whatever its other arguments are
+type Fn = (...args: any[]) => Tensor;
+
+/**
+ * Prepares the arguments to be differentiated: each becomes a tensor that requires grad. If the
+ * caller is itself being differentiated (an outer `grad`), the new tensor stays connected to the
+ * caller's, so the outer transform can see through this one.
+ */
+function trace(
+  args: unknown[],
+  argnums: readonly number[],
+  where: string,
+): { args: unknown[]; inputs: Tensor[]; nested: boolean } {
+  const out = [...args];
+  const inputs: Tensor[] = [];
+  let nested = false;
+  for (const i of argnums) {
+    if (!Number.isInteger(i) || i < 0 || i >= args.length) {
+      throw new ValueError(
+        `${where}: argnums ${i} is out of range: the function was called with ${args.length} argument(s)`,
+      );
+    }
+    const x = toTensor(args[i] as TensorLike);
+    let input: Tensor;
+    if (x.requiresGrad && isGradEnabled()) {
+      input = record('input', [x], new Tensor(x.data, x.shape), (g) => [g]);
+      nested = true;
+    } else {
+      input = x.detach();
+      input.requiresGrad = true;
+    }
+    out[i] = input;
+    inputs.push(input);
+  }
+  return { args: out, inputs, nested };
+}
+
+function argnumList(options: GradOptions, where: string): number[] {
+  const a = options.argnums ?? 0;
+  const list = typeof a === 'number' ? [a] : [...a];
+  if (list.length === 0 || new Set(list).size !== list.length) {
+    throw new ValueError(
+      `${where}: argnums must name one or more distinct arguments, got ${JSON.stringify(a)}`,
+    );
+  }
+  return list;
+}
+
+function checkOutput(y: unknown, where: string, scalar: boolean): Tensor {
+  if (!(y instanceof Tensor))
+    throw new ValueError(`${where}: the function must return a Tensor, got ${typeof y}`);
+  if (scalar && y.size !== 1) {
+    throw new GradError(
+      `${where}: the function must return a single value, got shape ${formatShape(y.shape)} (use vjp or jacobian for non-scalar outputs)`,
+    );
+  }
+  return y;
+}
+
+/**
+ * `valueAndGrad(f)(...args)` returns `[f(...args), ∂f/∂args[argnums]]`. `f` must return a
+ * one-element tensor.
+ */
+export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}) {
+  const argnums = argnumList(options, 'valueAndGrad');
+  return (...args: Parameters<F>): [Tensor, Tensor | Tensor[]] => {
+    const t = trace(args, argnums, 'valueAndGrad');
+    const value = checkOutput(f(...t.args), 'valueAndGrad', true);
+    const grads = gradients([value], t.inputs, { createGraph: t.nested });
+    return [value, typeof options.argnums === 'object' ? grads : (grads[0] as Tensor)];
+  };
+}
+
+/**
+ * `grad(f)` is the function that returns ∂f/∂x (for `argnums` 0 by default); `f` must return
+ * a one-element tensor. `grad(grad(f))` is the second derivative.
+ * @example grad((x) => x.pow(3).sum())(tensor([2])) // 3x² = [12]
+ */
+export function grad<F extends Fn>(f: F, options: GradOptions = {}) {
+  const vg = valueAndGrad(f, options);
+  return (...args: Parameters<F>): Tensor => vg(...args)[1] as Tensor;
+}
+
+/** The same as `grad`, for several arguments: returns one gradient per entry of `argnums`. */
+export function grads<F extends Fn>(f: F, argnums: readonly number[]) {
+  const vg = valueAndGrad(f, { argnums });
+  return (...args: Parameters<F>): Tensor[] => vg(...args)[1] as Tensor[];
+}
+
+/**
+ * Evaluates `f(...inputs)` and returns `[value, pullback]`, where `pullback(cotangent)` gives the
+ * vector–Jacobian products cotangentᵀ·∂f/∂input, one per input.
+ */
+export function vjp(
+  f: (...xs: Tensor[]) => Tensor,
+  ...inputs: TensorLike[]
+): [Tensor, (cotangent: TensorLike) => Tensor[]] {
+  const t = trace(
+    inputs,
+    inputs.map((_, i) => i),
+    'vjp',
+  );
+  const value = checkOutput(f(...(t.args as Tensor[])), 'vjp', false);
+  const pullback = (cotangent: TensorLike): Tensor[] =>
+    gradients([value], t.inputs, {
+      gradOutputs: [toTensor(cotangent, value)],
+      createGraph: t.nested,
+    });
+  return [value, pullback];
+}
+
+/** The Jacobian of `f` at `x`: shape [...f(x).shape, ...x.shape], one reverse sweep per output element. */
+export function jacobian(f: (x: Tensor) => Tensor) {
+  return (x: TensorLike): Tensor => {
+    const [y, pullback] = vjp(f, x);
+    const rows: Tensor[] = [];
+    for (let i = 0; i < y.size; i++) {
+      const e = y.zerosLike();
+      e.data[i] = 1;
+      rows.push(pullback(e)[0] as Tensor);
+    }
+    const xt = toTensor(x);
+    return rows.length === 0
+      ? new Tensor(new Float64Array(0), [...y.shape, ...xt.shape])
+      : stack(rows).reshape([...y.shape, ...xt.shape]);
+  };
+}
+
+/** The Hessian of a scalar `f` at `x`: the Jacobian of its gradient. */
+export function hessian(f: (x: Tensor) => Tensor) {
+  return jacobian(grad(f));
+}
+
+/**
+ * The Hessian–vector product H(x)·v of a scalar `f`, without forming H: the gradient of
+ * ⟨∇f(x), v⟩ (reverse over reverse).
+ */
+export function hvp(f: (x: Tensor) => Tensor, x: TensorLike, v: TensorLike): Tensor {
+  const df = grad(f);
+  return grad((y: Tensor) => df(y).mul(toTensor(v, y)).sum())(toTensor(x));
+}

@@ -1,0 +1,121 @@
+// @backprop/core: tensors and reverse-mode automatic differentiation. The public API, listed.
+
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randn,
+  zeros,
+  zerosLike,
+} from './create.js';
+export type { DType, TypedArray } from './dtype.js';
+export {
+  backward,
+  detectAnomaly,
+  enableGrad,
+  type GraphNode,
+  gradients,
+  isDetectAnomalyEnabled,
+  isGradEnabled,
+  noGrad,
+  setDetectAnomaly,
+  topologicalOrder,
+  type VJP,
+} from './engine.js';
+export {
+  AxisError,
+  BackpropError,
+  DTypeError,
+  GradError,
+  NonFiniteError,
+  ShapeError,
+  ValueError,
+} from './errors.js';
+export {
+  type GradOptions,
+  grad,
+  grads,
+  hessian,
+  hvp,
+  jacobian,
+  valueAndGrad,
+  vjp,
+} from './functional.js';
+export {
+  GradcheckError,
+  type GradcheckOptions,
+  type GradcheckReport,
+  type GradcheckWorst,
+  gradcheck,
+} from './gradcheck.js';
+export { type GraphOptions, toDot, toMermaid } from './graph.js';
+export {
+  add,
+  div,
+  eq,
+  ge,
+  gt,
+  le,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  pow,
+  sub,
+  where,
+} from './ops/binary.js';
+export { defineOp, type OpDefinition } from './ops/custom.js';
+export { matmul } from './ops/matmul.js';
+export { type Axis, logsumexp, max, mean, min, sum } from './ops/reduce.js';
+export {
+  broadcastTo,
+  concat,
+  gather,
+  pad,
+  reshape,
+  scatterAdd,
+  slice,
+  squeeze,
+  stack,
+  sumTo,
+  transpose,
+  unsqueeze,
+} from './ops/shape.js';
+export { logSoftmax, softmax } from './ops/softmax.js';
+export {
+  abs,
+  astype,
+  clamp,
+  cos,
+  elementwise,
+  exp,
+  log,
+  log1p,
+  neg,
+  reciprocal,
+  relu,
+  sigmoid,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
+} from './ops/unary.js';
+export { Generator, manualSeed } from './random.js';
+export { broadcastShapes, type Shape } from './shape-math.js';
+export {
+  type IndicesLike,
+  type NestedArray,
+  Tensor,
+  type TensorLike,
+  type TensorOptions,
+  tensor,
+  toTensor,
+} from './tensor.js';

@@ -1,0 +1,151 @@
+// Elementwise ops of two tensors with NumPy broadcasting, each with its two partial derivatives.
+import { allocate } from '../dtype.js';
+import { record } from '../engine.js';
+import { broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
+import { broadcastShapes, sizeOf } from '../shape-math.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { operands } from './operands.js';
+import { sumTo } from './shape.js';
+
+type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
+
+/**
+ * A broadcasting binary op: `f` per element pair; `da` and `db` give the gradient of each input
+ * at the broadcast shape. Summing it back to the input's own shape happens here, once, so no
+ * derivative rule needs to know about broadcasting.
+ */
+function broadcasting(name: string, f: (x: number, y: number) => number, da: Partial, db: Partial) {
+  return (left: TensorLike, right: TensorLike): Tensor => {
+    const [a, b] = operands(name, left, right) as [Tensor, Tensor];
+    const shape = broadcastShapes(name, a.shape, b.shape);
+    const y = new Tensor(
+      zipBroadcast(a.data, a.shape, b.data, b.shape, shape, f, allocate(a.dtype, sizeOf(shape))),
+      shape,
+    );
+    return record(name, [a, b], y, (g) => [
+      a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
+      b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
+    ]);
+  };
+}
+
+/** a + b */
+export const add = broadcasting(
+  'add',
+  (x, y) => x + y,
+  (g) => g,
+  (g) => g,
+);
+
+/** a − b */
+export const sub = broadcasting(
+  'sub',
+  (x, y) => x - y,
+  (g) => g,
+  (g) => g.neg(),
+);
+
+/** a · b (elementwise) */
+export const mul = broadcasting(
+  'mul',
+  (x, y) => x * y,
+  (g, _a, b) => g.mul(b),
+  (g, a) => g.mul(a),
+);
+
+/** a / b */
+export const div = broadcasting(
+  'div',
+  (x, y) => x / y,
+  (g, _a, b) => g.div(b), // ∂/∂a = 1/b
+  (g, _a, b, y) => g.mul(y).div(b).neg(), // ∂/∂b = −a/b² = −y/b
+);
+
+/** The larger of a and b; where they tie, each gets half of the gradient (as in PyTorch). */
+export const maximum = broadcasting(
+  'maximum',
+  (x, y) => (x >= y || Number.isNaN(x) ? x : y),
+  tieSplit('gt', 0),
+  tieSplit('gt', 1),
+);
+
+/** The smaller of a and b; where they tie, each gets half of the gradient. */
+export const minimum = broadcasting(
+  'minimum',
+  (x, y) => (x <= y || Number.isNaN(x) ? x : y),
+  tieSplit('lt', 0),
+  tieSplit('lt', 1),
+);
+
+function tieSplit(wins: 'gt' | 'lt', input: 0 | 1): Partial {
+  return (g, a, b) => {
+    const [self, other] = input === 0 ? [a, b] : [b, a];
+    return g.mul(self[wins](other).add(self.eq(other).mul(0.5)));
+  };
+}
+
+const powTensor = broadcasting(
+  'pow',
+  Math.pow,
+  (g, a, b) => g.mul(b).mul(a.pow(b.sub(1))), // ∂/∂a = b·a^(b−1)
+  (g, a, _b, y) => g.mul(where(a.eq(0), 0, y.mul(a.log()))), // ∂/∂b = aᵇ·ln a, taken as 0 at a = 0
+);
+
+/** aᵇ, with b a number or a tensor. */
+export function pow(base: TensorLike, exponent: TensorLike): Tensor {
+  if (typeof exponent !== 'number') return powTensor(base, exponent);
+  const [a] = operands('pow', base) as [Tensor];
+  const p = exponent;
+  const y = new Tensor(allocate(a.dtype, a.size), a.shape);
+  for (let i = 0; i < a.size; i++) y.data[i] = (a.data[i] as number) ** p;
+  // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
+  return record('pow', [a], y, (g) => [p === 0 ? g.zerosLike() : g.mul(a.pow(p - 1).mul(p))]);
+}
+
+/**
+ * Picks `a` where `mask` is non-zero and `b` elsewhere, all three broadcast together. The mask
+ * gets no gradient.
+ */
+export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const [m, x, z] = operands('where', mask, a, b) as [Tensor, Tensor, Tensor];
+  const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
+  const n = sizeOf(shape);
+  const [mb, xb, zb] = [m, x, z].map((t) =>
+    broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
+  );
+  const y = new Tensor(allocate(x.dtype, n), shape);
+  const [mv, xv, zv, out] = [mb, xb, zb, y.data] as Float64Array[];
+  for (let i = 0; i < n; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
+  return record('where', [m, x, z], y, (g) => [
+    null,
+    x.requiresGrad ? sumTo(where(m, g, 0), x.shape) : null,
+    z.requiresGrad ? sumTo(where(m, 0, g), z.shape) : null,
+  ]);
+}
+
+/** A comparison: 1 where it holds, 0 elsewhere. Not differentiable: the result needs no gradient. */
+function comparison(name: string, f: (x: number, y: number) => boolean) {
+  return (left: TensorLike, right: TensorLike): Tensor => {
+    const [a, b] = operands(name, left, right) as [Tensor, Tensor];
+    const shape = broadcastShapes(name, a.shape, b.shape);
+    return new Tensor(
+      zipBroadcast(
+        a.data,
+        a.shape,
+        b.data,
+        b.shape,
+        shape,
+        (x, y) => (f(x, y) ? 1 : 0),
+        allocate(a.dtype, sizeOf(shape)),
+      ),
+      shape,
+    );
+  };
+}
+
+export const gt = comparison('gt', (x, y) => x > y);
+export const ge = comparison('ge', (x, y) => x >= y);
+export const lt = comparison('lt', (x, y) => x < y);
+export const le = comparison('le', (x, y) => x <= y);
+export const eq = comparison('eq', (x, y) => x === y);
+export const ne = comparison('ne', (x, y) => x !== y);

@@ -1,0 +1,54 @@
+// defineOp: how a user adds an op with its own derivative, on the same footing as the built-ins.
+import { noGrad, record } from '../engine.js';
+import { GradError, ValueError } from '../errors.js';
+import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+
+export interface OpDefinition {
+  /** Shown in errors, `toString`, `toDot` and `toMermaid`. */
+  name: string;
+  /** Computes the output from the inputs. Runs with graph recording off. */
+  forward: (...inputs: Tensor[]) => Tensor;
+  /**
+   * The vector–Jacobian product: given `g` = ∂L/∂output, returns ∂L/∂input for each input (or
+   * `null` for an input that gets no gradient). Write it with tensor ops and it can itself be
+   * differentiated (`grad(grad(f))`).
+   */
+  vjp: (g: Tensor, inputs: Tensor[], output: Tensor) => Tensor | null | readonly (Tensor | null)[];
+}
+
+/**
+ * Makes a new differentiable op from a forward function and its derivative.
+ * @example
+ * const cube = defineOp({
+ *   name: 'cube',
+ *   forward: (x) => x.mul(x).mul(x),
+ *   vjp: (g, [x]) => g.mul(x.square().mul(3)), // (x³)' = 3x²
+ * });
+ */
+export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) => Tensor {
+  const { name, forward, vjp } = definition;
+  if (typeof name !== 'string' || name === '')
+    throw new ValueError('defineOp: name must be a non-empty string');
+  if (typeof forward !== 'function' || typeof vjp !== 'function') {
+    throw new ValueError(`defineOp(${name}): forward and vjp must both be functions`);
+  }
+  return (...args) => {
+    const inputs = args.map((a) => toTensor(a));
+    const result = noGrad(() => forward(...inputs));
+    if (!(result instanceof Tensor))
+      throw new ValueError(`${name}: forward must return a Tensor, got ${typeof result}`);
+    const output = new Tensor(result.data, result.shape); // a fresh node, even if forward returned an input
+    return record(name, inputs, output, (g) => {
+      const r = vjp(g, inputs, output);
+      const list = Array.isArray(r) ? r : [r];
+      list.forEach((gi, i) => {
+        if (gi !== null && gi !== undefined && !(gi instanceof Tensor)) {
+          throw new GradError(
+            `${name}: vjp returned ${typeof gi} for input ${i}; expected a Tensor or null`,
+          );
+        }
+      });
+      return list as (Tensor | null)[];
+    });
+  };
+}

@@ -1,0 +1,60 @@
+// Matrix multiplication: 2-D × 2-D, vectors, and batched leading axes that broadcast.
+import { allocate } from '../dtype.js';
+import { record } from '../engine.js';
+import { ShapeError } from '../errors.js';
+import * as kernel from '../kernels/matmul.js';
+import { broadcastShapes, formatShape, sizeOf } from '../shape-math.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { operands } from './operands.js';
+import { sumTo } from './shape.js';
+
+/**
+ * The matrix product, following NumPy's `matmul`: a vector as the first operand is a row, as the
+ * second a column (and that axis is dropped from the result); axes before the last two are batch
+ * axes and broadcast.
+ */
+export function matmul(left: TensorLike, right: TensorLike): Tensor {
+  const [a, b] = operands('matmul', left, right) as [Tensor, Tensor];
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(
+      `matmul: got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; both need at least one axis (use mul for scalars)`,
+    );
+  }
+  const a2 = a.ndim === 1 ? a.reshape([1, a.size]) : a;
+  const b2 = b.ndim === 1 ? b.reshape([b.size, 1]) : b;
+  const k = a2.shape[a2.ndim - 1];
+  if (k !== b2.shape[b2.ndim - 2]) {
+    throw new ShapeError(
+      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not fit: the last axis of the first (${k}) ` +
+        `must equal the ${b.ndim === 1 ? 'length' : 'second-to-last axis'} of the second (${b2.shape[b2.ndim - 2]})`,
+    );
+  }
+  let y = matmulBatched(a2, b2);
+  if (a.ndim === 1) y = y.squeeze(-2);
+  if (b.ndim === 1) y = y.squeeze(-1);
+  return y;
+}
+
+/** The primitive: [..., m, k] × [..., k, n] → [..., m, n]. */
+function matmulBatched(a: Tensor, b: Tensor): Tensor {
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const m = a.shape[a.ndim - 2] as number;
+  const n = b.shape[b.ndim - 1] as number;
+  const shape = [...batch, m, n];
+  const y = new Tensor(
+    kernel.matmul(a.data, a.shape, b.data, b.shape, batch, allocate(a.dtype, sizeOf(shape))),
+    shape,
+  );
+  // d(AB) = dA·B + A·dB, so ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G (summed over broadcast batch axes)
+  return record('matmul', [a, b], y, (g) => [
+    a.requiresGrad ? sumTo(matmulBatched(g, swapLastAxes(b)), a.shape) : null,
+    b.requiresGrad ? sumTo(matmulBatched(swapLastAxes(a), g), b.shape) : null,
+  ]);
+}
+
+function swapLastAxes(x: Tensor): Tensor {
+  const perm = x.shape.map((_, i) => i);
+  perm[x.ndim - 1] = x.ndim - 2;
+  perm[x.ndim - 2] = x.ndim - 1;
+  return x.transpose(perm);
+}

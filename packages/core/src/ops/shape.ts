@@ -1,0 +1,317 @@
+// Ops that change shape or move elements: each with the derivative that moves gradients back.
+import { allocate } from '../dtype.js';
+import { record } from '../engine.js';
+import { AxisError, ShapeError, ValueError } from '../errors.js';
+import { broadcastCopy } from '../kernels/elementwise.js';
+import * as layout from '../kernels/layout.js';
+import {
+  broadcastShapes,
+  checkShape,
+  formatShape,
+  normalizeAxes,
+  normalizeAxis,
+  sameShape,
+  sizeOf,
+} from '../shape-math.js';
+import { type IndicesLike, Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { operands } from './operands.js';
+
+/** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
+export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
+  const x = toTensor(input);
+  const target = [...shape];
+  const unknown = target.indexOf(-1);
+  if (unknown >= 0 && target.indexOf(-1, unknown + 1) >= 0) {
+    throw new ShapeError(`reshape: only one size may be −1, got ${formatShape(shape)}`);
+  }
+  if (unknown >= 0) {
+    const known = sizeOf(target.filter((_, i) => i !== unknown));
+    if (known === 0 || x.size % known !== 0) {
+      throw new ShapeError(
+        `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
+      );
+    }
+    target[unknown] = x.size / known;
+  }
+  checkShape('reshape', target);
+  if (sizeOf(target) !== x.size) {
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements)`,
+    );
+  }
+  if (sameShape(target, x.shape)) return x;
+  return record('reshape', [x], new Tensor(x.data, target), (g) => [g.reshape(x.shape)]);
+}
+
+/** Permutes the axes (`perm[i]` is the input axis that becomes axis i); by default reverses them. */
+export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
+  const x = toTensor(input);
+  const p = perm
+    ? perm.map((a) => normalizeAxis('transpose', a, x.ndim))
+    : x.shape.map((_, i) => x.ndim - 1 - i);
+  if (p.length !== x.ndim || new Set(p).size !== p.length) {
+    throw new AxisError(
+      `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${x.ndim} axes of a tensor of shape ${formatShape(x.shape)}`,
+    );
+  }
+  if (p.every((a, i) => a === i)) return x;
+  const y = new Tensor(
+    layout.transpose(x.data, x.shape, p, allocate(x.dtype, x.size)),
+    p.map((a) => x.shape[a] as number),
+  );
+  const inverse = p.map((_, i) => p.indexOf(i));
+  return record('transpose', [x], y, (g) => [g.transpose(inverse)]);
+}
+
+/** Repeats `x` along new leading axes and axes of size 1 to reach `shape` (NumPy rules). */
+export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor {
+  const x = toTensor(input);
+  const target = checkShape('broadcastTo', shape);
+  if (
+    x.ndim > target.length ||
+    !sameShape(broadcastShapes('broadcastTo', x.shape, target), target)
+  ) {
+    throw new ShapeError(
+      `broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}`,
+    );
+  }
+  if (sameShape(x.shape, target)) return x;
+  const y = new Tensor(
+    broadcastCopy(x.data, x.shape, target, allocate(x.dtype, sizeOf(target))),
+    target,
+  );
+  return record('broadcastTo', [x], y, (g) => [sumTo(g, x.shape)]); // copies' gradients add up
+}
+
+/** Sums `x` over the axes that broadcasting added or stretched, giving a tensor of `shape`. */
+export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(x.shape, shape)) return x;
+  const lead = x.ndim - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < x.ndim; i++)
+    if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
+  return x.sum(axes, true).reshape(shape);
+}
+
+/** Removes axes of size 1 (all of them, or those named). */
+export function squeeze(input: TensorLike, axis?: number | readonly number[]): Tensor {
+  const x = toTensor(input);
+  const axes =
+    axis === undefined
+      ? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+      : normalizeAxes('squeeze', axis, x.ndim);
+  for (const a of axes) {
+    if (x.shape[a] !== 1)
+      throw new ShapeError(
+        `squeeze: axis ${a} of shape ${formatShape(x.shape)} has size ${x.shape[a]}, not 1`,
+      );
+  }
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
+}
+
+/** Inserts an axis of size 1 at `axis` (−1 appends). */
+export function unsqueeze(input: TensorLike, axis: number): Tensor {
+  const x = toTensor(input);
+  const a = normalizeAxis('unsqueeze', axis, x.ndim + 1);
+  return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
+}
+
+/**
+ * The block from `starts` (inclusive) to `ends` (exclusive) on each axis, like Python's
+ * `x[s0:e0, s1:e1]`: negative positions count from the end, `null` or a missing entry means the
+ * whole axis, positions past the end are clipped.
+ */
+export function slice(
+  input: TensorLike,
+  starts: readonly (number | null)[],
+  ends: readonly (number | null)[] = [],
+): Tensor {
+  const x = toTensor(input);
+  if (starts.length > x.ndim || ends.length > x.ndim) {
+    throw new AxisError(
+      `slice: got ${Math.max(starts.length, ends.length)} positions for a tensor of ${x.ndim} axes (shape ${formatShape(x.shape)})`,
+    );
+  }
+  const begin: number[] = [];
+  const size: number[] = [];
+  x.shape.forEach((d, i) => {
+    const s = clip(starts[i] ?? 0, d, 'start', i);
+    const e = clip(ends[i] ?? d, d, 'end', i);
+    begin.push(s);
+    size.push(Math.max(0, e - s));
+  });
+  if (sameShape(size, x.shape)) return x;
+  const y = new Tensor(allocate(x.dtype, sizeOf(size)), size);
+  layout.copyRegion(
+    x.data,
+    x.shape,
+    begin,
+    y.data,
+    size,
+    size.map(() => 0),
+    size,
+  );
+  return record('slice', [x], y, (g) => [
+    g.pad(begin.map((b, i) => [b, (x.shape[i] as number) - b - (size[i] as number)])),
+  ]);
+}
+
+function clip(pos: number, dim: number, what: string, axis: number): number {
+  if (!Number.isInteger(pos))
+    throw new ValueError(`slice: ${what} ${pos} on axis ${axis} is not an integer`);
+  const p = pos < 0 ? pos + dim : pos;
+  return Math.min(Math.max(p, 0), dim);
+}
+
+/** Adds `widths[i] = [before, after]` zeros around axis i. The adjoint of `slice`. */
+export function pad(input: TensorLike, widths: readonly (readonly [number, number])[]): Tensor {
+  const x = toTensor(input);
+  if (
+    widths.length !== x.ndim ||
+    widths.some((w) => w.length !== 2 || w.some((v) => !Number.isInteger(v) || v < 0))
+  ) {
+    throw new ValueError(
+      `pad: expected ${x.ndim} pairs [before, after] of non-negative integers for shape ${formatShape(x.shape)}, got ${JSON.stringify(widths)}`,
+    );
+  }
+  const shape = x.shape.map((d, i) => d + (widths[i]?.[0] ?? 0) + (widths[i]?.[1] ?? 0));
+  if (sameShape(shape, x.shape)) return x;
+  const y = new Tensor(allocate(x.dtype, sizeOf(shape)), shape);
+  const before = widths.map((w) => w[0]);
+  layout.copyRegion(
+    x.data,
+    x.shape,
+    x.shape.map(() => 0),
+    y.data,
+    shape,
+    before,
+    x.shape,
+  );
+  return record('pad', [x], y, (g) => [
+    g.slice(
+      before,
+      before.map((b, i) => b + (x.shape[i] as number)),
+    ),
+  ]);
+}
+
+/** Joins tensors along an existing axis; all other sizes must agree. */
+export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
+  if (inputs.length === 0) throw new ValueError('concat: expected at least one tensor');
+  const xs = operands('concat', ...inputs);
+  const first = xs[0] as Tensor;
+  const a = normalizeAxis('concat', axis, first.ndim);
+  for (const [i, x] of xs.entries()) {
+    if (x.ndim !== first.ndim || x.shape.some((d, k) => k !== a && d !== first.shape[k])) {
+      throw new ShapeError(
+        `concat: tensor ${i} has shape ${formatShape(x.shape)} but tensor 0 has ${formatShape(first.shape)}; ` +
+          `all sizes except axis ${a} must agree`,
+      );
+    }
+  }
+  if (xs.length === 1) return first;
+  const shape = [...first.shape];
+  shape[a] = xs.reduce((n, x) => n + (x.shape[a] as number), 0);
+  const y = new Tensor(allocate(first.dtype, sizeOf(shape)), shape);
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const x of xs) {
+    offsets.push(offset);
+    const start = shape.map((_, k) => (k === a ? offset : 0));
+    layout.copyRegion(
+      x.data,
+      x.shape,
+      x.shape.map(() => 0),
+      y.data,
+      shape,
+      start,
+      x.shape,
+    );
+    offset += x.shape[a] as number;
+  }
+  // each input's gradient is its block of the output's gradient
+  return record('concat', xs, y, (g) =>
+    xs.map((x, i) => {
+      const from = offsets[i] as number;
+      return g.slice(
+        shape.map((_, k) => (k === a ? from : 0)),
+        shape.map((d, k) => (k === a ? from + (x.shape[a] as number) : d)),
+      );
+    }),
+  );
+}
+
+/** Joins tensors of equal shape along a new axis. */
+export function stack(inputs: readonly TensorLike[], axis = 0): Tensor {
+  if (inputs.length === 0) throw new ValueError('stack: expected at least one tensor');
+  const xs = operands('stack', ...inputs);
+  const first = xs[0] as Tensor;
+  xs.forEach((x, i) => {
+    if (!sameShape(x.shape, first.shape)) {
+      throw new ShapeError(
+        `stack: tensor ${i} has shape ${formatShape(x.shape)} but tensor 0 has ${formatShape(first.shape)}; all must be equal`,
+      );
+    }
+  });
+  const a = normalizeAxis('stack', axis, first.ndim + 1);
+  return concat(
+    xs.map((x) => x.unsqueeze(a)),
+    a,
+  );
+}
+
+function toIndices(op: string, indices: IndicesLike, size: number, axis: number): Int32Array {
+  const raw: ArrayLike<number> = indices instanceof Tensor ? indices.data : indices;
+  const out = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i] as number;
+    if (!Number.isInteger(v) || v < -size || v >= size) {
+      throw new ValueError(
+        `${op}: index ${v} (position ${i}) is out of range for axis ${axis} of size ${size}`,
+      );
+    }
+    out[i] = v < 0 ? v + size : v;
+  }
+  return out;
+}
+
+/** The slices at `indices` along `axis` (rows by default): `x.gather([2, 0])` picks rows 2 and 0. */
+export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tensor {
+  const x = toTensor(input);
+  const a = normalizeAxis('gather', axis, x.ndim);
+  const idx = toIndices('gather', indices, x.shape[a] as number, a);
+  const shape = [...x.shape];
+  shape[a] = idx.length;
+  const y = new Tensor(
+    layout.gather(x.data, x.shape, a, idx, allocate(x.dtype, sizeOf(shape))),
+    shape,
+  );
+  return record('gather', [x], y, (g) => [scatterAdd(g, idx, x.shape[a] as number, a)]); // picked rows get their gradients back, summed
+}
+
+/** The adjoint of `gather`: a tensor with `size` slices along `axis`, where slice j of `x` is added at `indices[j]`. */
+export function scatterAdd(
+  input: TensorLike,
+  indices: IndicesLike,
+  size: number,
+  axis = 0,
+): Tensor {
+  const x = toTensor(input);
+  const a = normalizeAxis('scatterAdd', axis, x.ndim);
+  const idx = toIndices('scatterAdd', indices, size, a);
+  if (idx.length !== x.shape[a]) {
+    throw new ShapeError(
+      `scatterAdd: ${idx.length} indices for axis ${a} of shape ${formatShape(x.shape)}; expected ${x.shape[a]}`,
+    );
+  }
+  const shape = [...x.shape];
+  shape[a] = size;
+  const y = new Tensor(
+    layout.scatterAdd(x.data, shape, a, idx, allocate(x.dtype, sizeOf(shape))),
+    shape,
+  );
+  return record('scatterAdd', [x], y, (g) => [g.gather(idx, a)]);
+}

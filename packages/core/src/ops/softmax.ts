@@ -1,0 +1,29 @@
+// softmax and logSoftmax along one axis: numerically stable, with Jacobians that couple the axis.
+import { noGrad, record } from '../engine.js';
+import { normalizeAxis } from '../shape-math.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { toTensor } from '../tensor.js';
+
+/**
+ * exp(xᵢ) / Σⱼ exp(xⱼ) along `axis`. Not elementwise: each output depends on the whole axis.
+ * Computed from x − max(x), so inputs of ±1000 do not overflow.
+ */
+export function softmax(input: TensorLike, axis = -1): Tensor {
+  const x = toTensor(input);
+  const a = normalizeAxis('softmax', axis, x.ndim);
+  const y = noGrad(() => {
+    const e = x.sub(x.max(a, true)).exp();
+    return e.div(e.sum(a, true));
+  });
+  // Jacobian ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so the vjp is y ⊙ (g − Σ g⊙y)
+  return record('softmax', [x], y, (g) => [y.mul(g.sub(g.mul(y).sum(a, true)))]);
+}
+
+/** log(softmax(x)) along `axis`, computed as x − logsumexp(x): stable where log(softmax) is not. */
+export function logSoftmax(input: TensorLike, axis = -1): Tensor {
+  const x = toTensor(input);
+  const a = normalizeAxis('logSoftmax', axis, x.ndim);
+  const y = noGrad(() => x.sub(x.logsumexp(a, true)));
+  // ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ, so the vjp is g − softmax(x) · Σ g
+  return record('logSoftmax', [x], y, (g) => [g.sub(y.exp().mul(g.sum(a, true)))]);
+}

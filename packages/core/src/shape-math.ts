@@ -1,0 +1,103 @@
+// Shape arithmetic: sizes, strides, NumPy broadcasting and axis normalisation.
+import { AxisError, ShapeError } from './errors.js';
+
+export type Shape = readonly number[];
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides: the last axis is contiguous. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i] as number;
+  }
+  return strides;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting of several shapes; `op` names the operation in the error. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const nd = Math.max(...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (let i = 1; i <= nd; i++) {
+    for (const s of shapes) {
+      const d = s.length - i >= 0 ? (s[s.length - i] as number) : 1;
+      const o = out[nd - i] as number;
+      if (d === o || d === 1) continue;
+      if (o === 1) out[nd - i] = d;
+      else {
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together ` +
+            `(axis ${-i} has sizes ${o} and ${d}; sizes must be equal or 1)`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Strides for reading an array of `shape` as if it had the (broadcast) shape `target`:
+ * axes that were stretched get stride 0.
+ */
+export function broadcastStrides(shape: Shape, target: Shape): number[] {
+  const own = stridesOf(shape);
+  const out = new Array<number>(target.length).fill(0);
+  const offset = target.length - shape.length;
+  for (let i = 0; i < shape.length; i++) {
+    out[i + offset] = shape[i] === 1 && target[i + offset] !== 1 ? 0 : (own[i] as number);
+  }
+  return out;
+}
+
+/** Turns a possibly negative axis into 0..ndim-1, or throws naming the op. */
+export function normalizeAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    const range = ndim === 0 ? 'none (the tensor is a scalar)' : `${-ndim}..${ndim - 1}`;
+    throw new AxisError(
+      `${op}: axis ${axis} is out of range for a tensor of ${ndim} dimension(s); valid axes: ${range}`,
+    );
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** `undefined`/`null` means every axis. Returns sorted, unique, non-negative axes. */
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | null | undefined,
+  ndim: number,
+): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = list.map((a) => normalizeAxis(op, a, ndim));
+  const unique = new Set(out);
+  if (unique.size !== out.length)
+    throw new AxisError(`${op}: axis ${JSON.stringify(list)} names an axis twice`);
+  return [...unique].sort((a, b) => a - b);
+}
+
+export function checkShape(op: string, shape: readonly number[]): number[] {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${op}: invalid shape ${formatShape(shape)}; sizes must be non-negative integers`,
+      );
+    }
+  }
+  return [...shape];
+}

@@ -1,0 +1,425 @@
+// The Tensor: an n-dimensional row-major array that remembers how it was computed.
+import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
+import { backward, type GraphNode } from './engine.js';
+import { GradError, ShapeError, ValueError } from './errors.js';
+import { formatTensor } from './format.js';
+import * as binary from './ops/binary.js';
+import { matmul } from './ops/matmul.js';
+import * as reduce from './ops/reduce.js';
+import * as shapeOps from './ops/shape.js';
+import { logSoftmax, softmax } from './ops/softmax.js';
+import * as unary from './ops/unary.js';
+import { checkShape, formatShape, sizeOf } from './shape-math.js';
+
+/** Nested arrays of numbers, as `tensor()` takes and `toArray()` gives. */
+export type NestedArray = number | readonly NestedArray[];
+
+/** Anything an op accepts where a tensor is expected: a tensor, a number or nested arrays. */
+export type TensorLike = Tensor | number | readonly NestedArray[] | TypedArray;
+
+/** Indices for `gather`: plain integers, an Int32Array or a tensor holding integers. */
+export type IndicesLike = readonly number[] | Int32Array | Tensor;
+
+export class Tensor {
+  /** The elements, row-major. Treat as read-only: tensors are immutable values. */
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  /** The gradient accumulated by `backward()` (leaves, and tensors marked with `retainGrad()`). */
+  grad: Tensor | null = null;
+  /** An optional label shown by `toString`, `toDot` and `toMermaid`. */
+  label: string | undefined;
+  /** @internal The op that produced this tensor; `null` for a leaf. */
+  _node: GraphNode | null = null;
+  /** @internal */
+  _retainGrad = false;
+  private _leafRequiresGrad = false;
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; most code wants `tensor()` instead. */
+  constructor(data: TypedArray, shape: readonly number[]) {
+    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+      throw new ValueError('new Tensor(): data must be a Float64Array or a Float32Array');
+    }
+    const s = checkShape('new Tensor()', shape);
+    if (sizeOf(s) !== data.length) {
+      throw new ShapeError(
+        `new Tensor(): shape ${formatShape(s)} holds ${sizeOf(s)} elements but data has ${data.length}`,
+      );
+    }
+    this.data = data;
+    this.shape = Object.freeze(s);
+  }
+
+  get dtype(): DType {
+    return this.data instanceof Float32Array ? 'float32' : 'float64';
+  }
+  get size(): number {
+    return this.data.length;
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** True for tensors that were not computed by a recorded op. */
+  get isLeaf(): boolean {
+    return this._node === null;
+  }
+  /** The name of the op that produced this tensor, or `null` for a leaf. */
+  get op(): string | null {
+    return this._node?.op ?? null;
+  }
+  /** The tensors this one was computed from (empty for a leaf). */
+  get inputs(): readonly Tensor[] {
+    return this._node?.inputs ?? [];
+  }
+
+  /** Whether gradients flow to this tensor. Set it on leaves (parameters, inputs). */
+  get requiresGrad(): boolean {
+    return this._leafRequiresGrad || this._node !== null;
+  }
+  set requiresGrad(value: boolean) {
+    if (this._node !== null) {
+      throw new GradError(
+        `requiresGrad can only be set on a leaf tensor; this one was computed by ${this._node.op} ` +
+          '(use .detach() to get a leaf)',
+      );
+    }
+    this._leafRequiresGrad = value;
+  }
+
+  // ------------------------------------------------------------ autodiff
+
+  /**
+   * Backpropagates from this tensor: accumulates ∂this/∂leaf into `.grad` of every leaf that
+   * requires grad. A non-scalar needs the seed gradient (the same shape as this tensor).
+   */
+  backward(seed?: TensorLike, options: { createGraph?: boolean } = {}): void {
+    backward(this, seed === undefined ? undefined : toTensor(seed, this), options);
+  }
+
+  /** Keeps this intermediate's gradient in `.grad` after `backward()` (for inspecting ∂E/∂a). */
+  retainGrad(): this {
+    this._retainGrad = true;
+    return this;
+  }
+
+  /** Sets `.grad` back to null. */
+  zeroGrad(): this {
+    this.grad = null;
+    return this;
+  }
+
+  /** The same values as a new leaf, cut off from the graph (shares the data). */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** A copy with its own data, as a new leaf. */
+  clone(): Tensor {
+    return new Tensor(this.data.slice(), this.shape);
+  }
+
+  // ------------------------------------------------------------ reading values
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(
+        `item(): the tensor has shape ${formatShape(this.shape)}; only a one-element tensor has an item`,
+      );
+    }
+    return this.data[0] as number;
+  }
+
+  /** The values as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[offset] as number;
+      const n = this.shape[dim] as number;
+      const stride = sizeOf(this.shape.slice(dim + 1));
+      return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  zerosLike(): Tensor {
+    return new Tensor(allocate(this.dtype, this.size), this.shape);
+  }
+  onesLike(): Tensor {
+    return new Tensor(allocate(this.dtype, this.size).fill(1), this.shape);
+  }
+
+  // ------------------------------------------------------------ ops as methods (see ops/)
+
+  add(other: TensorLike): Tensor {
+    return binary.add(this, other);
+  }
+  sub(other: TensorLike): Tensor {
+    return binary.sub(this, other);
+  }
+  mul(other: TensorLike): Tensor {
+    return binary.mul(this, other);
+  }
+  div(other: TensorLike): Tensor {
+    return binary.div(this, other);
+  }
+  pow(exponent: TensorLike): Tensor {
+    return binary.pow(this, exponent);
+  }
+  maximum(other: TensorLike): Tensor {
+    return binary.maximum(this, other);
+  }
+  minimum(other: TensorLike): Tensor {
+    return binary.minimum(this, other);
+  }
+  gt(other: TensorLike): Tensor {
+    return binary.gt(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return binary.ge(this, other);
+  }
+  lt(other: TensorLike): Tensor {
+    return binary.lt(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return binary.le(this, other);
+  }
+  eq(other: TensorLike): Tensor {
+    return binary.eq(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return binary.ne(this, other);
+  }
+
+  neg(): Tensor {
+    return unary.neg(this);
+  }
+  exp(): Tensor {
+    return unary.exp(this);
+  }
+  log(): Tensor {
+    return unary.log(this);
+  }
+  log1p(): Tensor {
+    return unary.log1p(this);
+  }
+  sqrt(): Tensor {
+    return unary.sqrt(this);
+  }
+  abs(): Tensor {
+    return unary.abs(this);
+  }
+  sign(): Tensor {
+    return unary.sign(this);
+  }
+  sin(): Tensor {
+    return unary.sin(this);
+  }
+  cos(): Tensor {
+    return unary.cos(this);
+  }
+  tanh(): Tensor {
+    return unary.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return unary.sigmoid(this);
+  }
+  relu(): Tensor {
+    return unary.relu(this);
+  }
+  square(): Tensor {
+    return unary.square(this);
+  }
+  reciprocal(): Tensor {
+    return unary.reciprocal(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return unary.clamp(this, min, max);
+  }
+  astype(dtype: DType): Tensor {
+    return unary.astype(this, dtype);
+  }
+
+  sum(axis?: number | readonly number[] | null, keepDims = false): Tensor {
+    return reduce.sum(this, axis, keepDims);
+  }
+  mean(axis?: number | readonly number[] | null, keepDims = false): Tensor {
+    return reduce.mean(this, axis, keepDims);
+  }
+  max(axis?: number | readonly number[] | null, keepDims = false): Tensor {
+    return reduce.max(this, axis, keepDims);
+  }
+  min(axis?: number | readonly number[] | null, keepDims = false): Tensor {
+    return reduce.min(this, axis, keepDims);
+  }
+  logsumexp(axis?: number | readonly number[] | null, keepDims = false): Tensor {
+    return reduce.logsumexp(this, axis, keepDims);
+  }
+  softmax(axis = -1): Tensor {
+    return softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return logSoftmax(this, axis);
+  }
+
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return shapeOps.reshape(this, shape.flat());
+  }
+  flatten(): Tensor {
+    return shapeOps.reshape(this, [this.size]);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return shapeOps.transpose(this, perm);
+  }
+  /** The transpose of a matrix (the last two axes swapped). */
+  get T(): Tensor {
+    return shapeOps.transpose(this);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return shapeOps.broadcastTo(this, shape);
+  }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return shapeOps.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return shapeOps.unsqueeze(this, axis);
+  }
+  slice(starts: readonly (number | null)[], ends?: readonly (number | null)[]): Tensor {
+    return shapeOps.slice(this, starts, ends);
+  }
+  pad(widths: readonly (readonly [number, number])[]): Tensor {
+    return shapeOps.pad(this, widths);
+  }
+  gather(indices: IndicesLike, axis = 0): Tensor {
+    return shapeOps.gather(this, indices, axis);
+  }
+  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor {
+    return shapeOps.concat([this, ...[others].flat()], axis);
+  }
+  stack(others: Tensor | readonly Tensor[], axis = 0): Tensor {
+    return shapeOps.stack([this, ...[others].flat()], axis);
+  }
+  matmul(other: TensorLike): Tensor {
+    return matmul(this, other);
+  }
+}
+
+// ---------------------------------------------------------------- making tensors
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  /** Reshape flat data (a typed array or a flat list) to this shape. */
+  shape?: readonly number[];
+  /** Accept NaN and ±Infinity (refused by default, since they are almost always a mistake). */
+  allowNonFinite?: boolean;
+}
+
+/**
+ * Makes a tensor from a number, nested arrays or a typed array (copied).
+ * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
+ */
+export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
+  if (value instanceof Tensor) {
+    const t =
+      options.dtype && options.dtype !== value.dtype
+        ? value.astype(options.dtype).detach()
+        : value.clone();
+    if (options.requiresGrad) t.requiresGrad = true;
+    return options.shape ? reshapeLeaf(t, options.shape) : t;
+  }
+  const dtype = checkDType(
+    options.dtype ?? (value instanceof Float32Array ? 'float32' : 'float64'),
+    'tensor()',
+  );
+  let flat: ArrayLike<number>;
+  let shape: number[];
+  if (value instanceof Float64Array || value instanceof Float32Array) {
+    flat = value;
+    shape = [value.length];
+  } else {
+    shape = inferShape(value);
+    flat = flatten(value, shape);
+  }
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v !== 'number') {
+      throw new ValueError(`tensor(): element ${i} is ${describeValue(v)}; expected a number`);
+    }
+    if (!Number.isFinite(v) && !options.allowNonFinite) {
+      throw new ValueError(
+        `tensor(): element ${i} is ${v}; non-finite values are refused (pass { allowNonFinite: true } if it is meant)`,
+      );
+    }
+  }
+  const t = new Tensor(toStorage(dtype, flat), shape);
+  if (options.requiresGrad) t.requiresGrad = true;
+  return options.shape ? reshapeLeaf(t, options.shape) : t;
+}
+
+function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
+  const s = checkShape('tensor()', shape);
+  if (sizeOf(s) !== t.size) {
+    throw new ShapeError(
+      `tensor(): the option shape ${formatShape(s)} holds ${sizeOf(s)} elements but the data has ${t.size}`,
+    );
+  }
+  const out = new Tensor(t.data, s);
+  out.requiresGrad = t.requiresGrad;
+  return out;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined (a hole or a missing element?)';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return v === null ? 'null' : `a ${typeof v}`;
+}
+
+function inferShape(value: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: unknown = value;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+function flatten(value: NestedArray, shape: readonly number[]): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown, dim: number, path: string) => {
+    if (dim === shape.length) {
+      if (Array.isArray(v))
+        throw new ValueError(
+          `tensor(): ragged nested array: ${path || 'the value'} is an array but a number was expected there`,
+        );
+      out.push(v as number);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
+      throw new ValueError(
+        `tensor(): ragged nested array: ${path || 'the value'} has ${got}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
+  };
+  walk(value, 0, '');
+  return out;
+}
+
+/** Turns a TensorLike into a Tensor; numbers take `like`'s dtype so `x.mul(2)` keeps float32. */
+export function toTensor(value: TensorLike, like?: Tensor): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value === 'number') {
+    const t = new Tensor(allocate(like?.dtype ?? 'float64', 1), []);
+    t.data[0] = value;
+    return t;
+  }
+  return tensor(
+    value,
+    like ? { dtype: like.dtype, allowNonFinite: true } : { allowNonFinite: true },
+  );
+}

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Each entry has its own vitest.config.ts (defineProject) that sets the `source` condition.
+    projects: ['packages/*', 'examples'],
+  },
+});
