@@ -76,6 +76,9 @@ export function linspace(
 ): Tensor {
   if (!Number.isInteger(count) || count < 0)
     throw new ValueError(`linspace: count must be a non-negative integer, got ${count}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new ValueError(`linspace: expected finite start and stop, got (${start}, ${stop})`);
+  }
   const step = count > 1 ? (stop - start) / (count - 1) : 0;
   return make('linspace', [count], options, (d) => {
     for (let i = 0; i < count; i++) d[i] = i === count - 1 && count > 1 ? stop : start + i * step;
@@ -93,7 +96,12 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const g = pickGenerator(options);
   return make('rand', shape, options, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = g.uniform();
+    if (d instanceof Float32Array) {
+      // 24 bits, the float32 significand: rounding a double near 1 to float32 would give exactly 1
+      for (let i = 0; i < d.length; i++) d[i] = Math.floor(g.uniform() * 2 ** 24) / 2 ** 24;
+    } else {
+      for (let i = 0; i < d.length; i++) d[i] = g.uniform();
+    }
   });
 }
 

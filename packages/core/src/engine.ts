@@ -50,6 +50,8 @@ export function enableGrad<T>(fn: () => T): T {
 // ---------------------------------------------------------------- anomaly detection
 
 let detecting = false;
+/** Inside a derivative rule, non-finite values are reported by the sweep, naming the rule's op. */
+let inDerivative = 0;
 
 /**
  * Turns anomaly detection on or off. While on, every op checks its output and every gradient
@@ -75,15 +77,23 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
-const LIBRARY_FRAME =
-  /[\\/]packages[\\/]core[\\/](src|dist)[\\/]|[\\/]@backprop[\\/]core[\\/]|node:internal|\(native\)/;
+// Frames of this library's own code (source or built), as opposed to the user's (tests included).
+const LIBRARY_FRAME = /[\\/](packages[\\/]core[\\/](src|dist)|@backprop[\\/]core[\\/]dist)[\\/]/;
+const TEST_FILE = /\.test\.[cm]?[jt]s/;
+const RUNTIME_FRAME = /node:internal|\(native\)/;
 
 /** The first stack frame outside this library: where the user called the op. */
 function userCallSite(): string {
+  const errorClass = Error as { stackTraceLimit?: number }; // V8 keeps only 10 frames by default
+  const saved = errorClass.stackTraceLimit;
+  errorClass.stackTraceLimit = 64;
   const stack = new Error().stack ?? '';
+  errorClass.stackTraceLimit = saved;
   for (const line of stack.split('\n').slice(1)) {
-    const frame = line.trim();
-    if (frame && !LIBRARY_FRAME.test(frame)) return frame.replace(/^at\s+/, '');
+    const frame = line.trim().replace(/^at /, '');
+    const library =
+      (LIBRARY_FRAME.test(frame) && !TEST_FILE.test(frame)) || RUNTIME_FRAME.test(frame);
+    if (frame && !library) return frame;
   }
   return '(unknown location)';
 }
@@ -94,8 +104,8 @@ function firstNonFinite(t: Tensor): number {
   return -1;
 }
 
-function describe(t: Tensor, i: number): string {
-  return `${t.data[i]} at flat index ${i} of an output of shape ${formatShape(t.shape)}`;
+function describe(t: Tensor, i: number, what = 'an output'): string {
+  return `${t.data[i]} at flat index ${i} of ${what} of shape ${formatShape(t.shape)}`;
 }
 
 // ---------------------------------------------------------------- recording
@@ -106,7 +116,7 @@ function describe(t: Tensor, i: number): string {
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;
-  if (detecting) {
+  if (detecting && inDerivative === 0) {
     site = userCallSite();
     const bad = firstNonFinite(output);
     if (bad >= 0 && inputs.every((x) => firstNonFinite(x) < 0)) {
@@ -195,7 +205,13 @@ function reverseSweep(
     onGrad(t, g);
     const node = t._node;
     if (!node?.inputs.some((x) => onPath.has(x))) continue;
-    const inputGrads = withGradMode(createGraph, () => node.vjp(g));
+    inDerivative++;
+    let inputGrads: ReturnType<VJP>;
+    try {
+      inputGrads = withGradMode(createGraph, () => node.vjp(g));
+    } finally {
+      inDerivative--;
+    }
     if (inputGrads.length !== node.inputs.length) {
       throw new GradError(
         `${node.op}: its derivative rule returned ${inputGrads.length} gradient(s) for ${node.inputs.length} input(s)`,
@@ -214,7 +230,7 @@ function reverseSweep(
         const bad = firstNonFinite(gi);
         if (bad >= 0 && firstNonFinite(g) < 0) {
           throw new NonFiniteError(
-            `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad)} from a finite output ` +
+            `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad, 'a gradient')} from a finite output ` +
               `gradient; the op was called at ${node.site ?? '(unknown location)'}`,
           );
         }
@@ -253,10 +269,12 @@ export function backward(
       `backward(): the seed gradient has shape ${formatShape(g.shape)}; expected the tensor's shape ${formatShape(root.shape)}`,
     );
   }
+  if (g.dtype !== root.dtype) g = g.astype(root.dtype);
   const createGraph = options.createGraph ?? false;
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
     if (t._node && !t._retainGrad) return;
-    const held = createGraph ? gt : gt.detach();
+    // a leaf's .grad gets storage of its own, so changing one gradient in place never changes another
+    const held = createGraph ? gt : gt.clone();
     const prev = t.grad;
     t.grad = prev ? withGradMode(createGraph, () => prev.add(held)) : held;
   });
@@ -279,7 +297,7 @@ export function gradients(
           `gradients(): gradOutputs[${i}] has shape ${formatShape(s.shape)}; expected ${formatShape(y.shape)}`,
         );
       }
-      return s;
+      return s.dtype === y.dtype ? s : s.astype(y.dtype);
     }
     if (y.size !== 1) {
       throw new GradError(

@@ -1,6 +1,6 @@
 // Function transforms in the style of JAX: grad, valueAndGrad, vjp, jacobian, hessian, hvp.
 // They compose: grad(grad(f)) differentiates the gradient, because derivative rules are tensor ops.
-import { gradients, isGradEnabled, record } from './engine.js';
+import { enableGrad, gradients, isGradEnabled, record, topologicalOrder } from './engine.js';
 import { GradError, ValueError } from './errors.js';
 import { stack } from './ops/shape.js';
 import { formatShape } from './shape-math.js';
@@ -14,19 +14,22 @@ export interface GradOptions {
 // biome-ignore lint/suspicious/noExplicitAny: a transform accepts the user's function whatever its other arguments are
 type Fn = (...args: any[]) => Tensor;
 
+interface Traced {
+  args: unknown[];
+  inputs: Tensor[];
+  /** Whether the caller records the graph (false inside `noGrad`). */
+  outer: boolean;
+}
+
 /**
  * Prepares the arguments to be differentiated: each becomes a tensor that requires grad. If the
  * caller is itself being differentiated (an outer `grad`), the new tensor stays connected to the
  * caller's, so the outer transform can see through this one.
  */
-function trace(
-  args: unknown[],
-  argnums: readonly number[],
-  where: string,
-): { args: unknown[]; inputs: Tensor[]; nested: boolean } {
+function trace(args: unknown[], argnums: readonly number[], where: string): Traced {
   const out = [...args];
   const inputs: Tensor[] = [];
-  let nested = false;
+  const outer = isGradEnabled();
   for (const i of argnums) {
     if (!Number.isInteger(i) || i < 0 || i >= args.length) {
       throw new ValueError(
@@ -35,9 +38,8 @@ function trace(
     }
     const x = toTensor(args[i] as TensorLike);
     let input: Tensor;
-    if (x.requiresGrad && isGradEnabled()) {
+    if (x.requiresGrad && outer) {
       input = record('input', [x], new Tensor(x.data, x.shape), (g) => [g]);
-      nested = true;
     } else {
       input = x.detach();
       input.requiresGrad = true;
@@ -45,7 +47,30 @@ function trace(
     out[i] = input;
     inputs.push(input);
   }
-  return { args: out, inputs, nested };
+  return { args: out, inputs, outer };
+}
+
+/**
+ * Runs `f` on the traced arguments, recording even inside `noGrad` (a transform differentiates
+ * whatever the caller's grad mode, as `torch.func.grad` does).
+ */
+function evaluate(f: Fn, t: Traced, where: string, scalar: boolean): Tensor {
+  return checkOutput(
+    enableGrad(() => f(...t.args)),
+    where,
+    scalar,
+  );
+}
+
+/**
+ * Whether the gradients of `y` must be recorded: when the caller records the graph and `y`
+ * depends on a tensor that requires grad besides `inputs` — an outer transform's variable, passed
+ * in or closed over (d/dx [d/dy (x·y)] = 1 needs the inner gradient x to stay connected to x).
+ */
+function needsGraph(y: Tensor, t: Traced): boolean {
+  if (!t.outer) return false;
+  const own = new Set(t.inputs);
+  return topologicalOrder([y]).some((u) => u.isLeaf && !own.has(u));
 }
 
 function argnumList(options: GradOptions, where: string): number[] {
@@ -72,31 +97,64 @@ function checkOutput(y: unknown, where: string, scalar: boolean): Tensor {
 
 /**
  * `valueAndGrad(f)(...args)` returns `[f(...args), ∂f/∂args[argnums]]`. `f` must return a
- * one-element tensor.
+ * one-element tensor. With a list of `argnums`, the gradient is a list.
  */
+export function valueAndGrad<F extends Fn>(
+  f: F,
+  options: { argnums: readonly number[] },
+): (...args: Parameters<F>) => [Tensor, Tensor[]];
+export function valueAndGrad<F extends Fn>(
+  f: F,
+  options?: { argnums?: number },
+): (...args: Parameters<F>) => [Tensor, Tensor];
+export function valueAndGrad<F extends Fn>(
+  f: F,
+  options?: GradOptions,
+): (...args: Parameters<F>) => [Tensor, Tensor | Tensor[]];
 export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}) {
-  const argnums = argnumList(options, 'valueAndGrad');
+  return transform(f, options, 'valueAndGrad');
+}
+
+function transform<F extends Fn>(f: F, options: GradOptions, where: string) {
+  const argnums = argnumList(options, where);
   return (...args: Parameters<F>): [Tensor, Tensor | Tensor[]] => {
-    const t = trace(args, argnums, 'valueAndGrad');
-    const value = checkOutput(f(...t.args), 'valueAndGrad', true);
-    const grads = gradients([value], t.inputs, { createGraph: t.nested });
-    return [value, typeof options.argnums === 'object' ? grads : (grads[0] as Tensor)];
+    const t = trace(args, argnums, where);
+    const value = evaluate(f, t, where, true);
+    const createGraph = needsGraph(value, t);
+    const grads = gradients([value], t.inputs, { createGraph });
+    return [
+      createGraph ? value : value.detach(),
+      typeof options.argnums === 'object' ? grads : (grads[0] as Tensor),
+    ];
   };
 }
 
 /**
  * `grad(f)` is the function that returns ∂f/∂x (for `argnums` 0 by default); `f` must return
- * a one-element tensor. `grad(grad(f))` is the second derivative.
+ * a one-element tensor. `grad(grad(f))` is the second derivative. With a list of `argnums`, it
+ * returns a list of gradients.
  * @example grad((x) => x.pow(3).sum())(tensor([2])) // 3x² = [12]
  */
+export function grad<F extends Fn>(
+  f: F,
+  options: { argnums: readonly number[] },
+): (...args: Parameters<F>) => Tensor[];
+export function grad<F extends Fn>(
+  f: F,
+  options?: { argnums?: number },
+): (...args: Parameters<F>) => Tensor;
+export function grad<F extends Fn>(
+  f: F,
+  options?: GradOptions,
+): (...args: Parameters<F>) => Tensor | Tensor[];
 export function grad<F extends Fn>(f: F, options: GradOptions = {}) {
-  const vg = valueAndGrad(f, options);
-  return (...args: Parameters<F>): Tensor => vg(...args)[1] as Tensor;
+  const vg = transform(f, options, 'grad');
+  return (...args: Parameters<F>) => vg(...args)[1];
 }
 
 /** The same as `grad`, for several arguments: returns one gradient per entry of `argnums`. */
 export function grads<F extends Fn>(f: F, argnums: readonly number[]) {
-  const vg = valueAndGrad(f, { argnums });
+  const vg = transform(f, { argnums }, 'grads');
   return (...args: Parameters<F>): Tensor[] => vg(...args)[1] as Tensor[];
 }
 
@@ -113,13 +171,11 @@ export function vjp(
     inputs.map((_, i) => i),
     'vjp',
   );
-  const value = checkOutput(f(...(t.args as Tensor[])), 'vjp', false);
+  const value = evaluate(f as Fn, t, 'vjp', false);
+  const createGraph = needsGraph(value, t);
   const pullback = (cotangent: TensorLike): Tensor[] =>
-    gradients([value], t.inputs, {
-      gradOutputs: [toTensor(cotangent, value)],
-      createGraph: t.nested,
-    });
-  return [value, pullback];
+    gradients([value], t.inputs, { gradOutputs: [toTensor(cotangent, value)], createGraph });
+  return [createGraph ? value : value.detach(), pullback];
 }
 
 /** The Jacobian of `f` at `x`: shape [...f(x).shape, ...x.shape], one reverse sweep per output element. */

@@ -1,5 +1,5 @@
 // gradcheck: compares autodiff's gradients with central finite differences in float64.
-import { gradients } from './engine.js';
+import { enableGrad, gradients, noGrad } from './engine.js';
 import { BackpropError, ValueError } from './errors.js';
 import { formatShape, stridesOf } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
@@ -59,7 +59,8 @@ export function gradcheck(
     t.requiresGrad = true;
     return t;
   });
-  const y = f(...xs);
+  // recorded even inside noGrad, or every analytic gradient would be 0
+  const y = enableGrad(() => f(...xs));
   if (!(y instanceof Tensor)) throw new ValueError('gradcheck: f must return a Tensor');
   const analytic = Array.from({ length: y.size }, (_, o) => {
     const e = y.zerosLike();
@@ -76,9 +77,9 @@ export function gradcheck(
     for (let i = 0; i < x.size; i++) {
       const saved = x.data[i] as number;
       x.data[i] = saved + eps;
-      const plus = f(...xs).data.slice();
+      const plus = noGrad(() => f(...xs)).data.slice();
       x.data[i] = saved - eps;
-      const minus = f(...xs).data;
+      const minus = noGrad(() => f(...xs)).data;
       x.data[i] = saved;
       for (let o = 0; o < y.size; o++) {
         const numeric = ((plus[o] as number) - (minus[o] as number)) / (2 * eps);

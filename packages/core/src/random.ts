@@ -13,23 +13,33 @@ export class Generator {
     this.seed(seed);
   }
 
-  /** Restarts the sequence from `seed` (any finite number; integers are typical). */
+  /** Restarts the sequence from `seed`: a finite number, truncated to an integer (exact up to 2⁵³). */
   seed(seed: number): this {
     if (!Number.isFinite(seed))
       throw new ValueError(`Generator.seed: seed must be a finite number, got ${seed}`);
-    // splitmix32 spreads the seed over the four words of state.
-    let x = (Math.trunc(seed) ^ Math.trunc(seed / 2 ** 32)) >>> 0;
-    const next = () => {
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+    // The seed's 64-bit two's complement words, so 1, 2³² and −1 ≠ 2³² − 1 all differ.
+    const n = Math.trunc(seed);
+    const lo = n >>> 0;
+    const hi = Math.floor(n / 2 ** 32) >>> 0;
+    // splitmix32 spreads each word over the four words of state. The two words step their
+    // counters by different constants, so equal words cannot cancel out; the high word joins only
+    // when it is not 0, so seeds from 0 to 2³² − 1 keep the sequences they always had.
+    const spread = (word: number, step: number) => {
+      let x = word;
+      return () => {
+        x = (x + step) >>> 0;
+        let z = x;
+        z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+        z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+        return (z ^ (z >>> 16)) >>> 0;
+      };
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    const low = spread(lo, 0x9e3779b9);
+    const high = hi === 0 ? () => 0 : spread(hi, 0x7f4a7c15);
+    this.s0 = (low() ^ high()) >>> 0;
+    this.s1 = (low() ^ high()) >>> 0;
+    this.s2 = (low() ^ high()) >>> 0;
+    this.s3 = (low() ^ high()) >>> 0;
     this.spare = null;
     return this;
   }

@@ -192,6 +192,10 @@ export class Tensor {
   ne(other: TensorLike): Tensor {
     return binary.ne(this, other);
   }
+  /** This tensor where `condition` is non-zero, `other` elsewhere (PyTorch's `x.where(cond, y)`). */
+  where(condition: TensorLike, other: TensorLike): Tensor {
+    return binary.where(condition, this, other);
+  }
 
   neg(): Tensor {
     return unary.neg(this);
@@ -273,7 +277,7 @@ export class Tensor {
   transpose(perm?: readonly number[]): Tensor {
     return shapeOps.transpose(this, perm);
   }
-  /** The transpose of a matrix (the last two axes swapped). */
+  /** The axes reversed, as in NumPy: for a matrix, its transpose. */
   get T(): Tensor {
     return shapeOps.transpose(this);
   }

@@ -3,7 +3,7 @@ import { allocate } from '../dtype.js';
 import { record } from '../engine.js';
 import { broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
 import { broadcastShapes, sizeOf } from '../shape-math.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 import { operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -87,7 +87,8 @@ function tieSplit(wins: 'gt' | 'lt', input: 0 | 1): Partial {
 const powTensor = broadcasting(
   'pow',
   Math.pow,
-  (g, a, b) => g.mul(b).mul(a.pow(b.sub(1))), // ∂/∂a = b·a^(b−1)
+  // ∂/∂a = b·a^(b−1), and exactly 0 for b = 0, even at a = 0 (where it would be 0·∞)
+  (g, a, b) => g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
   (g, a, _b, y) => g.mul(where(a.eq(0), 0, y.mul(a.log()))), // ∂/∂b = aᵇ·ln a, taken as 0 at a = 0
 );
 
@@ -104,10 +105,12 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
 
 /**
  * Picks `a` where `mask` is non-zero and `b` elsewhere, all three broadcast together. The mask
- * gets no gradient.
+ * gets no gradient, and its dtype does not matter: only whether each element is zero.
  */
 export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
-  const [m, x, z] = operands('where', mask, a, b) as [Tensor, Tensor, Tensor];
+  const m = toTensor(mask);
+  const like = [a, b].find((v): v is Tensor => v instanceof Tensor) ?? m; // numbers take its dtype
+  const [x, z] = operands('where', toTensor(a, like), toTensor(b, like)) as [Tensor, Tensor];
   const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
   const n = sizeOf(shape);
   const [mb, xb, zb] = [m, x, z].map((t) =>

@@ -42,9 +42,10 @@ export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) =>
       const r = vjp(g, inputs, output);
       const list = Array.isArray(r) ? r : [r];
       list.forEach((gi, i) => {
-        if (gi !== null && gi !== undefined && !(gi instanceof Tensor)) {
+        // undefined is refused too: it is usually a forgotten `return`, which would silently give no gradient
+        if (gi !== null && !(gi instanceof Tensor)) {
           throw new GradError(
-            `${name}: vjp returned ${typeof gi} for input ${i}; expected a Tensor or null`,
+            `${name}: vjp returned ${gi === undefined ? 'undefined' : typeof gi} for input ${i}; expected a Tensor or null`,
           );
         }
       });

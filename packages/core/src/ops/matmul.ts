@@ -29,6 +29,17 @@ export function matmul(left: TensorLike, right: TensorLike): Tensor {
         `must equal the ${b.ndim === 1 ? 'length' : 'second-to-last axis'} of the second (${b2.shape[b2.ndim - 2]})`,
     );
   }
+  const batchA = a2.shape.slice(0, -2);
+  const batchB = b2.shape.slice(0, -2);
+  for (let i = 1; i <= Math.min(batchA.length, batchB.length); i++) {
+    const [p, q] = [batchA[batchA.length - i], batchB[batchB.length - i]];
+    if (p !== q && p !== 1 && q !== 1) {
+      throw new ShapeError(
+        `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not fit: their batch axes ` +
+          `${formatShape(batchA)} and ${formatShape(batchB)} do not broadcast (sizes ${p} and ${q})`,
+      );
+    }
+  }
   let y = matmulBatched(a2, b2);
   if (a.ndim === 1) y = y.squeeze(-2);
   if (b.ndim === 1) y = y.squeeze(-1);

@@ -80,7 +80,7 @@ export function min(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
 export function logsumexp(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const r = plan('logsumexp', input, axis, keepDims);
   const y = noGrad(() => {
-    const m = max(r.x, r.axes, true);
+    const m = fold({ ...r, shape: r.kept }, -Infinity, maxNaN); // −∞ on an empty axis: log 0
     const shift = where(m.abs().lt(Infinity), m, 0); // all −∞ along the axis gives −∞, not NaN
     return shift.add(r.x.sub(shift).exp().sum(r.axes, true).log()).reshape(r.shape);
   });

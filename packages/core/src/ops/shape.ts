@@ -20,6 +20,11 @@ import { operands } from './operands.js';
 export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
   const x = toTensor(input);
   const target = [...shape];
+  if (target.some((d) => d !== -1 && !(Number.isInteger(d) && d >= 0))) {
+    throw new ShapeError(
+      `reshape: invalid shape ${formatShape(shape)}; sizes must be non-negative integers or one −1`,
+    );
+  }
   const unknown = target.indexOf(-1);
   if (unknown >= 0 && target.indexOf(-1, unknown + 1) >= 0) {
     throw new ShapeError(`reshape: only one size may be −1, got ${formatShape(shape)}`);
@@ -33,7 +38,6 @@ export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
     }
     target[unknown] = x.size / known;
   }
-  checkShape('reshape', target);
   if (sizeOf(target) !== x.size) {
     throw new ShapeError(
       `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements)`,
@@ -87,6 +91,11 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
 export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
+  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== x.shape[i + lead])) {
+    throw new ShapeError(
+      `sumTo: cannot sum shape ${formatShape(x.shape)} to ${formatShape(shape)}, which does not broadcast to it`,
+    );
+  }
   const axes: number[] = [];
   for (let i = 0; i < x.ndim; i++)
     if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);

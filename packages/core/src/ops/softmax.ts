@@ -12,6 +12,7 @@ export function softmax(input: TensorLike, axis = -1): Tensor {
   const x = toTensor(input);
   const a = normalizeAxis('softmax', axis, x.ndim);
   const y = noGrad(() => {
+    if (x.shape[a] === 0) return x.zerosLike(); // an empty axis has nothing to normalise (and no max)
     const e = x.sub(x.max(a, true)).exp();
     return e.div(e.sum(a, true));
   });
