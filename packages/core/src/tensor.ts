@@ -298,7 +298,15 @@ export class Tensor {
   }
   gather(indices: IndicesLike, axis = 0): Tensor {
     return shapeOps.gather(this, indices, axis);
+  } /** The adjoint of `gather`: `size` slices along `axis`, slice j of this tensor added at `indices[j]`. */
+  scatterAdd(indices: IndicesLike, size: number, axis = 0): Tensor {
+    return shapeOps.scatterAdd(this, indices, size, axis);
   }
+  /** Sums over the axes that broadcasting would add or stretch, to give a tensor of `shape`. */
+  sumTo(shape: readonly number[]): Tensor {
+    return shapeOps.sumTo(this, shape);
+  }
+
   concat(others: Tensor | readonly Tensor[], axis = 0): Tensor {
     return shapeOps.concat([this, ...[others].flat()], axis);
   }
