@@ -13,8 +13,28 @@ export function checkDType(dtype: unknown, where: string): DType {
   );
 }
 
+// Small arrays are carved out of shared 16 KiB buffers: V8 gives every typed array over 64 bytes
+// its own off-heap backing store, which costs ~1.5 µs, about 15 times a view into a buffer that
+// already exists. A live view keeps its whole slab alive, so slabs stay small.
+const SLAB_BYTES = 16 * 1024;
+const SLAB_MAX_ARRAY = 1024; // larger arrays get buffers of their own
+const ON_HEAP_MAX = 64; // V8 keeps arrays this small on the heap: already cheap
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+/** A zero-filled array of `size` elements. It may be a view into a buffer shared with other arrays. */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  const bytes = size * (dtype === 'float32' ? 4 : 8);
+  if (bytes <= ON_HEAP_MAX || bytes > SLAB_MAX_ARRAY) {
+    return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  }
+  if (slabOffset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const out = dtype === 'float32' ? new Float32Array(slab, slabOffset, size) : new Float64Array(slab, slabOffset, size);
+  slabOffset += (bytes + 7) & ~7; // keep every view 8-byte aligned
+  return out;
 }
 
 /** Copies `source` into fresh storage of `dtype` (rounding to float32 where asked). */

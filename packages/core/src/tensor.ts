@@ -39,14 +39,19 @@ export class Tensor {
     if (!(data instanceof Float64Array || data instanceof Float32Array)) {
       throw new ValueError('new Tensor(): data must be a Float64Array or a Float32Array');
     }
-    const s = checkShape('new Tensor()', shape);
-    if (sizeOf(s) !== data.length) {
+    let size = 1;
+    for (const d of shape) {
+      if (!Number.isInteger(d) || d < 0) checkShape('new Tensor()', shape); // throws, naming the shape
+      size *= d;
+    }
+    if (size !== data.length) {
       throw new ShapeError(
-        `new Tensor(): shape ${formatShape(s)} holds ${sizeOf(s)} elements but data has ${data.length}`,
+        `new Tensor(): shape ${formatShape(shape)} holds ${size} elements but data has ${data.length}`,
       );
     }
     this.data = data;
-    this.shape = Object.freeze(s);
+    // shapes are shared between tensors (ops pass their input's shape on), so they are frozen
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
   }
 
   get dtype(): DType {

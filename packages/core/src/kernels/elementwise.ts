@@ -33,6 +33,17 @@ export function zipBroadcast(
     for (let i = 0; i < n; i++) out[i] = f(x, b[i] as number);
     return out;
   }
+  // one operand repeats along leading axes (a bias row added to every sample): index modulo its size
+  if (a.length === n && isTrailing(bShape, outShape)) {
+    const m = b.length;
+    for (let i = 0, j = 0; i < n; i++, j = j + 1 === m ? 0 : j + 1) out[i] = f(a[i] as number, b[j] as number);
+    return out;
+  }
+  if (b.length === n && isTrailing(aShape, outShape)) {
+    const m = a.length;
+    for (let i = 0, j = 0; i < n; i++, j = j + 1 === m ? 0 : j + 1) out[i] = f(a[j] as number, b[i] as number);
+    return out;
+  }
   const c = new Cursor(
     outShape,
     broadcastStrides(aShape, outShape),
@@ -57,4 +68,14 @@ export function broadcastCopy(
   const n = sizeOf(target);
   for (let i = 0; i < n; i++, c.step()) out[i] = x[c.a] as number;
   return out;
+}
+
+/** Whether `shape` (leading 1s aside) equals the last axes of `target`, so it repeats contiguously. */
+function isTrailing(shape: Shape, target: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest === 0 || rest > target.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== target[target.length - rest + i]) return false;
+  return true;
 }
