@@ -21,7 +21,11 @@ export type TensorLike = Tensor | number | readonly NestedArray[] | TypedArray;
 export type IndicesLike = readonly number[] | Int32Array | Tensor;
 
 export class Tensor {
-  /** The elements, row-major. Treat as read-only: tensors are immutable values. */
+  /**
+   * The elements, row-major. Treat as read-only: tensors are immutable values (optimisers are the
+   * exception: they update parameters in place). A small array may be a view into a larger shared
+   * buffer, so use `data` itself, not `data.buffer`.
+   */
   readonly data: TypedArray;
   readonly shape: readonly number[];
   /** The gradient accumulated by `backward()` (leaves, and tensors marked with `retainGrad()`). */
