@@ -1,51 +1,167 @@
-// Matrix products on raw typed arrays, with broadcast batch dimensions.
+// Matrix products on raw typed arrays: either operand may be read transposed (so the backward
+// pass never materialises a transpose), with broadcast batch dimensions.
 import type { TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../shape-math.js';
 import { Cursor } from './cursor.js';
 
-/** out (m×n) += a (m×k) · b (k×n), reading a and b from the given offsets. */
+/** One matrix operand: its array, where it starts, and whether it is stored transposed. */
+interface Operand {
+  data: TypedArray;
+  offset: number;
+  transposed: boolean;
+}
+
+// Below this many multiply-adds, packing costs more than it saves.
+const SMALL = 4096;
+
+/**
+ * out (m×n) = op(A) (m×k) · op(B) (k×n), where op(X) is X or Xᵀ. A is stored m×k (k×m if
+ * transposed), B k×n (n×k if transposed), all row-major.
+ */
 function gemm(
-  a: TypedArray,
-  aOff: number,
-  b: TypedArray,
-  bOff: number,
+  a: Operand,
+  b: Operand,
   out: TypedArray,
   oOff: number,
   m: number,
   k: number,
   n: number,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const oRow = oOff + i * n;
-    const aRow = aOff + i * k;
+  // element (i, p) of op(A) is at a.offset + i·ai + p·ap; element (p, j) of op(B) at b.offset + p·bp + j·bj
+  const [ai, ap] = a.transposed ? [1, m] : [k, 1];
+  const [bp, bj] = b.transposed ? [1, k] : [n, 1];
+  if (m * n * k <= SMALL) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++)
+          s +=
+            (a.data[a.offset + i * ai + p * ap] as number) *
+            (b.data[b.offset + p * bp + j * bj] as number);
+        out[oOff + i * n + j] = s;
+      }
+    }
+    return;
+  }
+  blocked(a, ai, ap, b, bp, bj, out, oOff, m, k, n);
+}
+
+let packedA = new Float64Array(0);
+let packedB = new Float64Array(0);
+
+/**
+ * The 4×4 register-blocked product. B is packed once into panels of 4 columns ([p][c], k×4 each)
+ * and A into blocks of 4 rows ([p][r]), so the inner loop reads both sequentially whatever the
+ * operands' layout; 16 sums stay in local variables across the whole k loop.
+ */
+function blocked(
+  a: Operand,
+  ai: number,
+  ap: number,
+  b: Operand,
+  bp: number,
+  bj: number,
+  out: TypedArray,
+  oOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const panels = Math.ceil(n / 4);
+  if (packedB.length < panels * 4 * k) packedB = new Float64Array(panels * 4 * k);
+  if (packedA.length < 4 * k) packedA = new Float64Array(4 * k);
+  const B = packedB;
+  const A = packedA;
+  for (let q = 0; q < panels; q++) {
     for (let p = 0; p < k; p++) {
-      const aip = a[aRow + p] as number;
-      const bRow = bOff + p * n;
-      for (let j = 0; j < n; j++)
-        out[oRow + j] = (out[oRow + j] as number) + aip * (b[bRow + j] as number);
+      for (let c = 0; c < 4; c++) {
+        const j = q * 4 + c;
+        B[(q * k + p) * 4 + c] = j < n ? (b.data[b.offset + p * bp + j * bj] as number) : 0;
+      }
+    }
+  }
+  for (let i0 = 0; i0 < m; i0 += 4) {
+    for (let p = 0; p < k; p++) {
+      for (let r = 0; r < 4; r++) {
+        const i = i0 + r;
+        A[p * 4 + r] = i < m ? (a.data[a.offset + i * ai + p * ap] as number) : 0;
+      }
+    }
+    for (let q = 0; q < panels; q++) {
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0,
+        c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0,
+        c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
+      let bi = q * k * 4;
+      for (let p = 0, ai4 = 0; p < k; p++, ai4 += 4, bi += 4) {
+        const a0 = A[ai4] as number,
+          a1 = A[ai4 + 1] as number,
+          a2 = A[ai4 + 2] as number,
+          a3 = A[ai4 + 3] as number;
+        const b0 = B[bi] as number,
+          b1 = B[bi + 1] as number,
+          b2 = B[bi + 2] as number,
+          b3 = B[bi + 3] as number;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
+      }
+      const sums = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+      for (let r = 0; r < 4 && i0 + r < m; r++) {
+        for (let c = 0; c < 4 && q * 4 + c < n; c++)
+          out[oOff + (i0 + r) * n + q * 4 + c] = sums[r * 4 + c] as number;
+      }
     }
   }
 }
 
 /**
- * Batched matmul: a is [...batchA, m, k], b is [...batchB, k, n], out is [...batch, m, n] with
- * `batch` the broadcast of batchA and batchB.
+ * Batched matmul: out [...batch, m, n] = op(A) · op(B) for each batch index, where A is
+ * [...batchA, m, k] (or [..., k, m] if `transposeA`), B is [...batchB, k, n] (or [..., n, k]) and
+ * `batch` is the broadcast of batchA and batchB.
  */
 export function matmul(
   a: TypedArray,
   aShape: Shape,
+  transposeA: boolean,
   b: TypedArray,
   bShape: Shape,
+  transposeB: boolean,
   batch: Shape,
   out: TypedArray,
 ): TypedArray {
-  const m = aShape[aShape.length - 2] as number;
-  const k = aShape[aShape.length - 1] as number;
-  const n = bShape[bShape.length - 1] as number;
-  out.fill(0);
+  const [m, k] = matrixDims(aShape, transposeA);
+  const [, n] = matrixDims(bShape, transposeB);
+  const A: Operand = { data: a, offset: 0, transposed: transposeA };
+  const B: Operand = { data: b, offset: 0, transposed: transposeB };
   const nb = sizeOf(batch);
   if (nb === 1) {
-    gemm(a, 0, b, 0, out, 0, m, k, n);
+    gemm(A, B, out, 0, m, k, n);
     return out;
   }
   const c = new Cursor(
@@ -53,7 +169,17 @@ export function matmul(
     broadcastStrides(aShape.slice(0, -2), batch),
     broadcastStrides(bShape.slice(0, -2), batch),
   );
-  for (let t = 0; t < nb; t++, c.step())
-    gemm(a, c.a * m * k, b, c.b * k * n, out, t * m * n, m, k, n);
+  for (let t = 0; t < nb; t++, c.step()) {
+    A.offset = c.a * m * k;
+    B.offset = c.b * k * n;
+    gemm(A, B, out, t * m * n, m, k, n);
+  }
   return out;
+}
+
+/** The (rows, columns) of op(X) for X of `shape`. */
+export function matrixDims(shape: Shape, transposed: boolean): [number, number] {
+  const r = shape[shape.length - 2] as number;
+  const c = shape[shape.length - 1] as number;
+  return transposed ? [c, r] : [r, c];
 }

@@ -46,26 +46,25 @@ export function matmul(left: TensorLike, right: TensorLike): Tensor {
   return y;
 }
 
-/** The primitive: [..., m, k] × [..., k, n] → [..., m, n]. */
-function matmulBatched(a: Tensor, b: Tensor): Tensor {
+/**
+ * The primitive: op(A)·op(B) over the last two axes, with op(X) = X or Xᵀ, so derivative rules
+ * can multiply by a transpose without materialising it.
+ */
+function matmulBatched(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const m = a.shape[a.ndim - 2] as number;
-  const n = b.shape[b.ndim - 1] as number;
+  const [m] = kernel.matrixDims(a.shape, ta);
+  const [, n] = kernel.matrixDims(b.shape, tb);
   const shape = [...batch, m, n];
-  const y = new Tensor(
-    kernel.matmul(a.data, a.shape, b.data, b.shape, batch, allocate(a.dtype, sizeOf(shape))),
-    shape,
-  );
-  // d(AB) = dA·B + A·dB, so ∂/∂A = G·Bᵀ and ∂/∂B = Aᵀ·G (summed over broadcast batch axes)
+  const out = allocate(a.dtype, sizeOf(shape));
+  const y = new Tensor(kernel.matmul(a.data, a.shape, ta, b.data, b.shape, tb, batch, out), shape);
+  // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
+  // or B was read transposed gives the four cases below (summed over broadcast batch axes).
   return record('matmul', [a, b], y, (g) => [
-    a.requiresGrad ? sumTo(matmulBatched(g, swapLastAxes(b)), a.shape) : null,
-    b.requiresGrad ? sumTo(matmulBatched(swapLastAxes(a), g), b.shape) : null,
+    a.requiresGrad
+      ? sumTo(ta ? matmulBatched(b, g, tb, true) : matmulBatched(g, b, false, !tb), a.shape)
+      : null,
+    b.requiresGrad
+      ? sumTo(tb ? matmulBatched(g, a, true, ta) : matmulBatched(a, g, !ta, false), b.shape)
+      : null,
   ]);
-}
-
-function swapLastAxes(x: Tensor): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  perm[x.ndim - 1] = x.ndim - 2;
-  perm[x.ndim - 2] = x.ndim - 1;
-  return x.transpose(perm);
 }
