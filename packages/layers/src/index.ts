@@ -5,13 +5,40 @@ export {
   type ActivationEntry,
   activationEntries,
   activationName,
+  type DefinedActivation,
   defineActivation,
   getActivation,
   getActivationEntry,
   registerActivation,
+  registerActivationFamily,
   unregisterActivation,
 } from './activation.js';
+// Importing this module registers the built-in activations in the catalog.
 export {
+  elu,
+  gelu,
+  geluTanh,
+  hardSigmoid,
+  hardTanh,
+  identity,
+  leakyRelu,
+  mish,
+  RBF,
+  rbf,
+  relu,
+  SELU_ALPHA,
+  SELU_LAMBDA,
+  selu,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  softsign,
+  swish,
+  tanh,
+} from './activations.js';
+export {
+  defaultInit,
   getInitializer,
   heNormal,
   heUniform,
@@ -24,4 +51,45 @@ export {
   xavierUniform,
   zerosInit,
 } from './init.js';
+export { Linear, type LinearOptions } from './linear.js';
+export {
+  binaryCrossEntropy,
+  type ClassTarget,
+  crossEntropy,
+  type HuberOptions,
+  halfSquaredError,
+  huber,
+  type LossOptions,
+  mae,
+  mse,
+  type Reduction,
+} from './losses.js';
+export {
+  type ActivationSpec,
+  MLP,
+  type MLPConfig,
+  type MLPForwardOptions,
+  type MLPOptions,
+  type MLPTrace,
+  type TraceOptions,
+} from './mlp.js';
 export { Module } from './module.js';
+export { Sequential, type SequentialItem } from './sequential.js';
+export {
+  fromJSON,
+  type LinearConfigJSON,
+  type MLPConfigJSON,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  ModelFormatError,
+  type ModelSpecJSON,
+  type ModelType,
+  type RBFConfigJSON,
+  type SavableModel,
+  type SavedModel,
+  type SavedParameter,
+  type SequentialConfigJSON,
+  type SequentialItemJSON,
+  toJSON,
+  toJSONString,
+} from './serialize.js';

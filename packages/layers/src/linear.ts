@@ -1,0 +1,156 @@
+// Linear: the affine map x·W + b that every layer of the lecture's network starts with (p. 5,
+// eqs. 1, 2 and 4), built from core's matmul and add so its gradient comes from the engine.
+import {
+  type DType,
+  DTypeError,
+  Generator,
+  rand,
+  ShapeError,
+  Tensor,
+  type TensorLike,
+  tensor,
+  ValueError,
+} from '@backprop/core';
+import { getInitializer, type Initializer } from './init.js';
+import { Module } from './module.js';
+import { type SavedModel, toJSON } from './serialize.js';
+
+export interface LinearOptions {
+  /** Whether to add a bias b (default true). */
+  bias?: boolean;
+  /** How to draw W: an initialiser or its name (default 'xavierUniform'). */
+  init?: string | Initializer;
+  /** How to set b: an initialiser or its name (default 'zeros'). */
+  biasInit?: string | Initializer;
+  /** 'float64' (default) or 'float32'. */
+  dtype?: DType;
+  /** Draw the initial weights from a fresh generator with this seed. */
+  seed?: number;
+  /**
+   * Or draw them from this generator (it advances). With neither, a seed is drawn from core's
+   * global generator, so `manualSeed` makes the weights reproducible.
+   */
+  generator?: Generator;
+}
+
+/** Checks that `n` is a positive integer, naming `what` in the error. */
+export function checkSize(where: string, what: string, n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) {
+    throw new ValueError(`${where}: ${what} must be a positive integer, got ${String(n)}`);
+  }
+  return n;
+}
+
+function resolveInit(where: string, init: string | Initializer): Initializer {
+  if (typeof init === 'function') return init;
+  try {
+    return getInitializer(init);
+  } catch (e) {
+    throw e instanceof ValueError ? new ValueError(`${where}: ${e.message}`) : e;
+  }
+}
+
+/** The generator options ask for: an explicit one, a fresh seeded one, or one seeded from the global generator. */
+export function pickGenerator(options: { seed?: number; generator?: Generator }): Generator {
+  if (options.generator) return options.generator;
+  if (options.seed !== undefined) return new Generator(options.seed);
+  return new Generator(Math.floor(rand([]).item() * 2 ** 53));
+}
+
+/**
+ * A fully connected layer: y = x·W + b with W of shape [inFeatures, outFeatures] and b of shape
+ * [outFeatures]. A row of x is one sample; a 1-D x is a single sample.
+ * @example
+ * const layer = new Linear(3, 4, { seed: 0 });
+ * layer.forward([[1, 2, 3]]); // shape [1, 4]
+ */
+export class Linear extends Module {
+  /** W, shape [inFeatures, outFeatures]: W[p][i] is the weight from input p to output i. */
+  weight: Tensor;
+  /** b, shape [outFeatures], or null for a layer without bias. */
+  bias: Tensor | null;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    const where = `Linear(${inFeatures} → ${outFeatures})`;
+    this.inFeatures = checkSize(where, 'inFeatures', inFeatures);
+    this.outFeatures = checkSize(where, 'outFeatures', outFeatures);
+    const { bias = true, init = 'xavierUniform', biasInit = 'zeros', dtype = 'float64' } = options;
+    if (dtype !== 'float64' && dtype !== 'float32') {
+      throw new DTypeError(`${where}: dtype must be 'float64' or 'float32', got ${String(dtype)}`);
+    }
+    const generator = pickGenerator(options);
+    this.weight = asParameter(
+      resolveInit(where, init)([inFeatures, outFeatures], generator, dtype),
+      [inFeatures, outFeatures],
+      dtype,
+      `${where}: init`,
+    );
+    this.bias = bias
+      ? asParameter(
+          resolveInit(where, biasInit)([outFeatures], generator, dtype),
+          [outFeatures],
+          dtype,
+          `${where}: biasInit`,
+        )
+      : null;
+  }
+
+  get dtype(): DType {
+    return this.weight.dtype;
+  }
+
+  /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
+  toJSON(): SavedModel {
+    return toJSON(this);
+  }
+
+  override describe(): string {
+    const extras = [
+      ...(this.bias ? [] : ['no bias']),
+      ...(this.dtype === 'float64' ? [] : [this.dtype]),
+    ];
+    return `Linear(${this.inFeatures} → ${this.outFeatures}${extras.map((e) => `, ${e}`).join('')})`;
+  }
+
+  /** x·W + b for x of shape [batch, inFeatures] (or [inFeatures] for one sample; more leading axes batch too). */
+  override forward(x: TensorLike): Tensor {
+    const input = this.checkInput(x);
+    const y = input.matmul(this.weight);
+    return this.bias ? y.add(this.bias) : y;
+  }
+
+  /** Converts `x` to a tensor of this layer's dtype and checks its last axis, with errors naming the layer. */
+  checkInput(x: TensorLike): Tensor {
+    const where = this.describe();
+    const t = x instanceof Tensor ? x : tensor(x, { dtype: this.dtype });
+    if (t.ndim === 0 || t.shape[t.ndim - 1] !== this.inFeatures) {
+      throw new ShapeError(
+        `${where}: expected input with ${this.inFeatures} features (shape [batch, ${this.inFeatures}]), got [${t.shape.join(', ')}]`,
+      );
+    }
+    if (t.dtype !== this.dtype) {
+      throw new DTypeError(
+        `${where}: the layer's weights are ${this.dtype} but the input is ${t.dtype}; cast it with x.astype('${this.dtype}')`,
+      );
+    }
+    return t;
+  }
+}
+
+/** A fresh leaf of `shape` and `dtype` that requires grad, made from what an initialiser returned. */
+function asParameter(t: unknown, shape: number[], dtype: DType, where: string): Tensor {
+  if (
+    !(t instanceof Tensor) ||
+    t.shape.length !== shape.length ||
+    t.shape.some((n, i) => n !== shape[i])
+  ) {
+    const got = t instanceof Tensor ? `a tensor of shape [${t.shape.join(', ')}]` : String(t);
+    throw new ShapeError(
+      `${where} must return a tensor of shape [${shape.join(', ')}], got ${got}`,
+    );
+  }
+  return tensor(t.detach(), { dtype, requiresGrad: true });
+}

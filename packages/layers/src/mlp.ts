@@ -1,0 +1,336 @@
+// MLP: the lecture's network (p. 3–5): k hidden layers z⁽ʲ⁾ = f(a⁽ʲ⁾) and a linear output y_E,
+// with the slides' notation (bias as row 0 of w⁽ʲ⁾, every a⁽ʲ⁾ and z⁽ʲ⁾) as a first-class view.
+import {
+  BackpropError,
+  concat,
+  type DType,
+  DTypeError,
+  Generator,
+  noGrad,
+  ShapeError,
+  type Tensor,
+  type TensorLike,
+  tensor,
+  ValueError,
+} from '@backprop/core';
+import { type Activation, activationName, getActivationEntry } from './activation.js';
+import { defaultInit, getInitializer } from './init.js';
+import { checkSize, Linear } from './linear.js';
+import { Module } from './module.js';
+import { type SavedModel, toJSON } from './serialize.js';
+
+/** An activation given by its catalog name or as a function. */
+export type ActivationSpec = string | Activation;
+
+export interface MLPOptions {
+  /** m: the number of inputs x₁..x_m. */
+  inputs: number;
+  /** [m⁽¹⁾, …, m⁽ᵏ⁾]: the neurons of each hidden layer; [] (k = 0) is linear regression. */
+  hidden: readonly number[];
+  /** The number of outputs (default 1, the lecture's single y). */
+  outputs?: number;
+  /** f of the hidden layers (p. 6–7): one for all, or one per hidden layer (default 'sigmoid'). */
+  activation?: ActivationSpec | readonly ActivationSpec[];
+  /** Applied to the output layer's a: 'identity' (default, p. 5 eq. 4) or 'softmax' for classification (p. 8). */
+  outputActivation?: ActivationSpec;
+  /**
+   * Initialiser name for all layers, or one per layer (k + 1). By default each layer gets the one
+   * that suits the activation it feeds (Glorot for saturating ones, He for ReLU-like ones).
+   */
+  init?: string | readonly string[];
+  /** Seed of the initial weights (default 0): the same seed gives the same weights everywhere. */
+  seed?: number;
+  /** 'float64' (default) or 'float32'. */
+  dtype?: DType;
+}
+
+/** The normalised, JSON-able configuration: `new MLP(mlp.config)` rebuilds the same network. */
+export interface MLPConfig {
+  inputs: number;
+  hidden: number[];
+  outputs: number;
+  /** One per hidden layer: the catalog name, or null for a function that is not in the catalog. */
+  activation: (string | null)[];
+  /** The catalog name, or null for a function that is not in the catalog. */
+  outputActivation: string | null;
+  /** One initialiser name per layer (k + 1 of them: layer j's weights feed layer j + 1). */
+  init: string[];
+  seed: number;
+  dtype: DType;
+}
+
+/** What `forward(x, { trace: true })` returns: every intermediate of p. 5, tensors of the real graph. */
+export interface MLPTrace {
+  /** y_E (p. 5, eq. 4): the output layer's a after `outputActivation`. */
+  output: Tensor;
+  /** The output layer's a, before `outputActivation` (for the default 'identity', y_E's values). */
+  logits: Tensor;
+  /** a[j − 1] = a⁽ʲ⁾ of hidden layer j = 1..k (eqs. 1–2), shape [batch, m⁽ʲ⁾]. */
+  a: Tensor[];
+  /** z[j − 1] = z⁽ʲ⁾ = f(a⁽ʲ⁾) of hidden layer j = 1..k (eq. 3), without the constant z₀⁽ʲ⁾ = 1. */
+  z: Tensor[];
+}
+
+export interface TraceOptions {
+  /** Call `retainGrad()` on every traced tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
+  retainGrad?: boolean;
+}
+
+export interface MLPForwardOptions {
+  /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPTrace`). */
+  trace?: boolean | TraceOptions;
+}
+
+const where = 'MLP';
+
+function activationLabel(fn: Activation): string {
+  return activationName(fn) ?? `<${fn.name || 'unnamed'}>`;
+}
+
+/** Resolves an activation spec to its function and config name, with errors saying which layer. */
+function resolveActivation(spec: unknown, what: string): { fn: Activation; name: string | null } {
+  if (typeof spec === 'function') {
+    const fn = spec as Activation;
+    return { fn, name: activationName(fn) ?? null };
+  }
+  if (typeof spec === 'string') {
+    try {
+      const entry = getActivationEntry(spec);
+      return { fn: entry.fn, name: entry.name };
+    } catch (e) {
+      throw e instanceof ValueError ? new ValueError(`${where}: ${what}: ${e.message}`) : e;
+    }
+  }
+  const got =
+    spec === null
+      ? 'null (a function that was not in the catalog cannot be restored from a config)'
+      : spec instanceof Module
+        ? `the module ${spec.describe()} (put modules with parameters, e.g. RBF({ learnable: true }), in a Sequential)`
+        : typeof spec;
+  throw new ValueError(`${where}: ${what} must be an activation name or a function, got ${got}`);
+}
+
+/**
+ * The lecture's multilayer perceptron: inputs x → k hidden layers z⁽ʲ⁾ = f(a⁽ʲ⁾) → output y_E.
+ * @example
+ * const net = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
+ * const yE = net.forward([[0.5, -1]]);            // shape [1, 1]
+ * net.slideWeights(0);                            // w⁽⁰⁾: 3 × 3, row 0 the bias (p. 4)
+ * const { a, z } = net.forward([[0.5, -1]], { trace: { retainGrad: true } });
+ */
+export class MLP extends Module {
+  /** The normalised configuration (frozen, JSON-able). */
+  readonly config: Readonly<MLPConfig>;
+  /** layers[j] maps layer j to layer j + 1 (layer 0 = inputs); layers[k] is the output layer. */
+  readonly layers: Linear[];
+  /** activations[j − 1] = f of hidden layer j. */
+  readonly activations: Activation[];
+  readonly outputActivation: Activation;
+
+  /** Builds the network from options, or from a saved `config` (which must name every activation). */
+  constructor(options: MLPOptions | Readonly<MLPConfig>) {
+    super();
+    if (typeof options !== 'object' || options === null) {
+      throw new ValueError(
+        `${where}: expected an options object such as { inputs: 2, hidden: [3] }`,
+      );
+    }
+    const inputs = checkSize(where, 'inputs', options.inputs);
+    if (!Array.isArray(options.hidden)) {
+      throw new ValueError(
+        `${where}: hidden must be an array of hidden-layer sizes [m1, …, mk] (use [] for no hidden layer), got ${String(options.hidden)}`,
+      );
+    }
+    const hidden = options.hidden.map((m, i) => checkSize(where, `hidden[${i}]`, m));
+    const k = hidden.length;
+    const outputs = checkSize(where, 'outputs', options.outputs ?? 1);
+    const dtype = options.dtype ?? 'float64';
+    if (dtype !== 'float64' && dtype !== 'float32') {
+      throw new DTypeError(`${where}: dtype must be 'float64' or 'float32', got ${String(dtype)}`);
+    }
+    const seed = options.seed ?? 0;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new ValueError(`${where}: seed must be an integer, got ${String(seed)}`);
+    }
+
+    const spec = options.activation === undefined ? 'sigmoid' : options.activation;
+    let specs: readonly unknown[];
+    if (Array.isArray(spec)) {
+      if (spec.length !== k) {
+        throw new ValueError(
+          `${where}: activation has ${spec.length} entr${spec.length === 1 ? 'y' : 'ies'} but there ${k === 1 ? 'is 1 hidden layer' : `are ${k} hidden layers`} (hidden: [${hidden.join(', ')}]); give one activation for all, or one per hidden layer`,
+        );
+      }
+      specs = spec;
+    } else {
+      resolveActivation(spec, 'activation'); // a typo is an error even when k = 0
+      specs = hidden.map(() => spec);
+    }
+    const hiddenActs = specs.map((s, i) =>
+      resolveActivation(s, `activation of hidden layer ${i + 1}`),
+    );
+    const outputAct = resolveActivation(
+      options.outputActivation === undefined ? 'identity' : options.outputActivation,
+      'outputActivation',
+    );
+
+    // layer j's weights feed hidden layer j + 1, or the output layer when j = k
+    const feeds = [...hiddenActs, outputAct].map((act) => act.fn);
+    let init: string[];
+    if (options.init === undefined) init = feeds.map((fn) => defaultInit(fn));
+    else if (Array.isArray(options.init)) {
+      if (options.init.length !== k + 1) {
+        throw new ValueError(
+          `${where}: init has ${options.init.length} entries but the network has ${k + 1} layers of weights (k + 1 with k = ${k}); give one name for all, or one per layer`,
+        );
+      }
+      init = [...options.init];
+    } else init = feeds.map(() => options.init as string);
+    init.forEach((name, j) => {
+      try {
+        getInitializer(name);
+      } catch (e) {
+        throw e instanceof ValueError
+          ? new ValueError(`${where}: init of layer ${j}: ${e.message}`)
+          : e;
+      }
+    });
+
+    this.config = Object.freeze({
+      inputs,
+      hidden: Object.freeze([...hidden]) as number[],
+      outputs,
+      activation: Object.freeze(hiddenActs.map((h) => h.name)) as (string | null)[],
+      outputActivation: outputAct.name,
+      init: Object.freeze([...init]) as string[],
+      seed,
+      dtype,
+    });
+    const sizes = [inputs, ...hidden, outputs];
+    const generator = new Generator(seed);
+    this.layers = init.map(
+      (name, j) =>
+        new Linear(sizes[j] as number, sizes[j + 1] as number, { init: name, dtype, generator }),
+    );
+    this.activations = hiddenActs.map((h) => h.fn);
+    this.outputActivation = outputAct.fn;
+  }
+
+  /** k, the number of hidden layers. */
+  get numHidden(): number {
+    return this.config.hidden.length;
+  }
+
+  /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
+  toJSON(): SavedModel {
+    return toJSON(this);
+  }
+
+  override describe(): string {
+    const { inputs, outputs } = this.config;
+    const hidden = this.config.hidden.map(
+      (m, i) => `${m} ${activationLabel(this.activations[i] as Activation)}`,
+    );
+    const out = `${outputs} ${activationLabel(this.outputActivation)}`;
+    return `MLP(${[inputs, ...hidden, out].join(' → ')})`;
+  }
+
+  /**
+   * y_E for a batch x of shape [batch, inputs] (or one sample of shape [inputs]). With
+   * `{ trace: true }` it returns every a⁽ʲ⁾ and z⁽ʲ⁾ too: call `retainGrad()` on them (or pass
+   * `{ trace: { retainGrad: true } }`), then `backward()`, then read `.grad` = ∂E/∂a⁽ʲ⁾ (p. 16–18).
+   * @example
+   * const t = net.forward(x, { trace: { retainGrad: true } });
+   * t.output.sub(y).square().mul(0.5).sum().backward(); // E = ½(y_E − y)², p. 10
+   * t.a[0].grad; // ∂E/∂a⁽¹⁾
+   */
+  override forward(x: TensorLike): Tensor;
+  override forward(x: TensorLike, options: { trace: true | TraceOptions }): MLPTrace;
+  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPTrace;
+  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPTrace {
+    const layers = this.layers;
+    let h: Tensor;
+    try {
+      h = (layers[0] as Linear).checkInput(x);
+    } catch (e) {
+      if (e instanceof BackpropError) e.message = `${where} layers.0: ${e.message}`;
+      throw e;
+    }
+    const a: Tensor[] = [];
+    const z: Tensor[] = [];
+    this.activations.forEach((f, i) => {
+      const aj = (layers[i] as Linear).forward(h); // eqs. 1–2: a⁽ʲ⁾ = z⁽ʲ⁻¹⁾·w⁽ʲ⁻¹⁾ (bias row 0)
+      h = f(aj); // eq. 3: z⁽ʲ⁾ = f(a⁽ʲ⁾)
+      a.push(aj);
+      z.push(h);
+    });
+    const logits = (layers[layers.length - 1] as Linear).forward(h); // eq. 4
+    const output = this.outputActivation(logits);
+    if (!options.trace) return output;
+    if (typeof options.trace === 'object' && options.trace.retainGrad) {
+      for (const t of [...a, ...z, logits, output]) t.retainGrad();
+    }
+    return { output, logits, a, z };
+  }
+
+  /**
+   * The slides' w⁽ʲ⁾ (p. 4): an (m⁽ʲ⁾ + 1) × m⁽ʲ⁺¹⁾ copy whose entry [p][i] is w⁽ʲ⁾ₚ,ᵢ, the weight
+   * from neuron p of layer j to neuron i of layer j + 1, with row 0 the bias (x₀ = z₀⁽ʲ⁾ = 1).
+   * j runs 0..k; j = k is the output layer's w⁽ᵏ⁾ₚ, (m⁽ᵏ⁾ + 1) × outputs.
+   */
+  slideWeights(j: number): Tensor {
+    const layer = this.layerAt('slideWeights', j);
+    return stackBias(layer.bias as Tensor, layer.weight);
+  }
+
+  /**
+   * ∂E/∂w⁽ʲ⁾ₚ,ᵢ in the layout of `slideWeights(j)` (p. 11, 14, 18), from the parameters' `.grad`;
+   * null before any backward.
+   */
+  slideGradients(j: number): Tensor | null {
+    const layer = this.layerAt('slideGradients', j);
+    const { weight, bias } = layer as { weight: Tensor; bias: Tensor };
+    if (!weight.grad && !bias.grad) return null;
+    return stackBias(bias.grad ?? bias.zerosLike(), weight.grad ?? weight.zerosLike());
+  }
+
+  /**
+   * Sets layer j's weights from the slides' (m⁽ʲ⁾ + 1) × m⁽ʲ⁺¹⁾ matrix, row 0 the bias (see
+   * `slideWeights`); for the output layer with one output, a vector [w₀, …, w_m] also works.
+   * The parameters keep their identity (an optimiser holding them sees the new values).
+   */
+  setSlideWeights(j: number, matrix: TensorLike): this {
+    const layer = this.layerAt('setSlideWeights', j);
+    const rows = layer.inFeatures + 1;
+    const cols = layer.outFeatures;
+    const m = tensor(matrix, { dtype: this.config.dtype });
+    const fits =
+      (m.ndim === 2 && m.shape[0] === rows && m.shape[1] === cols) ||
+      (m.ndim === 1 && cols === 1 && m.shape[0] === rows);
+    if (!fits) {
+      const k = this.numHidden;
+      const to = j === k ? 'outputs' : `m(${j + 1})`;
+      throw new ShapeError(
+        `${where}.setSlideWeights(${j}, …): expected shape [${rows}, ${cols}] (m(${j}) + 1 = ${rows} rows, row 0 the bias; ${to} = ${cols} columns), got [${m.shape.join(', ')}]`,
+      );
+    }
+    (layer.bias as Tensor).data.set(m.data.subarray(0, cols));
+    layer.weight.data.set(m.data.subarray(cols));
+    return this;
+  }
+
+  private layerAt(method: string, j: number): Linear {
+    const k = this.numHidden;
+    if (!Number.isInteger(j) || j < 0 || j > k) {
+      throw new ValueError(
+        `${where}.${method}: j must be an integer from 0 to k = ${k} (w⁽ʲ⁾ feeds layer j + 1; j = ${k} is the output layer), got ${String(j)}`,
+      );
+    }
+    return this.layers[j] as Linear;
+  }
+}
+
+/** [b; W]: the bias as row 0 above the weights, a new leaf. */
+function stackBias(bias: Tensor, weight: Tensor): Tensor {
+  return noGrad(() => concat([bias.reshape([1, bias.size]), weight], 0));
+}

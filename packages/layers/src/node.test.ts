@@ -1,0 +1,284 @@
+// Files: save → load keeps every bit and output; a failed save leaves the old file and no
+// temporary file behind; a bad file is an error naming the file and the spot.
+
+import * as fs from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Generator, type Tensor, tensor, ValueError } from '@backprop/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  Linear,
+  MLP,
+  ModelFormatError,
+  type Module,
+  RBF,
+  Sequential,
+  toJSONString,
+} from './index.js';
+import { load, save } from './node.js';
+
+// open and rename pass through to the real ones unless a test makes them fail once
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...actual, open: vi.fn(actual.open), rename: vi.fn(actual.rename) };
+});
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'backprop-layers-'));
+});
+afterEach(async () => {
+  vi.mocked(fs.open).mockClear();
+  vi.mocked(fs.rename).mockClear();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function scramble(model: Module, seed: number): void {
+  const g = new Generator(seed);
+  for (const p of model.parameters()) {
+    for (let i = 0; i < p.size; i++) p.data[i] = g.normal() * 10 ** (g.int(9) - 4);
+  }
+}
+
+/** Same names, shapes, dtypes and bits (Object.is, so −0 ≠ 0), and the same outputs bit for bit. */
+function expectSameModel(actual: Module, expected: Module, x: Tensor): void {
+  const a = actual.namedParameters();
+  const e = expected.namedParameters();
+  expect(a.map(([n, t]) => [n, t.shape, t.dtype])).toEqual(
+    e.map(([n, t]) => [n, t.shape, t.dtype]),
+  );
+  a.forEach(([name, t], k) => {
+    const u = (e[k] as [string, Tensor])[1];
+    for (let i = 0; i < t.size; i++) {
+      if (!Object.is(t.data[i], u.data[i]))
+        expect.fail(`${name}[${i}]: ${t.data[i]} vs ${u.data[i]}`);
+    }
+  });
+  const ya = actual.forward(x);
+  const ye = expected.forward(x);
+  for (let i = 0; i < ye.size; i++) {
+    if (!Object.is(ya.data[i], ye.data[i]))
+      expect.fail(`output ${i}: ${ya.data[i]} vs ${ye.data[i]}`);
+  }
+}
+
+function batch(features: number, dtype: 'float32' | 'float64'): Tensor {
+  const g = new Generator(5);
+  return tensor(
+    Array.from({ length: 3 }, () => Array.from({ length: features }, () => g.normal())),
+    { dtype },
+  );
+}
+
+/** The directory's entries, to show that no temporary file stays behind. */
+const entries = () => readdir(dir).then((names) => names.sort());
+
+describe('save / load', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    for (const hidden of [[], [4], [4, 3], [3, 4, 2]]) {
+      it(`round-trips an MLP with k = ${hidden.length} (${dtype}) through a file, bit for bit`, async () => {
+        const mlp = new MLP({
+          inputs: 3,
+          hidden,
+          outputs: 2,
+          activation: ['sigmoid', 'relu', 'rbf(0.5)'].slice(0, hidden.length),
+          outputActivation: hidden.length % 2 ? 'softmax' : 'identity',
+          dtype,
+          seed: hidden.length,
+        });
+        scramble(mlp, 1);
+        const file = join(dir, 'model.json');
+        await save(mlp, file);
+        expect(await entries()).toEqual(['model.json']);
+        expect(await readFile(file, 'utf8')).toBe(toJSONString(mlp));
+        const loaded = await load(file);
+        expect(loaded).toBeInstanceOf(MLP);
+        expect((loaded as MLP).config).toEqual(mlp.config);
+        expectSameModel(loaded, mlp, batch(3, dtype));
+      });
+    }
+  }
+
+  it('round-trips a Linear (with −0) and a Sequential, paths given as strings or file URLs', async () => {
+    const layer = new Linear(3, 2, { dtype: 'float32', seed: 1 });
+    scramble(layer, 2);
+    layer.weight.data[0] = -0;
+    await save(layer, pathToFileURL(join(dir, 'linear.json')));
+    const loadedLayer = await load(join(dir, 'linear.json'));
+    expect(Object.is(loadedLayer.parameters()[0]?.data[0], -0)).toBe(true);
+    expectSameModel(loadedLayer, layer, batch(3, 'float32'));
+
+    const net = new Sequential(
+      new Linear(3, 4, { seed: 1 }),
+      'tanh',
+      new RBF({ gamma: 2, learnable: true }),
+      new Linear(4, 2, { seed: 2 }),
+      'softmax',
+    );
+    scramble(net, 3);
+    await save(net, join(dir, 'net.json'));
+    const loadedNet = await load(pathToFileURL(join(dir, 'net.json')));
+    expect(loadedNet).toBeInstanceOf(Sequential);
+    expectSameModel(loadedNet, net, batch(3, 'float64'));
+  });
+
+  it('replaces an existing file', async () => {
+    const file = join(dir, 'model.json');
+    await writeFile(file, 'old');
+    const mlp = new MLP({ inputs: 2, hidden: [2], seed: 1 });
+    await save(mlp, file);
+    expect(await readFile(file, 'utf8')).toBe(toJSONString(mlp));
+    expect(await entries()).toEqual(['model.json']);
+  });
+});
+
+describe('save is atomic', () => {
+  const model = () => new MLP({ inputs: 2, hidden: [3], seed: 7 });
+
+  async function oldFile(): Promise<string> {
+    const file = join(dir, 'model.json');
+    await writeFile(file, 'the old model');
+    return file;
+  }
+
+  async function saveError(m: Module, file: string): Promise<ValueError> {
+    const error = await save(m, file).then(
+      () => expect.fail('save should have failed'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValueError);
+    return error as ValueError;
+  }
+
+  it('a rename that fails leaves the old file intact and no temporary file', async () => {
+    const file = await oldFile();
+    vi.mocked(fs.rename).mockRejectedValueOnce(
+      Object.assign(new Error('EXDEV: simulated rename failure'), { code: 'EXDEV' }),
+    );
+    const e = await saveError(model(), file);
+    expect(e.message).toContain(`save: cannot write ${file}: EXDEV: simulated rename failure`);
+    expect((e.cause as { code?: string }).code).toBe('EXDEV');
+    expect(await readFile(file, 'utf8')).toBe('the old model');
+    expect(await entries()).toEqual(['model.json']);
+  });
+
+  it('a write that fails halfway (disk full) leaves the old file intact and no temporary file', async () => {
+    const file = await oldFile();
+    const actualOpen = (
+      await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')
+    ).open;
+    vi.mocked(fs.open).mockImplementationOnce((async (path: string, flags: string) => {
+      const handle = await actualOpen(path, flags);
+      return Object.assign(Object.create(handle), {
+        close: () => handle.close(),
+        sync: () => handle.sync(),
+        writeFile: async (text: string) => {
+          await handle.writeFile(text.slice(0, 20)); // part of it reaches the temporary file
+          throw Object.assign(new Error('ENOSPC: no space left on device (simulated)'), {
+            code: 'ENOSPC',
+          });
+        },
+      });
+    }) as typeof fs.open);
+    const e = await saveError(model(), file);
+    expect(e.message).toContain('ENOSPC');
+    expect(await readFile(file, 'utf8')).toBe('the old model');
+    expect(await entries()).toEqual(['model.json']);
+  });
+
+  it('renaming onto a directory fails, leaving the directory as it was and no temporary file', async () => {
+    const target = join(dir, 'model.json');
+    await mkdir(target);
+    await writeFile(join(target, 'keep.txt'), 'kept');
+    const e = await saveError(model(), target);
+    expect(e.message).toContain(`save: cannot write ${target}`);
+    expect(await readdir(target)).toEqual(['keep.txt']);
+    expect(await entries()).toEqual(['model.json']);
+  });
+
+  it('a directory that does not exist is an error naming the file', async () => {
+    const file = join(dir, 'missing', 'model.json');
+    const e = await saveError(model(), file);
+    expect(e.message).toContain(`save: cannot write ${file}`);
+    expect((e.cause as { code?: string }).code).toBe('ENOENT');
+    expect(await entries()).toEqual([]);
+  });
+
+  it('an unsavable model is refused before the disk is touched', async () => {
+    const file = await oldFile();
+    const mlp = model();
+    (mlp.layers[1] as Linear).weight.data[0] = Number.NaN;
+    const e = await save(mlp, file).catch((error: unknown) => error as Error);
+    expect(e).toBeInstanceOf(ValueError);
+    expect((e as Error).message).toContain('"layers.1.weight" holds NaN');
+    expect(fs.open).not.toHaveBeenCalled();
+    expect(await readFile(file, 'utf8')).toBe('the old model');
+    expect(await entries()).toEqual(['model.json']);
+  });
+});
+
+describe('load refuses bad files, naming the file', () => {
+  async function loadError(text: string): Promise<ModelFormatError> {
+    const file = join(dir, 'bad.json');
+    await writeFile(file, text);
+    const error = await load(file).then(
+      () => expect.fail('load should have failed'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ModelFormatError);
+    const e = error as ModelFormatError;
+    expect(e.file).toBe(file);
+    expect(e.message.startsWith(`load(${file}): `)).toBe(true);
+    return e;
+  }
+
+  it('a truncated file, with the position', async () => {
+    const text = toJSONString(new MLP({ inputs: 2, hidden: [3], seed: 1 }));
+    const e = await loadError(text.slice(0, 150));
+    expect(e.message).toContain('not valid JSON');
+    expect(e.message).toContain('position');
+    expect(e.message).toContain('truncated');
+  });
+
+  it('a value where a number belongs, with the path', async () => {
+    const text = toJSONString(new MLP({ inputs: 2, hidden: [3], seed: 1 })).replace(
+      /("layers\.0\.bias".*?"values": \[[^,]*,[^,]*,)[^\]]*/,
+      '$1null',
+    );
+    const e = await loadError(text);
+    expect(e.path).toBe('parameters["layers.0.bias"].values[2]');
+    expect(e.message).toContain(
+      'parameters["layers.0.bias"].values[2]: expected a finite number, got null',
+    );
+  });
+
+  it('a hostile file, leaving Object.prototype clean', async () => {
+    const text = toJSONString(new Linear(1, 1)).replace(
+      '"parameters": {',
+      '"parameters": {"__proto__": {"polluted": true}, ',
+    );
+    const e = await loadError(text);
+    expect(e.message).toContain('"__proto__" is not allowed');
+    expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('a file with a byte-order mark loads', async () => {
+    const layer = new Linear(2, 1, { seed: 3 });
+    const file = join(dir, 'bom.json');
+    await writeFile(file, `\uFEFF${toJSONString(layer)}`);
+    expectSameModel(await load(file), layer, batch(2, 'float64'));
+  });
+
+  it('a file that does not exist', async () => {
+    const file = join(dir, 'nope.json');
+    const e = await load(file).then(
+      () => expect.fail('load should have failed'),
+      (error: unknown) => error as ValueError,
+    );
+    expect(e).toBeInstanceOf(ValueError);
+    expect(e.message).toContain(`load: cannot read ${file}`);
+    expect((e.cause as { code?: string }).code).toBe('ENOENT');
+  });
+});

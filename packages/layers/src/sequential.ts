@@ -1,0 +1,76 @@
+// Sequential: modules and activations applied one after another, for stacks the MLP does not cover.
+import { BackpropError, Tensor, type TensorLike, tensor, ValueError } from '@backprop/core';
+import { type Activation, activationName, getActivation } from './activation.js';
+import { Module } from './module.js';
+import { type SavedModel, toJSON } from './serialize.js';
+
+/** What a Sequential holds at each position: a module, or an activation (a function, or its catalog name). */
+export type SequentialItem = Module | Activation | string;
+
+/**
+ * Applies its items in order. Activations sit between modules as plain functions (or catalog
+ * names); parameters are named by position, e.g. `layers.0.weight`, `layers.2.bias`.
+ * @example
+ * const net = new Sequential(new Linear(2, 3, { seed: 0 }), 'sigmoid', new Linear(3, 1, { seed: 1 }));
+ * net.forward([[0.5, -1]]); // shape [1, 1]
+ */
+export class Sequential extends Module {
+  readonly layers: (Module | Activation)[];
+
+  constructor(...items: SequentialItem[]) {
+    super();
+    this.layers = items.map((item, i) => {
+      if (item instanceof Module) return item;
+      if (typeof item === 'function') return item;
+      if (typeof item === 'string') {
+        try {
+          return getActivation(item);
+        } catch (e) {
+          throw e instanceof ValueError ? new ValueError(`Sequential item ${i}: ${e.message}`) : e;
+        }
+      }
+      throw new ValueError(
+        `Sequential item ${i}: expected a Module, an activation function or an activation name, got ${item === null ? 'null' : typeof item}`,
+      );
+    });
+  }
+
+  /** The number of items (modules and activations). */
+  get length(): number {
+    return this.layers.length;
+  }
+
+  /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
+  toJSON(): SavedModel {
+    return toJSON(this);
+  }
+
+  override describe(): string {
+    const parts = this.layers.map((item) =>
+      item instanceof Module
+        ? item.describe()
+        : (activationName(item) ?? (item.name || 'activation')),
+    );
+    return `Sequential(${parts.join(' → ')})`;
+  }
+
+  /** Runs `x` through every item; an error inside one is re-thrown naming its position. */
+  override forward(x: TensorLike): Tensor {
+    // nested arrays take the dtype of the parameters, so a float32 stack accepts plain numbers
+    let h =
+      x instanceof Tensor ? x : tensor(x, { dtype: this.parameters()[0]?.dtype ?? 'float64' });
+    this.layers.forEach((item, i) => {
+      try {
+        const out: unknown = item instanceof Module ? item.forward(h) : item(h);
+        if (!(out instanceof Tensor)) {
+          throw new ValueError(`returned ${out === null ? 'null' : typeof out}, not a Tensor`);
+        }
+        h = out;
+      } catch (e) {
+        if (e instanceof BackpropError) e.message = `Sequential layers.${i}: ${e.message}`;
+        throw e;
+      }
+    });
+    return h;
+  }
+}
