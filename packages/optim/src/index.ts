@@ -1,2 +1,93 @@
-/** Package version; the real API lands here soon. */
-export const VERSION = '0.1.0';
+// @backprop/optim: optimisers, learning-rate schedules and training utilities for @backprop/core.
+// The public API, listed.
+
+// ---- optimisers, learning-rate schedules, gradient clipping
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { Adam, type AdamOptions, AdamW } from './adam.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
+// ---- data (CSV, autoscaling, splits, one-hot) and metrics; readCsv is in @backprop/optim/node
+export { CsvError, type CsvOptions, type Dataset, parseCsv } from './data/csv.js';
+export { argmax, oneHot } from './data/encode.js';
+export {
+  StandardScaler,
+  type StandardScalerOptions,
+  type StandardScalerState,
+} from './data/scaler.js';
+export {
+  type Fold,
+  type KFoldOptions,
+  kFold,
+  type SeedOptions,
+  shuffleIndices,
+  type TrainTestSplit,
+  type TrainTestSplitOptions,
+  trainTestSplit,
+} from './data/split.js';
+export {
+  type Averages,
+  accuracy,
+  type ClassificationReportOptions,
+  type ClassificationScores,
+  classificationReport,
+  confusionMatrix,
+  mae,
+  mse,
+  precisionRecallF1,
+  r2Score,
+  rmse,
+} from './metrics.js';
+export {
+  buffer,
+  type Defaults,
+  Optimizer,
+  type OptimizerSpec,
+  type OptimizerState,
+  type OptionValue,
+  type ParamGroup,
+  type ParamGroupSpec,
+  type ParamState,
+  type Params,
+} from './optimizer.js';
+// ---- the training loop and its progress display
+export type { ProgressOptions, ProgressSetting } from './progress.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export {
+  CosineAnnealingLR,
+  ExponentialLR,
+  LinearLR,
+  LRScheduler,
+  type PlateauState,
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type SchedulerState,
+  StepLR,
+} from './schedules.js';
+export { SGD, type SGDOptions } from './sgd.js';
+// ---- the lecture's hand-derived backpropagation, literally (p. 5, 10–19)
+export {
+  readSlideNetwork,
+  type SlideActivation,
+  type SlideBackward,
+  type SlideForward,
+  type SlideWeights,
+  slideActivations,
+  slideBackward,
+  slideErrorSignals,
+  slideForward,
+  slideGradients,
+  slideStep,
+  slideUpdate,
+  writeSlideWeights,
+} from './slide-backprop.js';
+export {
+  type BatchInfo,
+  type EarlyStoppingOptions,
+  type EpochLog,
+  type FitCallbacks,
+  type FitOptions,
+  fit,
+  type History,
+  type LossFn,
+  type MetricFn,
+  type Trainable,
+} from './train.js';

@@ -1,0 +1,391 @@
+// The Optimizer base: parameter groups with their own options, the step loop over parameters that
+// have a gradient, zeroGrad, and checkpoints (state / loadState). Each algorithm only writes `update`.
+import { GradError, ShapeError, Tensor, type TypedArray, ValueError } from '@backprop/core';
+
+/** An option's value: every optimiser option is a number, a boolean or a pair of numbers. */
+export type OptionValue = number | boolean | readonly number[];
+
+/** A parameter group as given to a constructor: its parameters and options overriding the defaults. */
+export type ParamGroupSpec<O> = { params: readonly Tensor[] } & Partial<O>;
+
+/** What an optimiser is constructed with: a list of parameters or a list of parameter groups. */
+export type Params<O> = readonly Tensor[] | readonly ParamGroupSpec<O>[];
+
+/**
+ * A parameter group with every option resolved. The options are mutable: a learning-rate schedule
+ * sets `lr`, and a user may change any option between steps.
+ */
+export type ParamGroup<O> = O & { readonly params: readonly Tensor[] };
+
+/** What an optimiser keeps per parameter: its number of updates and its buffers (momentum, …). */
+export interface ParamState {
+  step: number;
+  /** Buffers of the parameter's size and dtype, created by the first update that needs them. */
+  buffers: Record<string, TypedArray>;
+}
+
+/**
+ * A JSON-able snapshot of an optimiser: its class name, each group's options and parameter
+ * indices (counted across groups, in order), and per parameter (by that index) its shape, step
+ * count and buffers, or `null` for a parameter never updated.
+ */
+export interface OptimizerState {
+  optimizer: string;
+  paramGroups: ({ params: number[] } & Record<string, OptionValue | number[]>)[];
+  state: ({ shape: number[]; step: number; buffers: Record<string, number[]> } | null)[];
+}
+
+/** The defaults of every option; `undefined` marks a required one (SGD's `lr`). */
+export type Defaults<O> = { [K in keyof O]-?: O[K] | undefined };
+
+/** What an algorithm tells the base class. */
+export interface OptimizerSpec<O> {
+  name: string;
+  defaults: Defaults<O>;
+  /** The names of the per-parameter buffers it may create (checked by `loadState`). */
+  buffers: readonly string[];
+  /** Throws a ValueError for a bad option. `where` starts the message ("SGD", "SGD group 1"). */
+  check(options: O, where: string, lrMayBeZero: boolean): void;
+}
+
+/**
+ * The base of every optimiser. Optimisers **mutate parameters in place**: `step()` writes the
+ * update into each parameter's `data` (its typed array), as PyTorch's optimisers do, so the
+ * tensors a model holds are updated without recording any graph. float32 parameters stay float32:
+ * their buffers are float32 too, and every stored value is rounded to float32.
+ */
+export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
+  /** The groups of parameters, each with its own options (`lr` is what schedules change). */
+  readonly paramGroups: ParamGroup<O>[];
+  /** The options a group gets where it does not give its own. */
+  readonly defaults: Readonly<O>;
+  private readonly spec: OptimizerSpec<O>;
+  private stateOf = new Map<Tensor, ParamState>();
+
+  protected constructor(params: Params<O>, options: Partial<O>, spec: OptimizerSpec<O>) {
+    this.spec = spec;
+    const name = spec.name;
+    checkKnownOptions(options as Record<string, unknown>, spec, name);
+    const defaults = {
+      ...definedEntries(spec.defaults as Partial<O>),
+      ...definedEntries(options),
+    } as Defaults<O>;
+    this.defaults = Object.freeze(defaults as O);
+    if (!Array.isArray(params)) {
+      throw new ValueError(
+        `${name}: expected an array of parameters (tensors) or of parameter groups ({ params, ...options }), got ${describe(params)}`,
+      );
+    }
+    if (params.length === 0) throw new ValueError(`${name}: got an empty list of parameters`);
+    const specs: readonly ParamGroupSpec<O>[] = params.every((p) => p instanceof Tensor)
+      ? [{ params: params as readonly Tensor[] } as ParamGroupSpec<O>]
+      : (params as readonly ParamGroupSpec<O>[]);
+    const grouped = !(params[0] instanceof Tensor);
+    const seen = new Map<Tensor, string>();
+    let index = 0;
+    this.paramGroups = specs.map((g, gi) => {
+      const where = grouped ? `${name} group ${gi}` : name;
+      if (g === null || typeof g !== 'object' || g instanceof Tensor || !Array.isArray(g.params)) {
+        throw new ValueError(
+          `${name}: element ${gi} of the parameter list is ${describe(g)}; expected either only tensors or only groups { params: Tensor[], ...options }`,
+        );
+      }
+      const { params: groupParams, ...groupOptions } = g;
+      checkKnownOptions(groupOptions as Record<string, unknown>, spec, where);
+      if (groupParams.length === 0) throw new ValueError(`${where}: the group has no parameters`);
+      const resolved = {
+        ...definedEntries(defaults as Partial<O>),
+        ...definedEntries(groupOptions as unknown as Partial<O>),
+      };
+      for (const key of Object.keys(spec.defaults)) {
+        if ((resolved as Record<string, unknown>)[key] === undefined) {
+          throw new ValueError(`${where}: option ${key} is required`);
+        }
+      }
+      spec.check(resolved as O, where, false);
+      groupParams.forEach((p, pi) => {
+        const label = grouped ? `parameter ${index} (group ${gi}, index ${pi})` : `parameter ${pi}`;
+        if (!(p instanceof Tensor)) {
+          throw new ValueError(`${name}: ${label} is ${describe(p)}, not a tensor`);
+        }
+        if (!p.requiresGrad) {
+          throw new GradError(
+            `${name}: ${label} (shape [${p.shape.join(', ')}]) does not require grad; create it with { requiresGrad: true } or leave it out`,
+          );
+        }
+        if (!p.isLeaf) {
+          throw new GradError(
+            `${name}: ${label} was computed by ${p.op}; only leaf tensors can be optimised (parameters are leaves)`,
+          );
+        }
+        const before = seen.get(p);
+        if (before !== undefined) {
+          throw new ValueError(
+            `${name}: ${label} is the same tensor as ${before}; give each parameter once`,
+          );
+        }
+        seen.set(p, label);
+        index++;
+      });
+      return { ...resolved, params: Object.freeze([...groupParams]) } as ParamGroup<O>;
+    });
+  }
+
+  /** Applies one update to every parameter that has a gradient (those with `grad` null are skipped). */
+  step(): void {
+    const { name } = this.spec;
+    let index = 0;
+    this.paramGroups.forEach((group, gi) => {
+      const where = this.paramGroups.length > 1 ? `${name}.step() group ${gi}` : `${name}.step()`;
+      this.spec.check(group, where, true);
+      for (const p of group.params) {
+        const g = p.grad;
+        if (g !== null) {
+          if (!sameShape(g.shape, p.shape)) {
+            throw new ShapeError(
+              `${name}.step(): parameter ${index} has shape [${p.shape.join(', ')}] but its gradient has shape [${g.shape.join(', ')}]`,
+            );
+          }
+          let state = this.stateOf.get(p);
+          if (state === undefined) {
+            state = { step: 0, buffers: {} };
+            this.stateOf.set(p, state);
+          }
+          state.step += 1;
+          this.update(p.data, g.data, state, group);
+        }
+        index++;
+      }
+    });
+  }
+
+  /**
+   * Writes one update of `param` (in place) from its gradient `grad`. `state.step` already counts
+   * this update. Create buffers with `buffer()`.
+   */
+  protected abstract update(
+    param: TypedArray,
+    grad: TypedArray,
+    state: ParamState,
+    options: O,
+  ): void;
+
+  /** Sets every parameter's `grad` to null, ready for the next backward pass. */
+  zeroGrad(): void {
+    for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
+  }
+
+  /** Every parameter, group after group: the order `state()` numbers them in. */
+  get params(): Tensor[] {
+    return this.paramGroups.flatMap((g) => [...g.params]);
+  }
+
+  /** A JSON-able snapshot (copies) of the group options and every parameter's buffers. */
+  state(): OptimizerState {
+    let index = 0;
+    const paramGroups = this.paramGroups.map((group) => {
+      const { params, ...options } = group;
+      const out: Record<string, OptionValue | number[]> = {};
+      for (const [key, value] of Object.entries(options)) {
+        out[key] = Array.isArray(value) ? [...value] : (value as OptionValue);
+      }
+      return { ...out, params: params.map(() => index++) };
+    });
+    const state = this.params.map((p) => {
+      const s = this.stateOf.get(p);
+      if (s === undefined) return null;
+      const buffers: Record<string, number[]> = {};
+      for (const [key, b] of Object.entries(s.buffers)) buffers[key] = Array.from(b);
+      return { shape: [...p.shape], step: s.step, buffers };
+    });
+    return { optimizer: this.spec.name, paramGroups, state };
+  }
+
+  /**
+   * Restores a snapshot from `state()` of an optimiser of the same class over parameters of the
+   * same shapes, in the same groups: the group options (lr included) and every buffer. Checks
+   * everything first, so a snapshot that does not fit changes nothing.
+   */
+  loadState(snapshot: OptimizerState): void {
+    const { name } = this.spec;
+    const where = `${name}.loadState()`;
+    if (snapshot === null || typeof snapshot !== 'object') {
+      throw new ValueError(`${where}: expected an object from state(), got ${describe(snapshot)}`);
+    }
+    if (snapshot.optimizer !== name) {
+      throw new ValueError(
+        `${where}: the snapshot is of ${JSON.stringify(snapshot.optimizer)}, not ${name}`,
+      );
+    }
+    const groups = snapshot.paramGroups;
+    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
+      throw new ValueError(
+        `${where}: the snapshot has ${Array.isArray(groups) ? groups.length : 'no'} parameter group(s); this optimiser has ${this.paramGroups.length}`,
+      );
+    }
+    const newOptions = groups.map((saved, gi) => {
+      const own = this.paramGroups[gi] as ParamGroup<O>;
+      const count = Array.isArray(saved?.params) ? saved.params.length : 'no';
+      if (count !== own.params.length) {
+        throw new ValueError(
+          `${where}: group ${gi} of the snapshot has ${count} parameter(s); this optimiser's has ${own.params.length}`,
+        );
+      }
+      const { params: _, ...options } = saved;
+      checkKnownOptions(options, this.spec, `${where} group ${gi}`);
+      const resolved = { ...this.defaults, ...options } as O;
+      this.spec.check(resolved, `${where} group ${gi}`, true);
+      return resolved;
+    });
+    const params = this.params;
+    if (!Array.isArray(snapshot.state) || snapshot.state.length !== params.length) {
+      throw new ValueError(
+        `${where}: the snapshot has state for ${Array.isArray(snapshot.state) ? snapshot.state.length : 'no'} parameter(s); this optimiser has ${params.length}`,
+      );
+    }
+    const newState = new Map<Tensor, ParamState>();
+    snapshot.state.forEach((saved, i) => {
+      const p = params[i] as Tensor;
+      if (saved === null) return;
+      if (!Array.isArray(saved.shape) || !sameShape(saved.shape, p.shape)) {
+        throw new ShapeError(
+          `${where}: parameter ${i} has shape [${p.shape.join(', ')}] but the snapshot's has ${Array.isArray(saved.shape) ? `[${saved.shape.join(', ')}]` : 'none'}`,
+        );
+      }
+      if (!Number.isInteger(saved.step) || saved.step < 0) {
+        throw new ValueError(
+          `${where}: parameter ${i} has step ${saved.step}; expected an integer ≥ 0`,
+        );
+      }
+      const buffers: Record<string, TypedArray> = {};
+      for (const [key, values] of Object.entries(saved.buffers ?? {})) {
+        if (!this.spec.buffers.includes(key)) {
+          throw new ValueError(
+            `${where}: parameter ${i} has an unknown buffer ${JSON.stringify(key)}; ${name} keeps ${this.spec.buffers.join(', ')}`,
+          );
+        }
+        if (!Array.isArray(values) || values.length !== p.size) {
+          throw new ShapeError(
+            `${where}: buffer ${key} of parameter ${i} has ${Array.isArray(values) ? values.length : 'no'} values; the parameter has ${p.size}`,
+          );
+        }
+        const bad = values.findIndex((v) => typeof v !== 'number' || Number.isNaN(v));
+        if (bad >= 0) {
+          throw new ValueError(
+            `${where}: buffer ${key} of parameter ${i} holds ${describe(values[bad])} at index ${bad}; expected numbers`,
+          );
+        }
+        const b = emptyLike(p.data);
+        b.set(values);
+        buffers[key] = b;
+      }
+      newState.set(p, { step: saved.step, buffers });
+    });
+    newOptions.forEach((options, gi) => {
+      Object.assign(this.paramGroups[gi] as O, options);
+    });
+    this.stateOf = newState;
+  }
+}
+
+// ---------------------------------------------------------------- helpers for the algorithms
+
+/** The buffer `key` of `state`, created (zeros, or `fill`) with `like`'s size and dtype if absent. */
+export function buffer(state: ParamState, key: string, like: TypedArray, fill = 0): TypedArray {
+  let b = state.buffers[key];
+  if (b === undefined) {
+    b = emptyLike(like);
+    if (fill !== 0) b.fill(fill);
+    state.buffers[key] = b;
+  }
+  return b;
+}
+
+function emptyLike(like: TypedArray): TypedArray {
+  return like instanceof Float32Array
+    ? new Float32Array(like.length)
+    : new Float64Array(like.length);
+}
+
+/** Checks an option is a finite number; returns it. */
+export function checkNumber(where: string, key: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ValueError(`${where}: ${key} must be a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** lr > 0 (or ≥ 0 once training runs: a schedule may anneal it to exactly 0). */
+export function checkLr(where: string, lr: unknown, mayBeZero: boolean): void {
+  const v = checkNumber(where, 'lr', lr);
+  if (mayBeZero ? v < 0 : v <= 0) {
+    throw new ValueError(`${where}: lr must be ${mayBeZero ? '≥ 0' : '> 0'}, got ${v}`);
+  }
+}
+
+export function checkPositive(where: string, key: string, value: unknown): void {
+  const v = checkNumber(where, key, value);
+  if (v <= 0) throw new ValueError(`${where}: ${key} must be > 0, got ${v}`);
+}
+
+export function checkNonNegative(where: string, key: string, value: unknown): void {
+  const v = checkNumber(where, key, value);
+  if (v < 0) throw new ValueError(`${where}: ${key} must be ≥ 0, got ${v}`);
+}
+
+/** 0 ≤ value < 1, or ≤ 1 with `closed`. */
+export function checkUnit(where: string, key: string, value: unknown, closed = false): void {
+  const v = checkNumber(where, key, value);
+  if (v < 0 || (closed ? v > 1 : v >= 1)) {
+    throw new ValueError(`${where}: ${key} must be in [0, 1${closed ? ']' : ')'}, got ${v}`);
+  }
+}
+
+export function checkBoolean(where: string, key: string, value: unknown): void {
+  if (typeof value !== 'boolean') {
+    throw new ValueError(`${where}: ${key} must be true or false, got ${describe(value)}`);
+  }
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined || v === null) return String(v);
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  return `a ${typeof v}`;
+}
+
+function checkKnownOptions<O>(
+  options: Record<string, unknown>,
+  spec: OptimizerSpec<O>,
+  where: string,
+): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  const known = Object.keys(spec.defaults);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValueError(
+        `${where}: unknown option ${JSON.stringify(key)}; ${spec.name} takes ${known.join(', ')}`,
+      );
+    }
+  }
+}
+
+/**
+ * The entries whose value is not undefined (so `{ momentum: undefined }` keeps the default), with
+ * arrays copied (so groups never share a `betas`).
+ */
+function definedEntries<O>(options: Partial<O>): Partial<O> {
+  return Object.fromEntries(
+    Object.entries(options)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+  ) as Partial<O>;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}

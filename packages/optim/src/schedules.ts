@@ -1,0 +1,391 @@
+// Learning-rate schedules: each sets the `lr` of every parameter group of an optimiser, from the
+// group's lr at construction (its base lr) and the number of schedule steps, by PyTorch's closed forms.
+import { Tensor, ValueError } from '@backprop/core';
+import { checkNonNegative, checkNumber, checkPositive, describe, Optimizer } from './optimizer.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: a schedule works with every optimiser's options
+type AnyOptimizer = Optimizer<any>;
+
+/** A JSON-able snapshot of an epoch-based schedule. */
+export interface SchedulerState {
+  scheduler: string;
+  lastEpoch: number;
+  baseLrs: number[];
+}
+
+/**
+ * The base of the epoch-based schedules. Construction sets every group's lr to its value at
+ * epoch 0; each `step()` (usually once per epoch, after `optimizer.step()`) advances one epoch and
+ * sets lr = f(base lr, epoch). Being closed forms, they overwrite any other change to lr: use one
+ * schedule per optimiser.
+ */
+export abstract class LRScheduler {
+  readonly optimizer: AnyOptimizer;
+  /** Each group's lr when the schedule was created. */
+  readonly baseLrs: readonly number[];
+  /** The number of `step()` calls so far (PyTorch's `last_epoch`). */
+  lastEpoch = 0;
+  private readonly name: string;
+  private readonly lrAt: (baseLr: number, epoch: number) => number;
+
+  protected constructor(
+    name: string,
+    optimizer: AnyOptimizer,
+    lrAt: (baseLr: number, epoch: number) => number,
+  ) {
+    checkOptimizer(name, optimizer);
+    this.name = name;
+    this.optimizer = optimizer;
+    this.baseLrs = Object.freeze(optimizer.paramGroups.map((g) => g.lr));
+    this.lrAt = lrAt;
+    this.apply();
+  }
+
+  /** Advances one epoch and sets every group's lr. */
+  step(): void {
+    this.lastEpoch += 1;
+    this.apply();
+  }
+
+  /** The lr of each group now. */
+  get lastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  state(): SchedulerState {
+    return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  /** Restores a snapshot of a schedule of the same kind (and sets the lrs for its epoch). */
+  loadState(snapshot: SchedulerState): void {
+    const where = `${this.name}.loadState()`;
+    if (snapshot?.scheduler !== this.name) {
+      throw new ValueError(
+        `${where}: the snapshot is of ${JSON.stringify(snapshot?.scheduler)}, not ${this.name}`,
+      );
+    }
+    checkCount(where, 'lastEpoch', snapshot.lastEpoch);
+    if (!Array.isArray(snapshot.baseLrs) || snapshot.baseLrs.length !== this.baseLrs.length) {
+      throw new ValueError(
+        `${where}: the snapshot has ${Array.isArray(snapshot.baseLrs) ? snapshot.baseLrs.length : 'no'} base lr(s); the optimiser has ${this.baseLrs.length} group(s)`,
+      );
+    }
+    snapshot.baseLrs.forEach((lr, i) => {
+      checkNonNegative(where, `baseLrs[${i}]`, lr);
+    });
+    (this as { baseLrs: readonly number[] }).baseLrs = Object.freeze([...snapshot.baseLrs]);
+    this.lastEpoch = snapshot.lastEpoch;
+    this.apply();
+  }
+
+  private apply(): void {
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.lrAt(this.baseLrs[i] as number, this.lastEpoch);
+    });
+  }
+}
+
+/**
+ * Multiplies lr by γ every `stepSize` epochs: lr = base · γ^⌊epoch / stepSize⌋ (`torch.optim.lr_scheduler.StepLR`).
+ * @example
+ * const schedule = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * for (let epoch = 0; epoch < 100; epoch++) { train(); schedule.step(); }
+ */
+export class StepLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
+    const where = 'StepLR';
+    checkOptions(where, options, ['stepSize', 'gamma']);
+    const { stepSize, gamma = 0.1 } = options;
+    checkCount(where, 'stepSize', stepSize, 1);
+    checkPositive(where, 'gamma', gamma);
+    super(where, optimizer, (base, t) => base * gamma ** Math.floor(t / stepSize));
+  }
+}
+
+/** Multiplies lr by γ every epoch: lr = base · γ^epoch (`ExponentialLR`). */
+export class ExponentialLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
+    const where = 'ExponentialLR';
+    checkOptions(where, options, ['gamma']);
+    checkPositive(where, 'gamma', options.gamma);
+    const { gamma } = options;
+    super(where, optimizer, (base, t) => base * gamma ** t);
+  }
+}
+
+/**
+ * Cosine annealing from the base lr down to `etaMin` over `tMax` epochs (`CosineAnnealingLR`):
+ * lr = ηmin + (base − ηmin)(1 + cos(π · epoch / tMax)) / 2. After tMax it rises again (period 2·tMax).
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
+    const where = 'CosineAnnealingLR';
+    checkOptions(where, options, ['tMax', 'etaMin']);
+    const { tMax, etaMin = 0 } = options;
+    checkCount(where, 'tMax', tMax, 1);
+    checkNonNegative(where, 'etaMin', etaMin);
+    super(
+      where,
+      optimizer,
+      (base, t) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2,
+    );
+  }
+}
+
+/**
+ * Scales lr linearly from `startFactor` · base to `endFactor` · base over `totalIters` epochs, then
+ * keeps it (`LinearLR`); with `endFactor` 1 this is linear warm-up:
+ * lr = base · (s + (e − s) · min(epoch, totalIters) / totalIters).
+ * @example
+ * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }); // 10 % → 100 % in 5 epochs
+ */
+export class LinearLR extends LRScheduler {
+  constructor(
+    optimizer: AnyOptimizer,
+    options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+  ) {
+    const where = 'LinearLR';
+    checkOptions(where, options, ['startFactor', 'endFactor', 'totalIters']);
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
+    checkNumber(where, 'startFactor', startFactor);
+    if (startFactor <= 0 || startFactor > 1) {
+      throw new ValueError(`${where}: startFactor must be in (0, 1], got ${startFactor}`);
+    }
+    checkNumber(where, 'endFactor', endFactor);
+    if (endFactor < 0 || endFactor > 1) {
+      throw new ValueError(`${where}: endFactor must be in [0, 1], got ${endFactor}`);
+    }
+    checkCount(where, 'totalIters', totalIters, 1);
+    super(
+      where,
+      optimizer,
+      (base, t) =>
+        base * (startFactor + ((endFactor - startFactor) * Math.min(totalIters, t)) / totalIters),
+    );
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). */
+  mode?: 'min' | 'max';
+  /** lr ← lr · factor on a plateau, in [0, 1). Default 0.1. */
+  factor?: number;
+  /** Epochs without improvement tolerated before lr is reduced. Default 10. */
+  patience?: number;
+  /** What counts as an improvement (see thresholdMode). Default 1e-4. */
+  threshold?: number;
+  /** 'rel': better than best · (1 ∓ threshold); 'abs': better than best ∓ threshold. Default 'rel'. */
+  thresholdMode?: 'rel' | 'abs';
+  /** Epochs after a reduction during which bad epochs are not counted. Default 0. */
+  cooldown?: number;
+  /** The lowest lr, for all groups or one per group. Default 0. */
+  minLr?: number | readonly number[];
+  /** A reduction smaller than this is not applied. Default 1e-8. */
+  eps?: number;
+}
+
+/** A JSON-able snapshot of a ReduceLROnPlateau; `best` is null before the first metric. */
+export interface PlateauState {
+  scheduler: 'ReduceLROnPlateau';
+  lastEpoch: number;
+  best: number | null;
+  numBadEpochs: number;
+  cooldownCounter: number;
+}
+
+/**
+ * Reduces lr when a metric stops improving (`torch.optim.lr_scheduler.ReduceLROnPlateau`): after
+ * more than `patience` epochs without improvement, every group's lr ← max(lr · factor, minLr).
+ * @example
+ * const plateau = new ReduceLROnPlateau(opt, { patience: 5 });
+ * for (let epoch = 0; epoch < 100; epoch++) { train(); plateau.step(validationLoss()); }
+ */
+export class ReduceLROnPlateau {
+  readonly optimizer: AnyOptimizer;
+  readonly mode: 'min' | 'max';
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: 'rel' | 'abs';
+  readonly cooldown: number;
+  readonly minLrs: readonly number[];
+  readonly eps: number;
+  lastEpoch = 0;
+  /** The best metric so far (±Infinity before the first). */
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+
+  constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    const where = 'ReduceLROnPlateau';
+    checkOptimizer(where, optimizer);
+    checkOptions(where, options, [
+      'mode',
+      'factor',
+      'patience',
+      'threshold',
+      'thresholdMode',
+      'cooldown',
+      'minLr',
+      'eps',
+    ]);
+    const {
+      mode = 'min',
+      factor = 0.1,
+      patience = 10,
+      threshold = 1e-4,
+      thresholdMode = 'rel',
+      cooldown = 0,
+      minLr = 0,
+      eps = 1e-8,
+    } = options;
+    if (mode !== 'min' && mode !== 'max') {
+      throw new ValueError(`${where}: mode must be 'min' or 'max', got ${describe(mode)}`);
+    }
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
+      throw new ValueError(
+        `${where}: thresholdMode must be 'rel' or 'abs', got ${describe(thresholdMode)}`,
+      );
+    }
+    checkNumber(where, 'factor', factor);
+    if (factor < 0 || factor >= 1) {
+      throw new ValueError(`${where}: factor must be in [0, 1), got ${factor}`);
+    }
+    checkCount(where, 'patience', patience);
+    checkNonNegative(where, 'threshold', threshold);
+    checkCount(where, 'cooldown', cooldown);
+    checkNonNegative(where, 'eps', eps);
+    const groups = optimizer.paramGroups.length;
+    let minLrs: number[];
+    if (Array.isArray(minLr)) {
+      if (minLr.length !== groups) {
+        throw new ValueError(
+          `${where}: minLr has ${minLr.length} value(s); the optimiser has ${groups} group(s)`,
+        );
+      }
+      minLrs = [...minLr];
+    } else {
+      minLrs = new Array<number>(groups).fill(minLr as number);
+    }
+    minLrs.forEach((v, i) => {
+      checkNonNegative(where, groups > 1 ? `minLr[${i}]` : 'minLr', v);
+    });
+    this.optimizer = optimizer;
+    this.mode = mode;
+    this.factor = factor;
+    this.patience = patience;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+    this.cooldown = cooldown;
+    this.minLrs = Object.freeze(minLrs);
+    this.eps = eps;
+    this.best = this.worst;
+  }
+
+  /** Records this epoch's metric (a number or a one-element tensor) and reduces lr on a plateau. */
+  step(metric: number | Tensor): void {
+    const current = metric instanceof Tensor ? metric.item() : metric;
+    if (typeof current !== 'number' || Number.isNaN(current)) {
+      throw new ValueError(
+        `ReduceLROnPlateau.step(): the metric must be a number, got ${describe(current)}`,
+      );
+    }
+    this.lastEpoch += 1;
+    if (this.isBetter(current)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs += 1;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0; // bad epochs during cooldown do not count
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const newLr = Math.max(g.lr * this.factor, this.minLrs[i] as number);
+        if (g.lr - newLr > this.eps) g.lr = newLr;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+  }
+
+  /** The lr of each group now. */
+  get lastLr(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  state(): PlateauState {
+    return {
+      scheduler: 'ReduceLROnPlateau',
+      lastEpoch: this.lastEpoch,
+      best: this.best === this.worst ? null : this.best,
+      numBadEpochs: this.numBadEpochs,
+      cooldownCounter: this.cooldownCounter,
+    };
+  }
+
+  loadState(snapshot: PlateauState): void {
+    const where = 'ReduceLROnPlateau.loadState()';
+    if (snapshot?.scheduler !== 'ReduceLROnPlateau') {
+      throw new ValueError(
+        `${where}: the snapshot is of ${JSON.stringify(snapshot?.scheduler)}, not ReduceLROnPlateau`,
+      );
+    }
+    checkCount(where, 'lastEpoch', snapshot.lastEpoch);
+    checkCount(where, 'numBadEpochs', snapshot.numBadEpochs);
+    checkCount(where, 'cooldownCounter', snapshot.cooldownCounter);
+    if (snapshot.best !== null && typeof snapshot.best !== 'number') {
+      throw new ValueError(
+        `${where}: best must be a number or null, got ${describe(snapshot.best)}`,
+      );
+    }
+    this.lastEpoch = snapshot.lastEpoch;
+    this.best = snapshot.best ?? this.worst;
+    this.numBadEpochs = snapshot.numBadEpochs;
+    this.cooldownCounter = snapshot.cooldownCounter;
+  }
+
+  private get worst(): number {
+    return this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  private isBetter(a: number): boolean {
+    const { best, threshold } = this;
+    if (this.mode === 'min') {
+      return this.thresholdMode === 'rel' ? a < best * (1 - threshold) : a < best - threshold;
+    }
+    return this.thresholdMode === 'rel' ? a > best * (threshold + 1) : a > best + threshold;
+  }
+}
+
+// ---------------------------------------------------------------- checks
+
+function checkOptimizer(where: string, optimizer: unknown): void {
+  if (!(optimizer instanceof Optimizer)) {
+    throw new ValueError(
+      `${where}: expected an optimiser (SGD, Adam, …), got ${describe(optimizer)}`,
+    );
+  }
+}
+
+function checkOptions(where: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new ValueError(
+        `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** An integer ≥ min. */
+function checkCount(where: string, key: string, value: unknown, min = 0): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ValueError(`${where}: ${key} must be an integer ≥ ${min}, got ${describe(value)}`);
+  }
+}

@@ -1,0 +1,92 @@
+// Stochastic gradient descent with momentum, dampening, Nesterov and weight decay: PyTorch's SGD.
+import type { TypedArray } from '@backprop/core';
+import { ValueError } from '@backprop/core';
+import {
+  buffer,
+  checkBoolean,
+  checkLr,
+  checkNonNegative,
+  checkNumber,
+  Optimizer,
+  type OptimizerSpec,
+  type ParamState,
+  type Params,
+} from './optimizer.js';
+
+export interface SGDOptions {
+  /** The learning rate η (required). */
+  lr: number;
+  /** μ: how much of the previous update is kept (0: plain SGD). */
+  momentum: number;
+  /** τ: the new gradient enters the momentum buffer with weight 1 − τ (not at the first step). */
+  dampening: number;
+  /** Nesterov's momentum: step along g + μ·b instead of b. Needs momentum > 0 and dampening 0. */
+  nesterov: boolean;
+  /** λ: L2 penalty, g ← g + λθ. */
+  weightDecay: number;
+  /** Ascend instead of descend (maximise the objective). */
+  maximize: boolean;
+}
+
+const SPEC: OptimizerSpec<SGDOptions> = {
+  name: 'SGD',
+  defaults: {
+    lr: undefined,
+    momentum: 0,
+    dampening: 0,
+    nesterov: false,
+    weightDecay: 0,
+    maximize: false,
+  },
+  buffers: ['momentumBuffer'],
+  check(o, where, lrMayBeZero) {
+    checkLr(where, o.lr, lrMayBeZero);
+    checkNonNegative(where, 'momentum', o.momentum);
+    checkNumber(where, 'dampening', o.dampening);
+    checkBoolean(where, 'nesterov', o.nesterov);
+    checkNonNegative(where, 'weightDecay', o.weightDecay);
+    checkBoolean(where, 'maximize', o.maximize);
+    // PyTorch's rule: Nesterov momentum is defined without dampening
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new ValueError(
+        `${where}: nesterov needs momentum > 0 and dampening = 0, got momentum ${o.momentum} and dampening ${o.dampening}`,
+      );
+    }
+  },
+};
+
+/**
+ * Stochastic gradient descent, exactly as `torch.optim.SGD` (PyTorch 1.13). Updates the
+ * parameters in place.
+ *
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * loss(model).backward();
+ * opt.step();
+ *
+ * Per parameter θ with gradient g, at step t:
+ *   g ← −g if maximize;  g ← g + λθ;
+ *   with momentum: b ← g at t = 1, else b ← μb + (1 − τ)g;  g ← g + μb (Nesterov) or g ← b;
+ *   θ ← θ − ηg.
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
+    super(params, options, SPEC);
+  }
+
+  protected update(p: TypedArray, g: TypedArray, state: ParamState, o: SGDOptions): void {
+    const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
+    const first = state.buffers.momentumBuffer === undefined;
+    const buf = momentum !== 0 ? buffer(state, 'momentumBuffer', p) : null;
+    for (let i = 0; i < p.length; i++) {
+      let d = maximize ? -g[i] : g[i];
+      if (weightDecay !== 0) d = d + weightDecay * p[i];
+      if (buf !== null) {
+        buf[i] = first ? d : buf[i] * momentum + (1 - dampening) * d;
+        d = nesterov ? d + momentum * buf[i] : buf[i];
+      }
+      p[i] = p[i] + -lr * d;
+    }
+  }
+}
