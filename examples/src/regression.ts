@@ -8,7 +8,7 @@ import { halfSquaredError, MLP } from '@backprop/layers';
 import {
   fit,
   type History,
-  mae,
+  meanAbsoluteError,
   type ProgressSetting,
   r2Score,
   rmse,
@@ -154,7 +154,7 @@ export async function runRegression(options: RegressionOptions = {}): Promise<Re
   const scores = (y: Tensor, p: Tensor): RegressionScores => ({
     r2: r2Score(y, p),
     rmse: rmse(y, p),
-    mae: mae(y, p),
+    mae: meanAbsoluteError(y, p),
   });
   const test = scores(split.yTest, testPrediction);
   const train = scores(split.yTrain, trainPrediction);

@@ -28,6 +28,15 @@ describe('gradcheck', () => {
     expect(report.message).toMatch(/^gradcheck passed: 48 Jacobian entries/);
   });
 
+  it('passes when f returns its input or a view of it (identity, reshape)', () => {
+    // the Jacobian of the identity is I: numeric derivatives must be 1, not halved by aliasing
+    for (const f of [(v: Tensor) => v, (v: Tensor) => v.reshape([2, 1])]) {
+      const report = gradcheck(f, [[1, 2]]);
+      expect(report.ok, report.message).toBe(true);
+      expect(report.maxAbsError).toBeLessThan(1e-9);
+    }
+  });
+
   it('passes for scalar and broadcasting ops given plain arrays', () => {
     expect(
       gradcheck(

@@ -79,7 +79,7 @@ export function gradcheck(
       x.data[i] = saved + eps;
       const plus = noGrad(() => f(...xs)).data.slice();
       x.data[i] = saved - eps;
-      const minus = noGrad(() => f(...xs)).data;
+      const minus = noGrad(() => f(...xs)).data.slice(); // copied: f may return a view of x
       x.data[i] = saved;
       for (let o = 0; o < y.size; o++) {
         const numeric = ((plus[o] as number) - (minus[o] as number)) / (2 * eps);

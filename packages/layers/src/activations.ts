@@ -9,6 +9,7 @@ import {
   registerActivationFamily,
 } from './activation.js';
 import { Module } from './module.js';
+import { type SavedModel, toJSON } from './serialize.js';
 
 /**
  * A closed-form derivative as values only: `v ↦ f′(v)` applied to each element, in plain Math,
@@ -143,6 +144,11 @@ export class RBF extends Module {
       .square()
       .mul(typeof g === 'number' ? -g : g.neg())
       .exp();
+  }
+
+  /** The module as JSON (γ and whether it is learnable); see `fromJSON`. */
+  toJSON(): SavedModel {
+    return toJSON(this);
   }
 
   override describe(): string {

@@ -12,8 +12,9 @@ export abstract class Module {
   abstract forward(x: Tensor): Tensor;
 
   /**
-   * Every parameter with a stable dotted name such as `layers.0.weight`: tensor fields that
-   * require grad, then those of sub-modules (fields holding a Module or an array of Modules).
+   * Every parameter with a stable dotted name such as `layers.0.weight`, in the order the fields
+   * were declared: tensor fields that require grad, and the parameters of sub-modules (fields
+   * holding a Module or an array of Modules) under the field's name.
    */
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];

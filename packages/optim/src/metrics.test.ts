@@ -4,8 +4,8 @@ import {
   accuracy,
   classificationReport,
   confusionMatrix,
-  mae,
-  mse,
+  meanAbsoluteError,
+  meanSquaredError,
   precisionRecallF1,
   r2Score,
   rmse,
@@ -21,9 +21,9 @@ describe('regression metrics', () => {
     // Σ(y − ŷ)² = 0.25 + 0.25 + 0 + 1 = 1.5; Σ|y − ŷ| = 0.5 + 0.5 + 0 + 1 = 2.
     expect(r2Score(yTrue, yPred)).toBeCloseTo(1 - 1.5 / 29.1875, 15);
     expect(r2Score(yTrue, yPred)).toBeCloseTo(0.9486081370449679, 15); // sklearn's documented value
-    expect(mse(yTrue, yPred)).toBe(0.375);
+    expect(meanSquaredError(yTrue, yPred)).toBe(0.375);
     expect(rmse(yTrue, yPred)).toBe(Math.sqrt(0.375));
-    expect(mae(yTrue, yPred)).toBe(0.5);
+    expect(meanAbsoluteError(yTrue, yPred)).toBe(0.5);
   });
 
   it('give r² = 1 for perfect predictions, 0 for the mean, and below 0 for worse', () => {
@@ -31,7 +31,7 @@ describe('regression metrics', () => {
     expect(r2Score([1, 2, 3], [2, 2, 2])).toBe(0);
     expect(r2Score([1, 2, 3], [3, 2, 1])).toBe(-3); // 1 − 8/2
     expect(rmse([1, 2, 3], [1, 2, 3])).toBe(0);
-    expect(mae([1, 2, 3], [1, 2, 3])).toBe(0);
+    expect(meanAbsoluteError([1, 2, 3], [1, 2, 3])).toBe(0);
   });
 
   it('define r² of a constant target: 1 if the predictions are perfect, else 0 (as sklearn)', () => {
@@ -47,7 +47,7 @@ describe('regression metrics', () => {
     const out = tensor(yPred.map((v) => [v]));
     expect(out.shape).toEqual([4, 1]);
     expect(r2Score(tensor(yTrue), out)).toBeCloseTo(0.9486081370449679, 15);
-    expect(mae(yTrue, out)).toBe(0.5);
+    expect(meanAbsoluteError(yTrue, out)).toBe(0.5);
     expect(rmse(tensor(yTrue, { dtype: 'float32' }), yPred)).toBe(Math.sqrt(0.375));
   });
 
@@ -59,10 +59,10 @@ describe('regression metrics', () => {
     expect(() => rmse([[1, 2]], [1])).toThrow(
       'rmse: yTrue has shape [1, 2]; expected one value per sample, shape [n] or [n, 1]',
     );
-    expect(() => mae([], [])).toThrow('mae: needs at least one sample, got none');
-    expect(() => mse([1, 2], [1, Number.NaN])).toThrow(ValueError);
-    expect(() => mse([1, 2], [1, Number.NaN])).toThrow(
-      'mse: yPred[1] is NaN; expected a finite number',
+    expect(() => meanAbsoluteError([], [])).toThrow('meanAbsoluteError: needs at least one sample, got none');
+    expect(() => meanSquaredError([1, 2], [1, Number.NaN])).toThrow(ValueError);
+    expect(() => meanSquaredError([1, 2], [1, Number.NaN])).toThrow(
+      'meanSquaredError: yPred[1] is NaN; expected a finite number',
     );
   });
 });

@@ -44,10 +44,10 @@ export function r2Score(yTrue: TensorLike, yPred: TensorLike): number {
 
 /**
  * The mean squared error Σ(y − ŷ)² / n.
- * @example mse([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.375
+ * @example meanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.375
  */
-export function mse(yTrue: TensorLike, yPred: TensorLike): number {
-  const { t, p, n } = regressionPair('mse', yTrue, yPred);
+export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): number {
+  const { t, p, n } = regressionPair('meanSquaredError', yTrue, yPred);
   let s = 0;
   for (let i = 0; i < n; i++) s += ((t[i] as number) - (p[i] as number)) ** 2;
   return s / n;
@@ -66,10 +66,10 @@ export function rmse(yTrue: TensorLike, yPred: TensorLike): number {
 
 /**
  * The mean absolute error Σ|y − ŷ| / n.
- * @example mae([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.5
+ * @example meanAbsoluteError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.5
  */
-export function mae(yTrue: TensorLike, yPred: TensorLike): number {
-  const { t, p, n } = regressionPair('mae', yTrue, yPred);
+export function meanAbsoluteError(yTrue: TensorLike, yPred: TensorLike): number {
+  const { t, p, n } = regressionPair('meanAbsoluteError', yTrue, yPred);
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.abs((t[i] as number) - (p[i] as number));
   return s / n;

@@ -205,7 +205,8 @@ export function readSlideNetwork(mlp: MLP): { w: SlideWeights; f: SlideActivatio
     );
   }
   const name = config.activation[0] ?? 'identity'; // k = 0 has no hidden layer, so no f
-  const f = name === null ? undefined : slideActivations[name];
+  const f =
+    name === null || !Object.hasOwn(slideActivations, name) ? undefined : slideActivations[name];
   if (f === undefined) {
     throw new ValueError(
       `${where}: activation ${name === null ? 'outside the catalog' : `'${name}'`} has no plain-number f and f′ here; known: ${Object.keys(slideActivations).join(', ')} (softmax is not elementwise: see docs/softmax-jacobian.md)`,
