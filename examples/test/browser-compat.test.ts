@@ -26,3 +26,36 @@ it('bundles @backprop/core for the browser and computes a gradient with no Node 
   expect(vm.runInContext(run, realm)).toBe('[2,4,6]');
   expect(vm.runInContext('typeof process + typeof require', realm)).toBe('undefinedundefined');
 });
+
+it('runs the WebAssembly matmul in the browser bundle, or falls back to JS without it', async () => {
+  const bundle = await build({
+    entryPoints: [coreEntry],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'backprop',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = bundle.outputFiles[0]?.text ?? '';
+  // 40×40 products are above the WebAssembly threshold; the same numbers must come out either way
+  const run = `${code}
+    const a = backprop.randn([40, 40], { seed: 1 });
+    const b = backprop.randn([40, 40], { seed: 2 });
+    const viaDefault = a.matmul(b).data;
+    backprop.setKernelBackend('js');
+    const viaJs = a.matmul(b).data;
+    let worst = 0;
+    for (let i = 0; i < viaJs.length; i++) worst = Math.max(worst, Math.abs(viaDefault[i] - viaJs[i]));
+    worst;`;
+  expect(vm.runInContext(run, vm.createContext({}))).toBeLessThan(1e-12);
+  // a realm where WebAssembly code generation is refused must still compute, through the JS kernel
+  const noWasm = vm.createContext({}, { codeGeneration: { strings: true, wasm: false } });
+  const fallback = `${code}
+    const x = backprop.randn([40, 40], { seed: 1 });
+    JSON.stringify(Number(x.matmul(x).sum().item().toFixed(9)));`;
+  const withWasm = `${code}
+    const x = backprop.randn([40, 40], { seed: 1 });
+    JSON.stringify(Number(x.matmul(x).sum().item().toFixed(9)));`;
+  expect(vm.runInContext(fallback, noWasm)).toBe(vm.runInContext(withWasm, vm.createContext({})));
+});

@@ -59,7 +59,9 @@ describe('regression metrics', () => {
     expect(() => rmse([[1, 2]], [1])).toThrow(
       'rmse: yTrue has shape [1, 2]; expected one value per sample, shape [n] or [n, 1]',
     );
-    expect(() => meanAbsoluteError([], [])).toThrow('meanAbsoluteError: needs at least one sample, got none');
+    expect(() => meanAbsoluteError([], [])).toThrow(
+      'meanAbsoluteError: needs at least one sample, got none',
+    );
     expect(() => meanSquaredError([1, 2], [1, Number.NaN])).toThrow(ValueError);
     expect(() => meanSquaredError([1, 2], [1, Number.NaN])).toThrow(
       'meanSquaredError: yPred[1] is NaN; expected a finite number',
