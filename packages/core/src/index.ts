@@ -55,6 +55,7 @@ export {
   gradcheck,
 } from './gradcheck.js';
 export { type GraphOptions, toDot, toMermaid } from './graph.js';
+export { getKernelBackend, type KernelBackend, setKernelBackend } from './kernels/backend.js';
 export {
   add,
   div,

@@ -1,7 +1,9 @@
 // The matmul kernel against a plain triple loop, for every transposition, sizes that are not
-// multiples of the 4×4 block and large enough to take the blocked path, and broadcast batches.
-import { describe, expect, it } from 'vitest';
+// multiples of the 4×4 block and large enough to take the blocked path, and broadcast batches;
+// once on the JavaScript loops and once on the WebAssembly kernel.
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { Generator } from '../random.js';
+import { type KernelBackend, setKernelBackend } from './backend.js';
 import { matmul } from './matmul.js';
 
 function random(n: number, g: Generator): Float64Array {
@@ -20,7 +22,9 @@ function at(
   return transposed ? (x[offset + j * cols + i] as number) : (x[offset + i * cols + j] as number);
 }
 
-describe('matmul kernel', () => {
+describe.each<KernelBackend>(['js', 'wasm'])('matmul kernel (%s)', (backend) => {
+  beforeEach(() => setKernelBackend(backend));
+  afterAll(() => setKernelBackend('auto'));
   const g = new Generator(3);
   // (m, k, n): tiny (plain loop), odd sizes on the blocked path, and a single row/column
   const sizes: [number, number, number][] = [

@@ -1,8 +1,11 @@
 // Matrix products on raw typed arrays: either operand may be read transposed (so the backward
-// pass never materialises a transpose), with broadcast batch dimensions.
+// pass never materialises a transpose), with broadcast batch dimensions. Large products go to
+// the WebAssembly SIMD kernel (wasm/matmul.wat) when it loads; these loops are the fallback.
 import type { TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../shape-math.js';
+import { kernelSetting } from './backend.js';
 import { Cursor } from './cursor.js';
+import { matmulWasm } from './wasm/matmul-wasm.js';
 
 /** One matrix operand: its array, where it starts, and whether it is stored transposed. */
 interface Operand {
@@ -13,6 +16,10 @@ interface Operand {
 
 // Below this many multiply-adds, packing costs more than it saves.
 const SMALL = 4096;
+// From this many multiply-adds (all batch items together) the WebAssembly kernel, copies
+// included, beats the loops here: at 8×8·8×8 (512) the two are even, at 12×12·12×12 wasm is
+// 2–3 times faster (scripts/bench-matmul.mjs --shapes measures both).
+export const WASM_MIN_MULTIPLY_ADDS = 1024;
 
 /**
  * out (m×n) = op(A) (m×k) · op(B) (k×n), where op(X) is X or Xᵀ. A is stored m×k (k×m if
@@ -31,14 +38,24 @@ function gemm(
   const [ai, ap] = a.transposed ? [1, m] : [k, 1];
   const [bp, bj] = b.transposed ? [1, k] : [n, 1];
   if (m * n * k <= SMALL) {
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let p = 0; p < k; p++)
-          s +=
-            (a.data[a.offset + i * ai + p * ap] as number) *
-            (b.data[b.offset + p * bp + j * bj] as number);
-        out[oOff + i * n + j] = s;
+    // arrays and offsets in locals: V8 does not hoist the property reads out of the loop
+    const A = a.data;
+    const B = b.data;
+    for (let i = 0, o = oOff; i < m; i++) {
+      const rowA = a.offset + i * ai;
+      for (let j = 0; j < n; j++, o++) {
+        // two running sums halve the chain of dependent additions
+        let s0 = 0;
+        let s1 = 0;
+        let x = rowA;
+        let y = b.offset + j * bj;
+        let p = 1;
+        for (; p < k; p += 2, x += 2 * ap, y += 2 * bp) {
+          s0 += (A[x] as number) * (B[y] as number);
+          s1 += (A[x + ap] as number) * (B[y + bp] as number);
+        }
+        if (p === k) s0 += (A[x] as number) * (B[y] as number);
+        out[o] = s0 + s1;
       }
     }
     return;
@@ -157,24 +174,54 @@ export function matmul(
 ): TypedArray {
   const [m, k] = matrixDims(aShape, transposeA);
   const [, n] = matrixDims(bShape, transposeB);
+  const nb = sizeOf(batch);
+  const setting = kernelSetting();
+  if (setting !== 'js' && (setting === 'wasm' || nb * m * k * n >= WASM_MIN_MULTIPLY_ADDS)) {
+    const items = (visit: (aOffset: number, bOffset: number, outOffset: number) => void) =>
+      eachItem(aShape, bShape, batch, m * k, k * n, m * n, visit);
+    const done =
+      m * k * n > 0 &&
+      matmulWasm(a, sizeOf(aShape), transposeA, b, sizeOf(bShape), transposeB, out, m, k, n, items);
+    if (done) return out;
+  }
   const A: Operand = { data: a, offset: 0, transposed: transposeA };
   const B: Operand = { data: b, offset: 0, transposed: transposeB };
-  const nb = sizeOf(batch);
   if (nb === 1) {
     gemm(A, B, out, 0, m, k, n);
     return out;
+  }
+  eachItem(aShape, bShape, batch, m * k, k * n, m * n, (aOffset, bOffset, outOffset) => {
+    A.offset = aOffset;
+    B.offset = bOffset;
+    gemm(A, B, out, outOffset, m, k, n);
+  });
+  return out;
+}
+
+/**
+ * Visits every item of the broadcast batch with the element offsets of its matrices in A (of
+ * `aShape`), B (of `bShape`) and the output.
+ */
+function eachItem(
+  aShape: Shape,
+  bShape: Shape,
+  batch: Shape,
+  aSize: number,
+  bSize: number,
+  outSize: number,
+  visit: (aOffset: number, bOffset: number, outOffset: number) => void,
+): void {
+  const nb = sizeOf(batch);
+  if (nb === 1) {
+    visit(0, 0, 0);
+    return;
   }
   const c = new Cursor(
     batch,
     broadcastStrides(aShape.slice(0, -2), batch),
     broadcastStrides(bShape.slice(0, -2), batch),
   );
-  for (let t = 0; t < nb; t++, c.step()) {
-    A.offset = c.a * m * k;
-    B.offset = c.b * k * n;
-    gemm(A, B, out, t * m * n, m, k, n);
-  }
-  return out;
+  for (let t = 0; t < nb; t++, c.step()) visit(c.a * aSize, c.b * bSize, t * outSize);
 }
 
 /** The (rows, columns) of op(X) for X of `shape`. */

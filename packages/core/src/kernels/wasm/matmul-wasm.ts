@@ -1,0 +1,219 @@
+// The WebAssembly SIMD matrix product (matmul.wat, embedded by scripts/build-wasm.mjs): compiled
+// on first use, fed by copying the operands into its memory. Its relaxed-SIMD twin (fused
+// multiply-adds, about 1.5 times faster) is taken where the engine accepts it, the plain SIMD
+// build elsewhere. Anything that fails here (no WebAssembly, no SIMD, a content security policy,
+// memory that cannot grow) makes the caller use the JavaScript kernel instead.
+import type { TypedArray } from '../../dtype.js';
+import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './matmul-wasm.generated.js';
+
+/** The part of the WebAssembly JS API used here: core's lib (ES2022) does not declare it. */
+interface WebAssemblyApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+
+/** gemm32/gemm64 in matmul.wat: addresses in bytes, strides in elements. */
+type Gemm = (
+  a: number,
+  ai: number,
+  ap: number,
+  b: number,
+  bp: number,
+  bj: number,
+  c: number,
+  m: number,
+  k: number,
+  n: number,
+  work: number,
+  mc: number,
+  kc: number,
+  nc: number,
+) => void;
+
+interface Exports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  gemm32: Gemm;
+  gemm64: Gemm;
+}
+
+// Block sizes (elements): an mc×kc block of A stays in L2 while each kc×nr panel of B sits in
+// L1; the micro-kernel's tile is 4 rows by NR columns (matmul.wat's $tile32 and $tile64).
+const KC = 256;
+const MC = { float32: 128, float64: 64 };
+const NC = 4096;
+const NR = { float32: 8, float64: 4 };
+const TILE_BYTES = 128;
+const PAGE = 65536;
+// A call that grew the memory past this gives it back afterwards (by dropping the instance),
+// so one large product does not pin its operands' size for the life of the page.
+export const RETAIN_BYTES = 64 * 1024 * 1024;
+
+let compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
+let variant: 'simd' | 'relaxed-simd' | null = null;
+let relaxedAllowed = true;
+let unavailable = '';
+let kernels: Exports | null = null;
+let heap32 = new Float32Array(0);
+let heap64 = new Float64Array(0);
+
+/** The instantiated module, or null (and `wasmUnavailableReason()` says why). */
+export function wasmKernels(): Exports | null {
+  if (kernels !== null || compiled === null) return kernels;
+  try {
+    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+    if (api === undefined) throw new Error('this JavaScript engine has no WebAssembly');
+    if (compiled === undefined) {
+      const relaxed = decodeBase64(WASM_RELAXED_SIMD_BASE64);
+      const simd = decodeBase64(WASM_SIMD_BASE64);
+      variant =
+        relaxedAllowed && api.validate(relaxed)
+          ? 'relaxed-simd'
+          : api.validate(simd)
+            ? 'simd'
+            : null;
+      if (variant === null) throw new Error('this engine does not support WebAssembly SIMD');
+      compiled = new api.Module(variant === 'relaxed-simd' ? relaxed : simd);
+    }
+    kernels = new api.Instance(compiled, {}).exports as Exports;
+  } catch (error) {
+    compiled = null;
+    variant = null;
+    unavailable = error instanceof Error ? error.message : String(error);
+  }
+  return kernels;
+}
+
+/** The size of the live instance's memory in bytes (0 when none is instantiated). */
+export function wasmMemoryBytes(): number {
+  return kernels === null ? 0 : kernels.memory.buffer.byteLength;
+}
+
+/** Which build of the module is loaded: 'relaxed-simd', 'simd', or null before or without one. */
+export function wasmVariant(): 'simd' | 'relaxed-simd' | null {
+  return variant;
+}
+
+/**
+ * Forgets the module, so the next use loads it again: for tests that take WebAssembly away, or
+ * that test the plain SIMD build on an engine that would take the relaxed one.
+ */
+export function resetWasmKernels({ allowRelaxed = true } = {}): void {
+  relaxedAllowed = allowRelaxed;
+  compiled = undefined;
+  variant = null;
+  unavailable = '';
+  kernels = null;
+  heap32 = new Float32Array(0);
+  heap64 = new Float64Array(0);
+}
+
+/** Why the WebAssembly kernels could not be loaded ('' if they were, or were not tried). */
+export function wasmUnavailableReason(): string {
+  return unavailable;
+}
+
+/**
+ * out [batch, m, n] = op(A)·op(B) for every batch item, where `items` lists each item's element
+ * offsets into a, b and out. Returns false, having written nothing, when WebAssembly is
+ * unavailable or its memory cannot hold the operands.
+ */
+export function matmulWasm(
+  a: TypedArray,
+  aLength: number,
+  transposeA: boolean,
+  b: TypedArray,
+  bLength: number,
+  transposeB: boolean,
+  out: TypedArray,
+  m: number,
+  k: number,
+  n: number,
+  items: (visit: (aOffset: number, bOffset: number, outOffset: number) => void) => void,
+): boolean {
+  const size = out.BYTES_PER_ELEMENT;
+  if (a.BYTES_PER_ELEMENT !== size || b.BYTES_PER_ELEMENT !== size) return false;
+  const wasm = wasmKernels();
+  if (wasm === null) return false;
+  const dtype = size === 4 ? 'float32' : 'float64';
+  const mc = Math.min(MC[dtype], roundUp(m, 4));
+  const kc = Math.min(KC, k);
+  const nc = Math.min(NC, roundUp(n, NR[dtype]));
+  // memory: [work: tile, packed A, packed B][A][B][out], each 64-byte aligned
+  const work = 0;
+  const aPtr = roundUp(TILE_BYTES + (mc * kc + kc * nc) * size, 64);
+  const bPtr = aPtr + roundUp(aLength * size, 64);
+  const outPtr = bPtr + roundUp(bLength * size, 64);
+  const end = outPtr + out.length * size;
+  const memory = wasm.memory;
+  if (end > memory.buffer.byteLength) {
+    try {
+      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    } catch {
+      return false; // past what this engine or machine allows: the JS kernel needs no copies
+    }
+  }
+  if (dtype === 'float32') {
+    if (heap32.buffer !== memory.buffer) heap32 = new Float32Array(memory.buffer);
+    heap32.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 4);
+    heap32.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 4);
+  } else {
+    if (heap64.buffer !== memory.buffer) heap64 = new Float64Array(memory.buffer);
+    heap64.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 8);
+    heap64.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 8);
+  }
+  // element (i, p) of op(A) is i·ai + p·ap past its start; element (p, j) of op(B) p·bp + j·bj
+  const [ai, ap] = transposeA ? [1, m] : [k, 1];
+  const [bp, bj] = transposeB ? [1, k] : [n, 1];
+  const gemm = dtype === 'float32' ? wasm.gemm32 : wasm.gemm64;
+  items((aOffset, bOffset, outOffset) =>
+    gemm(
+      aPtr + aOffset * size,
+      ai,
+      ap,
+      bPtr + bOffset * size,
+      bp,
+      bj,
+      outPtr + outOffset * size,
+      m,
+      k,
+      n,
+      work,
+      mc,
+      kc,
+      nc,
+    ),
+  );
+  const heap = dtype === 'float32' ? heap32 : heap64;
+  out.set(heap.subarray(outPtr / size, outPtr / size + out.length));
+  if (memory.buffer.byteLength > RETAIN_BYTES) {
+    kernels = null; // the next call instantiates the compiled module again, with a small memory
+    heap32 = new Float32Array(0);
+    heap64 = new Float64Array(0);
+  }
+  return true;
+}
+
+function roundUp(x: number, multiple: number): number {
+  return Math.ceil(x / multiple) * multiple;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Standard base64 to bytes (atob is not an ECMAScript global). */
+function decodeBase64(text: string): Uint8Array {
+  const clean = text.replace(/=+$/, '');
+  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let bits = 0;
+  let value = 0;
+  let j = 0;
+  for (let i = 0; i < clean.length; i++) {
+    value = (value << 6) | BASE64.indexOf(clean[i] as string);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[j++] = (value >> bits) & 0xff;
+    }
+  }
+  return bytes;
+}
