@@ -1,0 +1,211 @@
+// backprop, imported from the workspace source (tsx --conditions=source), so the numbers track
+// the current code. Usage: tsx --conditions=source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
+import {
+  add,
+  type DType,
+  matmul,
+  mean,
+  mul,
+  relu,
+  sigmoid,
+  square,
+  sub,
+  type Tensor,
+  tensor,
+} from '@backprop/core';
+import {
+  allBatches,
+  benchSync,
+  childArgs,
+  emit,
+  emitTrain,
+  guard,
+  matmulFlops,
+  matmulInputs,
+  peakRssMB,
+  scalarGraphNodes,
+  specB,
+  specC,
+  type TrainSpec,
+  tinyInputs,
+  trainLoop,
+} from './common.js';
+
+const LIB = 'backprop';
+const { workload, quick } = childArgs();
+
+/** The MLP of `spec` from core ops, trained by plain SGD on the parameters' data in place. */
+function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
+  const params: Tensor[] = [];
+  for (const l of spec.init) {
+    params.push(tensor(l.w, { dtype, shape: [l.inSize, l.outSize], requiresGrad: true }));
+    params.push(tensor(l.b, { dtype, shape: [l.outSize], requiresGrad: true }));
+  }
+  const d = spec.sizes[0] as number;
+  const batches = allBatches(spec).map(([x, y]) => [
+    tensor(x, { dtype, shape: [spec.batch, d] }),
+    tensor(y, { dtype, shape: [spec.batch, 1] }),
+  ]);
+  const layers = spec.init.length;
+  const lr = spec.lr;
+  return (k) => {
+    const [x, y] = batches[k % batches.length] as [Tensor, Tensor];
+    let h = x;
+    for (let l = 0; l < layers; l++) {
+      h = add(matmul(h, params[2 * l] as Tensor), params[2 * l + 1] as Tensor);
+      const act = l < layers - 1 ? spec.hidden[l] : spec.output;
+      if (act === 'sigmoid') h = sigmoid(h);
+      else if (act === 'relu') h = relu(h);
+    }
+    let loss = mean(square(sub(h, y)));
+    if (spec.loss === 'half-se') loss = mul(loss, 0.5);
+    loss.backward();
+    for (const p of params) {
+      const w = p.data;
+      const g = (p.grad as Tensor).data;
+      for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) - lr * (g[i] as number);
+      p.grad = null;
+    }
+    return loss.item();
+  };
+}
+
+function heapMB(): { heap: number; rss: number } {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed / 2 ** 20, rss: m.rss / 2 ** 20 };
+}
+
+await guard(LIB, workload, () => {
+  switch (workload) {
+    case 'A': {
+      const { a, b, n } = matmulInputs();
+      for (const dtype of ['float32', 'float64'] as const) {
+        const ta = tensor(a, { dtype, shape: [n, n] });
+        const tb = tensor(b, { dtype, shape: [n, n] });
+        let sink = 0;
+        const r = benchSync(
+          `matmul ${dtype}`,
+          () => {
+            sink += matmul(ta, tb).data[0] as number;
+          },
+          quick,
+        );
+        emit({
+          lib: LIB,
+          workload: 'A',
+          variant: dtype,
+          metric: 'GFLOP/s',
+          value: matmulFlops(n) / r.median / 1e9,
+          method: `benchmark.js (median of ${r.samples} samples)`,
+          rme: r.rme,
+          extra: { sink },
+        });
+      }
+      break;
+    }
+    case 'B':
+    case 'C': {
+      const spec = workload === 'B' ? specB(quick) : specC(quick);
+      for (const dtype of ['float32', 'float64'] as const) {
+        emitTrain(LIB, spec, dtype, trainLoop(spec, trainer(spec, dtype)));
+      }
+      break;
+    }
+    case 'D': {
+      const { a, b } = tinyInputs();
+      for (const grad of [false, true]) {
+        const ta = tensor(a, { dtype: 'float32', shape: [1, 16], requiresGrad: grad });
+        const tb = tensor(b, { dtype: 'float32', shape: [1, 16], requiresGrad: grad });
+        let sink = 0;
+        const r = benchSync(
+          'add 1×16',
+          () => {
+            sink += add(ta, tb).data[0] as number;
+          },
+          quick,
+        );
+        emit({
+          lib: LIB,
+          workload: 'D',
+          variant: grad ? 'float32, inputs requiresGrad (records a node)' : 'float32',
+          metric: 'µs/op',
+          value: r.median * 1e6,
+          method: `benchmark.js (median of ${r.samples} samples)`,
+          rme: r.rme,
+          extra: { sink },
+        });
+      }
+      break;
+    }
+    case 'M': {
+      // No growth across epochs: train B for 10 epochs, heap and RSS after epoch 1 vs epoch 10.
+      const spec = specB(quick);
+      const epochSteps = spec.samples / spec.batch;
+      for (const dtype of ['float32', 'float64'] as const) {
+        const step = trainer(spec, dtype);
+        const after: { heap: number; rss: number }[] = [];
+        let loss = 0;
+        for (let e = 0; e < 10; e++) {
+          for (let s = 0; s < epochSteps; s++) loss = step(e * epochSteps + s);
+          after.push(heapMB());
+        }
+        const first = after[0] as { heap: number; rss: number };
+        const last = after[9] as { heap: number; rss: number };
+        emit({
+          lib: LIB,
+          workload: 'M',
+          variant: `B ${dtype}, 10 epochs`,
+          metric: 'MB',
+          value: last.heap - first.heap,
+          method: 'heapUsed after gc(), epoch 10 − epoch 1',
+          lastLoss: loss,
+          peakRssMB: peakRssMB(),
+          extra: {
+            heapEpoch1: first.heap,
+            heapEpoch10: last.heap,
+            rssEpoch1: first.rss,
+            rssEpoch10: last.rss,
+          },
+        });
+      }
+      break;
+    }
+    case 'G': {
+      // A 10⁶-node scalar graph (10⁵ with --quick): y ← y·c + d, 500 000 times (two recorded ops each), then backward.
+      const nodes = scalarGraphNodes(quick);
+      const before = heapMB();
+      const c = tensor(0.99999);
+      const dd = tensor(0.00001);
+      const x = tensor(0.5, { requiresGrad: true });
+      const t0 = performance.now();
+      let y: Tensor = x;
+      for (let i = 0; i < nodes / 2; i++) y = add(mul(y, c), dd);
+      const t1 = performance.now();
+      const afterForward = process.memoryUsage().rss / 2 ** 20;
+      y.backward();
+      const t2 = performance.now();
+      const grad = (x.grad as Tensor).item();
+      const expected = 0.99999 ** (nodes / 2);
+      emit({
+        lib: LIB,
+        workload: 'G',
+        variant: `${nodes} nodes, float64`,
+        metric: 'MB',
+        value: peakRssMB(),
+        method: 'process.resourceUsage().maxRSS',
+        peakRssMB: peakRssMB(),
+        extra: {
+          rssBeforeMB: before.rss,
+          rssAfterForwardMB: afterForward,
+          forwardMs: t1 - t0,
+          backwardMs: t2 - t1,
+          gradRelError: Math.abs(grad - expected) / expected,
+        },
+      });
+      break;
+    }
+    default:
+      throw new Error(`backprop has no workload ${workload}`);
+  }
+});

@@ -1,0 +1,71 @@
+// brain.js 1.6.1: a hand-coded (no autodiff) fully connected network on the CPU, one sample per
+// step. Its activation applies to every layer, output included, and its update is SGD with
+// momentum on ½(t−o)²; it rejects momentum 0, so 1e-9 stands in for none.
+// Usage: tsx benchmarks/src/brain.ts <B|C> [--quick]
+import brain, { type TrainingPattern } from 'brain.js';
+import { childArgs, emitTrain, guard, specB, specC, type TrainSpec, trainLoop } from './common.js';
+
+const LIB = 'brain.js';
+const { workload, quick } = childArgs();
+
+/** A brain.js network with `spec`'s sizes and initial weights; trained one pattern per step. */
+function trainer(spec: TrainSpec): (k: number) => number {
+  const net = new brain.NeuralNetwork({
+    hiddenLayers: spec.sizes.slice(1, -1),
+    activation: 'sigmoid',
+    learningRate: spec.lr,
+    momentum: 1e-9,
+  });
+  net.sizes = [...spec.sizes];
+  net.initialize();
+  spec.init.forEach((l, i) => {
+    const layer = i + 1;
+    for (let j = 0; j < l.outSize; j++) {
+      const w = net.weights[layer]?.[j] as Float32Array;
+      for (let k = 0; k < l.inSize; k++) w[k] = l.w[k * l.outSize + j] as number;
+      (net.biases[layer] as Float32Array)[j] = l.b[j] as number;
+    }
+  });
+  const d = spec.sizes[0] as number;
+  const patterns = Array.from({ length: spec.samples }, (_, s) => ({
+    input: Float32Array.from(spec.x.subarray(s * d, (s + 1) * d)),
+    output: Float32Array.from(spec.y.subarray(s, s + 1)),
+  }));
+  // trainPattern's error is mean((t−o)²); the loss every library reports for C is ½ of it
+  return (k) =>
+    0.5 * (net.trainPattern(patterns[k % spec.samples] as TrainingPattern, true) as number);
+}
+
+await guard(LIB, workload, () => {
+  switch (workload) {
+    case 'C': {
+      const spec = specC(quick);
+      emitTrain(LIB, spec, 'float32', trainLoop(spec, trainer(spec)));
+      break;
+    }
+    case 'B': {
+      // brain.js trains one sample at a time and has no ReLU-then-linear stack: the same sizes,
+      // data and initial weights, but sigmoid everywhere and batch 1 (a different model).
+      const b = specB(quick);
+      const spec: TrainSpec = {
+        ...b,
+        hidden: ['sigmoid', 'sigmoid'],
+        output: 'sigmoid',
+        loss: 'half-se',
+        batch: 1,
+        warmupSteps: b.warmupSteps * b.batch,
+        steps: b.steps * b.batch,
+      };
+      emitTrain(
+        LIB,
+        spec,
+        'float32, batch 1, sigmoid everywhere',
+        trainLoop(spec, trainer(spec)),
+        'different model (batch 1, sigmoid output): its loss is not comparable',
+      );
+      break;
+    }
+    default:
+      throw new Error(`brain.js has no workload ${workload} (it has no standalone matmul or add)`);
+  }
+});

@@ -1,0 +1,363 @@
+// Shared by every benchmark process: the workload definitions, deterministic data and initial
+// weights (generated here once and handed to every library as the same arrays), timing helpers
+// and the JSON protocol the runner reads from stdout.
+import Benchmark from 'benchmark';
+
+// ------------------------------------------------------------------ command line of a child
+
+/** `tsx src/<lib>.ts <workload> [--quick]`: what a library process was asked to run. */
+export function childArgs(): { workload: string; quick: boolean } {
+  const args = process.argv.slice(2);
+  const workload = args.find((a) => !a.startsWith('--'));
+  if (!workload) {
+    console.error('usage: tsx --conditions=source benchmarks/src/<lib>.ts <A|B|C|D|M> [--quick]');
+    process.exit(2);
+  }
+  return { workload, quick: args.includes('--quick') };
+}
+
+// ------------------------------------------------------------------ seeded random numbers
+
+/** mulberry32: a tiny, fast 32-bit PRNG, good enough for benchmark data. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` values uniform in [lo, hi), as float64. */
+export function uniform(n: number, lo: number, hi: number, seed: number): Float64Array {
+  const r = prng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
+  return out;
+}
+
+/**
+ * Every value rounded to float32 first and returned as float64, so the float32 and float64 runs
+ * start from exactly the same numbers.
+ */
+export function f32Exact(a: Float64Array): Float64Array {
+  return Float64Array.from(Float32Array.from(a));
+}
+
+// ------------------------------------------------------------------ the workloads
+
+export type Dtype = 'float32' | 'float64';
+
+/** A: C = A·B with square n×n matrices. */
+export const MATMUL_N = 512;
+export function matmulInputs(): { a: Float64Array; b: Float64Array; n: number } {
+  const n = MATMUL_N;
+  return {
+    n,
+    a: f32Exact(uniform(n * n, -1, 1, 101)),
+    b: f32Exact(uniform(n * n, -1, 1, 102)),
+  };
+}
+export const matmulFlops = (n: number) => 2 * n * n * n;
+
+/** One dense layer: W is (in, out) row-major, so y = x·W + b. */
+export interface LayerInit {
+  inSize: number;
+  outSize: number;
+  w: Float64Array; // in × out
+  b: Float64Array; // out
+}
+
+/** PyTorch's default Linear init: W, b ~ U(-1/√in, 1/√in), rounded to float32. */
+export function mlpInit(sizes: readonly number[], seed: number): LayerInit[] {
+  const layers: LayerInit[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const inSize = sizes[l] as number;
+    const outSize = sizes[l + 1] as number;
+    const k = 1 / Math.sqrt(inSize);
+    layers.push({
+      inSize,
+      outSize,
+      w: f32Exact(uniform(inSize * outSize, -k, k, seed + 2 * l)),
+      b: f32Exact(uniform(outSize, -k, k, seed + 2 * l + 1)),
+    });
+  }
+  return layers;
+}
+
+/** A training workload: network, data set (cycled in order, batch by batch), SGD settings. */
+export interface TrainSpec {
+  name: 'B' | 'C';
+  sizes: readonly number[];
+  /** Activation after each hidden layer, and on the output (`'linear'` = none). */
+  hidden: readonly ('sigmoid' | 'relu')[];
+  output: 'linear' | 'sigmoid';
+  /** `mse` = mean((o-y)²); `half-se` = ½·mean((o-y)²) (brain.js's error, so its updates match). */
+  loss: 'mse' | 'half-se';
+  batch: number;
+  lr: number;
+  /** inputs, samples × sizes[0], row-major */
+  x: Float64Array;
+  /** targets, samples × 1 */
+  y: Float64Array;
+  samples: number;
+  init: LayerInit[];
+  warmupSteps: number;
+  steps: number;
+}
+
+/** Mini-batch `k` of the data set, as [x, y] copies (batches are cycled in order). */
+export function batchOf(spec: TrainSpec, k: number): [Float64Array, Float64Array] {
+  const nb = spec.samples / spec.batch;
+  const s = (k % nb) * spec.batch;
+  const d = spec.sizes[0] as number;
+  return [spec.x.slice(s * d, (s + spec.batch) * d), spec.y.slice(s, s + spec.batch)];
+}
+
+/** All batches of the data set, precomputed (libraries keep them as their own tensors). */
+export function allBatches(spec: TrainSpec): [Float64Array, Float64Array][] {
+  const nb = spec.samples / spec.batch;
+  return Array.from({ length: nb }, (_, k) => batchOf(spec, k));
+}
+
+/** B: MLP 16→64→64→1, sigmoid then ReLU hidden, linear output, batch 64, SGD lr 0.01, MSE. */
+export function specB(quick: boolean): TrainSpec {
+  const sizes = [16, 64, 64, 1];
+  const samples = 1024;
+  const x = f32Exact(uniform(samples * 16, -1, 1, 201));
+  const proj = uniform(16, -1, 1, 202);
+  const y = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    let s = 0;
+    for (let j = 0; j < 16; j++) s += (x[i * 16 + j] as number) * (proj[j] as number);
+    y[i] = Math.sin(s) + 0.5 * Math.cos(2 * (x[i * 16] as number));
+  }
+  return {
+    name: 'B',
+    sizes,
+    hidden: ['sigmoid', 'relu'],
+    output: 'linear',
+    loss: 'mse',
+    batch: 64,
+    lr: 0.01,
+    x,
+    y: f32Exact(y),
+    samples,
+    init: mlpInit(sizes, 300),
+    warmupSteps: quick ? 10 : 30,
+    steps: quick ? 60 : 400,
+  };
+}
+
+/**
+ * C: MLP 2→16→16→1, batch 1, sigmoid on every layer and ½(o−y)² — brain.js's only way to build
+ * this network, so brain.js trains the same model from the same weights as everyone else.
+ */
+export function specC(quick: boolean): TrainSpec {
+  const sizes = [2, 16, 16, 1];
+  const samples = 64;
+  const x = f32Exact(uniform(samples * 2, -1, 1, 401));
+  const y = new Float64Array(samples);
+  for (let i = 0; i < samples; i++) {
+    const a = x[2 * i] as number;
+    const b = x[2 * i + 1] as number;
+    y[i] = 0.5 + 0.4 * Math.sin(3 * a) * Math.cos(2 * b);
+  }
+  return {
+    name: 'C',
+    sizes,
+    hidden: ['sigmoid', 'sigmoid'],
+    output: 'sigmoid',
+    loss: 'half-se',
+    batch: 1,
+    lr: 0.1,
+    x,
+    y: f32Exact(y),
+    samples,
+    init: mlpInit(sizes, 500),
+    warmupSteps: quick ? 200 : 2000,
+    steps: quick ? 1000 : 20000,
+  };
+}
+
+/** D: add of two 1×16 tensors. */
+export function tinyInputs(): { a: Float64Array; b: Float64Array } {
+  return { a: f32Exact(uniform(16, -1, 1, 601)), b: f32Exact(uniform(16, -1, 1, 602)) };
+}
+
+/** G: the scalar graph of 10⁶ nodes (y ← y·c + d, 500 000 times) for backprop's memory check. */
+export const scalarGraphNodes = (quick: boolean) => (quick ? 100_000 : 1_000_000);
+
+// ------------------------------------------------------------------ timing
+
+/** Mean of the last `n` entries (the last epoch's losses). */
+export function tailMean(xs: readonly number[], n: number): number {
+  let s = 0;
+  for (let i = xs.length - n; i < xs.length; i++) s += xs[i] as number;
+  return s / n;
+}
+
+/** Timed steps are split into this many chunks; a round's number is the median chunk's rate. */
+export const CHUNKS = 10;
+
+/**
+ * Trains `spec` for warm-up + timed steps through `step(k)` (which returns step k's loss, read
+ * into JS), and returns the throughput plus the losses a reader uses to check that every library
+ * trained the same model: the first step's loss, the last step's, and the mean over the last epoch.
+ * The timed steps run in CHUNKS equal chunks; the rate is the median chunk's (robust to bursts
+ * of other work on the machine), with the RME of the chunk rates (95 %, Student t) like
+ * benchmark.js reports.
+ */
+export function trainLoop(spec: TrainSpec, step: (k: number) => number): TrainResult {
+  const losses: number[] = [];
+  const total = spec.warmupSteps + spec.steps;
+  for (let k = 0; k < spec.warmupSteps; k++) losses.push(step(k));
+  const chunk = Math.floor(spec.steps / CHUNKS);
+  const rates: number[] = [];
+  let k = spec.warmupSteps;
+  const t0 = performance.now();
+  for (let c = 0; c < CHUNKS; c++) {
+    const end = c === CHUNKS - 1 ? total : k + chunk;
+    const n = end - k;
+    const tc = performance.now();
+    for (; k < end; k++) losses.push(step(k));
+    rates.push(n / ((performance.now() - tc) / 1000));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const stepsPerSecond = median(rates);
+  return {
+    seconds,
+    stepsPerSecond,
+    samplesPerSecond: stepsPerSecond * spec.batch,
+    rme: rme(rates),
+    firstLoss: losses[0] as number,
+    lastLoss: losses[total - 1] as number,
+    lastEpochLoss: tailMean(losses, spec.samples / spec.batch),
+    totalSteps: total,
+  };
+}
+
+/** Relative margin of error (%) of the mean of `xs` at 95 % (Student t, as benchmark.js does). */
+export function rme(xs: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return Number.NaN;
+  const mean = xs.reduce((p, q) => p + q, 0) / n;
+  const variance = xs.reduce((p, q) => p + (q - mean) ** 2, 0) / (n - 1);
+  const t = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228][n - 2] ?? 1.96;
+  return ((t * Math.sqrt(variance / n)) / mean) * 100;
+}
+
+export interface TrainResult {
+  /** wall time of all timed steps */
+  seconds: number;
+  stepsPerSecond: number;
+  samplesPerSecond: number;
+  rme: number;
+  firstLoss: number;
+  lastLoss: number;
+  lastEpochLoss: number;
+  totalSteps: number;
+}
+
+/**
+ * benchmark.js on a synchronous function: mean and median seconds per call over its samples, and
+ * the RME (%) of the mean.
+ */
+export function benchSync(
+  name: string,
+  fn: () => void,
+  quick: boolean,
+): { mean: number; median: number; rme: number; samples: number } {
+  const bench = new Benchmark(name, fn, {
+    maxTime: quick ? 0.5 : 4,
+    minSamples: quick ? 3 : 5,
+    initCount: 1,
+  });
+  bench.run({ async: false });
+  if (bench.error) throw bench.error;
+  const sample = [...bench.stats.sample].sort((p, q) => p - q);
+  return {
+    mean: bench.stats.mean,
+    median: median(sample),
+    rme: bench.stats.rme,
+    samples: sample.length,
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+// ------------------------------------------------------------------ results
+
+/** One measured number. The runner collects these from the `BENCH_RESULT` lines on stdout. */
+export interface BenchResult {
+  lib: string;
+  workload: string;
+  /** e.g. 'float32', 'float64', 'jit', 'eager', 'batch 1, sigmoid everywhere' */
+  variant: string;
+  metric: 'GFLOP/s' | 'samples/s' | 'steps/s' | 'µs/op' | 'MB';
+  value: number;
+  /** 'benchmark.js' (mean of its samples, ± RME) or 'timed loop' */
+  method: string;
+  rme?: number;
+  firstLoss?: number;
+  lastLoss?: number;
+  lastEpochLoss?: number;
+  peakRssMB?: number;
+  note?: string;
+  extra?: Record<string, number | string>;
+}
+
+export const RESULT_TAG = 'BENCH_RESULT ';
+
+export function emit(r: BenchResult): void {
+  process.stdout.write(`${RESULT_TAG}${JSON.stringify(r)}\n`);
+}
+
+/** Peak resident set size of this process so far, in MB (process.resourceUsage().maxRSS is kB). */
+export function peakRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Emits the result of a training run. */
+export function emitTrain(
+  lib: string,
+  spec: TrainSpec,
+  variant: string,
+  r: TrainResult,
+  note?: string,
+): void {
+  const perSample = spec.name === 'B';
+  emit({
+    lib,
+    workload: spec.name,
+    variant,
+    metric: perSample ? 'samples/s' : 'steps/s',
+    value: perSample ? r.samplesPerSecond : r.stepsPerSecond,
+    method: `timed loop (${spec.warmupSteps} warm-up + ${spec.steps} timed steps, median of ${CHUNKS} chunks)`,
+    rme: r.rme,
+    firstLoss: r.firstLoss,
+    lastLoss: r.lastLoss,
+    lastEpochLoss: r.lastEpochLoss,
+    peakRssMB: peakRssMB(),
+    note,
+  });
+}
+
+/** Runs `fn`, and on a throw prints the error as a result line so the table can show it. */
+export async function guard(lib: string, workload: string, fn: () => unknown): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stdout.write(
+      `${RESULT_TAG}${JSON.stringify({ lib, workload, error: msg.split('\n')[0] })}\n`,
+    );
+    process.exitCode = 1;
+  }
+}

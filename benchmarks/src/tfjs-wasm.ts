@@ -1,0 +1,3 @@
+import { main } from './tfjs-common.js';
+
+await main('wasm');
