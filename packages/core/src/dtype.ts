@@ -13,11 +13,12 @@ export function checkDType(dtype: unknown, where: string): DType {
   );
 }
 
-// Small arrays are carved out of shared 16 KiB buffers: V8 gives every typed array over 64 bytes
+// Small arrays are carved out of shared 64 KiB buffers: V8 gives every typed array over 64 bytes
 // its own off-heap backing store, which costs ~1.5 µs, about 15 times a view into a buffer that
-// already exists. A live view keeps its whole slab alive, so slabs stay small.
-const SLAB_BYTES = 16 * 1024;
-const SLAB_MAX_ARRAY = 1024; // larger arrays get buffers of their own
+// already exists (and arrays up to 4 KiB, a 16×16 float64 weight's gradient, are made on every
+// training step). A live view keeps its whole slab alive, so slabs stay small.
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_ARRAY = 4096; // larger arrays get buffers of their own
 const ON_HEAP_MAX = 64; // V8 keeps arrays this small on the heap: already cheap
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
@@ -32,7 +33,10 @@ export function allocate(dtype: DType, size: number): TypedArray {
     slab = new ArrayBuffer(SLAB_BYTES);
     slabOffset = 0;
   }
-  const out = dtype === 'float32' ? new Float32Array(slab, slabOffset, size) : new Float64Array(slab, slabOffset, size);
+  const out =
+    dtype === 'float32'
+      ? new Float32Array(slab, slabOffset, size)
+      : new Float64Array(slab, slabOffset, size);
   slabOffset += (bytes + 7) & ~7; // keep every view 8-byte aligned
   return out;
 }

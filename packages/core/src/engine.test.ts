@@ -278,6 +278,53 @@ describe('createGraph', () => {
   });
 });
 
+describe('backward: gradients of their own', () => {
+  it("gives every leaf's .grad storage of its own, so changing one in place changes no other", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const h = a.add(b).retainGrad(); // add hands the same gradient to a, b and h
+    h.sum().backward();
+    const [ga, gb, gh] = [a.grad, b.grad, h.grad] as Tensor[];
+    expect(new Set([ga?.data, gb?.data, gh?.data]).size).toBe(3);
+    (ga as Tensor).data[0] = 100; // as an optimiser or gradient clipping does
+    expectAllClose(gb as Tensor, [1, 1]);
+    expectAllClose(gh as Tensor, [1, 1]);
+    h.sum().backward(); // accumulating makes a new tensor too
+    expectAllClose(a.grad as Tensor, [101, 2]);
+    expectAllClose(b.grad as Tensor, [2, 2]);
+  });
+
+  it('keeps a seed passed to backward() apart from the leaf gradients it reaches', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const seed = tensor([5, 6]);
+    a.add(0).backward(seed); // add passes the seed itself on
+    expect(a.grad?.data).not.toBe(seed.data);
+    (a.grad as Tensor).data[0] = 0;
+    expectAllClose(seed, [5, 6]);
+  });
+});
+
+describe('sweeps inside sweeps', () => {
+  it('lets a derivative rule run a sweep of its own over tensors of the outer graph', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const w = tensor([5, 6], { requiresGrad: true });
+    // a rule that computes a gradient itself, d/dx Σ w·x = w: that sweep sorts x again (after w,
+    // so at another position) while the outer sweep, which has yet to reach x, is under way
+    const scaled = defineOp({
+      name: 'scaled',
+      forward: (u) => u.mul(2),
+      vjp: (g) => {
+        const [d] = enableGrad(() => gradients([w.mul(x).sum()], [x])); // rules run in noGrad
+        expectAllClose(d as Tensor, [5, 6]);
+        return g.mul(2);
+      },
+    });
+    const h = x.mul(3);
+    h.add(scaled(h)).sum().backward();
+    expectAllClose(x.grad as Tensor, [9, 9]); // 3 · (1 + 2)
+  });
+});
+
 describe('checking derivative rules', () => {
   it('names the op whose vjp returns the wrong number of gradients', () => {
     const twice = defineOp({ name: 'twice', forward: (x) => x.mul(2), vjp: (g) => [g, g] });

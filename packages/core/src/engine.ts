@@ -116,21 +116,46 @@ function describe(t: Tensor, i: number, what = 'an output'): string {
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;
-  if (detecting && inDerivative === 0) {
-    site = userCallSite();
-    const bad = firstNonFinite(output);
-    if (bad >= 0 && inputs.every((x) => firstNonFinite(x) < 0)) {
-      throw new NonFiniteError(
-        `${op} produced ${describe(output, bad)} from finite inputs; the op was called at ${site}`,
-      );
+  if (detecting) site = checkForward(op, inputs, output);
+  if (!gradEnabled) return output;
+  for (let i = 0; i < inputs.length; i++) {
+    if ((inputs[i] as Tensor).requiresGrad) {
+      output._node = { op, inputs, vjp, site }; // one object shape for every node, site or not
+      return output;
     }
   }
-  if (!gradEnabled || !inputs.some((x) => x.requiresGrad)) return output;
-  output._node = site === undefined ? { op, inputs, vjp } : { op, inputs, vjp, site };
   return output;
 }
 
+/** Anomaly mode: throws if `op` made a non-finite value from finite inputs; returns the call site. */
+function checkForward(op: string, inputs: readonly Tensor[], output: Tensor): string | undefined {
+  if (inDerivative > 0) return undefined;
+  const site = userCallSite();
+  const bad = firstNonFinite(output);
+  if (bad >= 0 && inputs.every((x) => firstNonFinite(x) < 0)) {
+    throw new NonFiniteError(
+      `${op} produced ${describe(output, bad)} from finite inputs; the op was called at ${site}`,
+    );
+  }
+  return site;
+}
+
 // ---------------------------------------------------------------- backward
+
+// Each sort stamps the tensors it visits with a number of its own, so it needs no Map or Set:
+// `t._mark === mark` means visited by this sort, and then `t._slot` is t's position in the order
+// (−1 while unfinished or when not on a path to a target).
+let lastMark = 0;
+
+/** A topological order and, for every edge, where its input sits in that order. */
+interface Sorted {
+  mark: number;
+  order: Tensor[];
+  /** The inputs of `order[k]` are edges `edgeStart[k]` up to `edgeStart[k + 1]`. */
+  edgeStart: number[];
+  /** Each edge's input position in `order`, or −1 if it gets no gradient in this sweep. */
+  edgeSlot: number[];
+}
 
 /**
  * Every tensor that needs a gradient and is reachable from `roots`, inputs before outputs.
@@ -141,38 +166,63 @@ export function topologicalOrder(
   roots: readonly Tensor[],
   targets?: ReadonlySet<Tensor>,
 ): Tensor[] {
+  return sort(roots, targets).order;
+}
+
+function sort(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | undefined): Sorted {
+  const mark = ++lastMark;
   const order: Tensor[] = [];
-  const kept = new Map<Tensor, boolean>(); // visited → lies on a path to a target
   const stack: Tensor[] = [];
   const next: number[] = [];
   for (const root of roots) {
-    if (!root.requiresGrad || kept.has(root)) continue;
-    kept.set(root, false);
-    stack.push(root);
-    next.push(0);
+    if (!root.requiresGrad || root._mark === mark) continue;
+    visit(root, mark, stack, next);
     while (stack.length > 0) {
       const top = stack.length - 1;
       const t = stack[top] as Tensor;
-      const inputs = t._node?.inputs ?? [];
+      const inputs = t._node === null ? NO_INPUTS : t._node.inputs;
       const i = next[top] as number;
       if (i < inputs.length) {
         next[top] = i + 1;
         const child = inputs[i] as Tensor;
-        if (child.requiresGrad && !kept.has(child)) {
-          kept.set(child, false);
-          stack.push(child);
-          next.push(0);
-        }
+        if (child.requiresGrad && child._mark !== mark) visit(child, mark, stack, next);
         continue;
       }
       stack.pop();
       next.pop();
-      const keep = !targets || targets.has(t) || inputs.some((x) => kept.get(x) === true);
-      kept.set(t, keep);
-      if (keep) order.push(t);
+      let keep = targets === undefined || targets.has(t);
+      for (let j = 0; j < inputs.length && !keep; j++)
+        keep = slotIn(inputs[j] as Tensor, mark) >= 0;
+      if (keep) {
+        t._slot = order.length;
+        order.push(t);
+      }
     }
   }
-  return order;
+  // the edges are read now, while the marks are this sort's: a derivative rule may start a sweep
+  // of its own, which re-marks tensors
+  const edgeStart: number[] = [];
+  const edgeSlot: number[] = [];
+  for (const t of order) {
+    edgeStart.push(edgeSlot.length);
+    if (t._node !== null) for (const x of t._node.inputs) edgeSlot.push(slotIn(x, mark));
+  }
+  edgeStart.push(edgeSlot.length);
+  return { mark, order, edgeStart, edgeSlot };
+}
+
+const NO_INPUTS: readonly Tensor[] = [];
+
+function visit(t: Tensor, mark: number, stack: Tensor[], next: number[]): void {
+  t._mark = mark;
+  t._slot = -1;
+  stack.push(t);
+  next.push(0);
+}
+
+/** Where `t` sits in the order being built by the sort with `mark`, or −1. */
+function slotIn(t: Tensor, mark: number): number {
+  return t._mark === mark ? t._slot : -1;
 }
 
 /**
@@ -187,56 +237,82 @@ function reverseSweep(
   createGraph: boolean,
   onGrad: (t: Tensor, g: Tensor) => void,
 ): void {
-  const order = topologicalOrder(roots, targets);
-  const onPath = new Set(order);
-  const grads = new Map<Tensor, Tensor>();
-  const accumulate = (t: Tensor, g: Tensor) => {
-    const prev = grads.get(t);
-    grads.set(t, prev ? withGradMode(createGraph, () => prev.add(g)) : g);
-  };
-  roots.forEach((r, i) => {
-    if (onPath.has(r)) accumulate(r, seeds[i] as Tensor);
-  });
-  for (let k = order.length - 1; k >= 0; k--) {
-    const t = order[k] as Tensor;
-    const g = grads.get(t);
-    if (!g) continue;
-    grads.delete(t);
-    onGrad(t, g);
-    const node = t._node;
-    if (!node?.inputs.some((x) => onPath.has(x))) continue;
-    inDerivative++;
-    let inputGrads: ReturnType<VJP>;
-    try {
-      inputGrads = withGradMode(createGraph, () => node.vjp(g));
-    } finally {
-      inDerivative--;
-    }
-    if (inputGrads.length !== node.inputs.length) {
-      throw new GradError(
-        `${node.op}: its derivative rule returned ${inputGrads.length} gradient(s) for ${node.inputs.length} input(s)`,
-      );
-    }
-    node.inputs.forEach((x, i) => {
-      const gi = inputGrads[i];
-      if (!gi || !onPath.has(x)) return;
-      if (!sameShape(gi.shape, x.shape)) {
-        throw new ShapeError(
-          `${node.op}: its derivative rule returned a gradient of shape ${formatShape(gi.shape)} ` +
-            `for input ${i} of shape ${formatShape(x.shape)}`,
+  const { mark, order, edgeStart, edgeSlot } = sort(roots, targets);
+  const grads: (Tensor | null)[] = new Array(order.length).fill(null);
+  const saved = gradEnabled;
+  try {
+    gradEnabled = createGraph; // for the accumulating adds and the derivative rules alike
+    roots.forEach((r, i) => {
+      const k = slotIn(r, mark); // no rule has run yet: the marks are still this sort's
+      if (k >= 0) grads[k] = accumulate(grads[k] as Tensor | null, seeds[i] as Tensor);
+    });
+    for (let k = order.length - 1; k >= 0; k--) {
+      const g = grads[k];
+      if (g === null || g === undefined) continue;
+      grads[k] = null;
+      const t = order[k] as Tensor;
+      gradEnabled = saved; // onGrad runs as the caller's code would
+      onGrad(t, g);
+      gradEnabled = createGraph;
+      const node = t._node;
+      const first = edgeStart[k] as number;
+      const end = edgeStart[k + 1] as number;
+      if (node === null || !hasSlot(edgeSlot, first, end)) continue;
+      inDerivative++;
+      let inputGrads: ReturnType<VJP>;
+      try {
+        inputGrads = node.vjp(g);
+      } finally {
+        inDerivative--;
+      }
+      if (inputGrads.length !== node.inputs.length) {
+        throw new GradError(
+          `${node.op}: its derivative rule returned ${inputGrads.length} gradient(s) for ${node.inputs.length} input(s)`,
         );
       }
-      if (detecting) {
-        const bad = firstNonFinite(gi);
-        if (bad >= 0 && firstNonFinite(g) < 0) {
-          throw new NonFiniteError(
-            `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad, 'a gradient')} from a finite output ` +
-              `gradient; the op was called at ${node.site ?? '(unknown location)'}`,
-          );
-        }
+      for (let i = 0; i < inputGrads.length; i++) {
+        const gi = inputGrads[i];
+        const slot = edgeSlot[first + i] as number;
+        if (!gi || slot < 0) continue;
+        const x = node.inputs[i] as Tensor;
+        checkInputGrad(node, i, x, gi, g);
+        grads[slot] = accumulate(
+          grads[slot] as Tensor | null,
+          gi.dtype === x.dtype ? gi : gi.astype(x.dtype),
+        );
       }
-      accumulate(x, gi.dtype === x.dtype ? gi : gi.astype(x.dtype));
-    });
+    }
+  } finally {
+    gradEnabled = saved;
+  }
+}
+
+function hasSlot(edgeSlot: readonly number[], first: number, end: number): boolean {
+  for (let e = first; e < end; e++) if ((edgeSlot[e] as number) >= 0) return true;
+  return false;
+}
+
+/** Gradients from several uses of a tensor add up (recorded when the sweep creates a graph). */
+function accumulate(prev: Tensor | null, g: Tensor): Tensor {
+  return prev === null ? g : prev.add(g);
+}
+
+/** The checks on one gradient a derivative rule returned: its shape, and (anomaly mode) its values. */
+function checkInputGrad(node: GraphNode, i: number, x: Tensor, gi: Tensor, g: Tensor): void {
+  if (!sameShape(gi.shape, x.shape)) {
+    throw new ShapeError(
+      `${node.op}: its derivative rule returned a gradient of shape ${formatShape(gi.shape)} ` +
+        `for input ${i} of shape ${formatShape(x.shape)}`,
+    );
+  }
+  if (detecting) {
+    const bad = firstNonFinite(gi);
+    if (bad >= 0 && firstNonFinite(g) < 0) {
+      throw new NonFiniteError(
+        `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad, 'a gradient')} from a finite output ` +
+          `gradient; the op was called at ${node.site ?? '(unknown location)'}`,
+      );
+    }
   }
 }
 
@@ -273,10 +349,11 @@ export function backward(
   const createGraph = options.createGraph ?? false;
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
     if (t._node && !t._retainGrad) return;
-    // a leaf's .grad gets storage of its own, so changing one gradient in place never changes another
-    const held = createGraph ? gt : gt.clone();
+    // a leaf's .grad gets storage of its own, so changing one gradient in place never changes
+    // another: a copy, or the sum with the previous .grad (a new tensor already)
     const prev = t.grad;
-    t.grad = prev ? withGradMode(createGraph, () => prev.add(held)) : held;
+    if (prev) t.grad = withGradMode(createGraph, () => prev.add(gt));
+    else t.grad = createGraph ? gt : gt.clone();
   });
 }
 

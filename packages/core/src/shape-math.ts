@@ -9,7 +9,7 @@ export function formatShape(shape: Shape): string {
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i] as number;
   return n;
 }
 
@@ -32,7 +32,8 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** NumPy broadcasting of several shapes; `op` names the operation in the error. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const nd = Math.max(...shapes.map((s) => s.length));
+  let nd = 0;
+  for (const s of shapes) nd = Math.max(nd, s.length);
   const out = new Array<number>(nd).fill(1);
   for (let i = 1; i <= nd; i++) {
     for (const s of shapes) {
@@ -49,6 +50,27 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
     }
   }
   return out;
+}
+
+/**
+ * The broadcast of two shapes, as `broadcastShapes`, but read-only: where one shape is the
+ * result (equal shapes, a bias row against a batch, a scalar), it is that shape itself, not a copy.
+ */
+export function broadcastPair(op: string, a: Shape, b: Shape): Shape {
+  if (covers(a, b)) return a;
+  if (covers(b, a)) return b;
+  return broadcastShapes(op, a, b);
+}
+
+/** Whether `big` is the broadcast of `big` and `small`. */
+function covers(big: Shape, small: Shape): boolean {
+  const lead = big.length - small.length;
+  if (lead < 0) return false;
+  for (let i = 0; i < small.length; i++) {
+    const d = small[i] as number;
+    if (d !== 1 && d !== big[lead + i]) return false;
+  }
+  return true;
 }
 
 /**
@@ -82,9 +104,19 @@ export function normalizeAxes(
   axis: number | readonly number[] | null | undefined,
   ndim: number,
 ): number[] {
-  if (axis === undefined || axis === null) return Array.from({ length: ndim }, (_, i) => i);
+  const out: number[] = [];
+  if (axis === undefined || axis === null) {
+    for (let i = 0; i < ndim; i++) out.push(i);
+    return out;
+  }
   const list = typeof axis === 'number' ? [axis] : axis;
-  const out = list.map((a) => normalizeAxis(op, a, ndim));
+  let sorted = true;
+  for (const a of list) {
+    const n = normalizeAxis(op, a, ndim);
+    if (out.length > 0 && n <= (out[out.length - 1] as number)) sorted = false;
+    out.push(n);
+  }
+  if (sorted) return out; // strictly increasing: sorted and unique already
   const unique = new Set(out);
   if (unique.size !== out.length)
     throw new AxisError(`${op}: axis ${JSON.stringify(list)} names an axis twice`);

@@ -28,6 +28,8 @@ export class Tensor {
    */
   readonly data: TypedArray;
   readonly shape: readonly number[];
+  /** The element type: set once, since every op asks for it. */
+  readonly dtype: DType;
   /** The gradient accumulated by `backward()` (leaves, and tensors marked with `retainGrad()`). */
   grad: Tensor | null = null;
   /** An optional label shown by `toString`, `toDot` and `toMermaid`. */
@@ -36,15 +38,23 @@ export class Tensor {
   _node: GraphNode | null = null;
   /** @internal */
   _retainGrad = false;
+  /** @internal The engine's bookkeeping while it sorts the graph (see engine.ts). */
+  _mark = 0;
+  /** @internal */
+  _slot = -1;
   private _leafRequiresGrad = false;
 
-  /** Wraps `data` (not copied) as a tensor of `shape`; most code wants `tensor()` instead. */
+  /**
+   * Wraps `data` as a tensor of `shape`; most code wants `tensor()` instead. Neither is copied:
+   * tensors share shapes (ops pass their input's shape on), so a shape must not change afterwards.
+   */
   constructor(data: TypedArray, shape: readonly number[]) {
-    if (!(data instanceof Float64Array || data instanceof Float32Array)) {
-      throw new ValueError('new Tensor(): data must be a Float64Array or a Float32Array');
-    }
+    if (data instanceof Float64Array) this.dtype = 'float64';
+    else if (data instanceof Float32Array) this.dtype = 'float32';
+    else throw new ValueError('new Tensor(): data must be a Float64Array or a Float32Array');
     let size = 1;
-    for (const d of shape) {
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i] as number;
       if (!Number.isInteger(d) || d < 0) checkShape('new Tensor()', shape); // throws, naming the shape
       size *= d;
     }
@@ -54,13 +64,10 @@ export class Tensor {
       );
     }
     this.data = data;
-    // shapes are shared between tensors (ops pass their input's shape on), so they are frozen
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    // not frozen: V8 reads, slices and copies frozen arrays several times slower, on every op
+    this.shape = shape;
   }
 
-  get dtype(): DType {
-    return this.data instanceof Float32Array ? 'float32' : 'float64';
-  }
   get size(): number {
     return this.data.length;
   }
@@ -123,7 +130,9 @@ export class Tensor {
 
   /** A copy with its own data, as a new leaf. */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    const data = allocate(this.dtype, this.size); // not data.slice(): that always gets a buffer of its own
+    data.set(this.data);
+    return new Tensor(data, this.shape);
   }
 
   // ------------------------------------------------------------ reading values
@@ -278,7 +287,8 @@ export class Tensor {
   }
 
   reshape(...shape: (number | readonly number[])[]): Tensor {
-    return shapeOps.reshape(this, shape.flat());
+    const only = shape[0];
+    return shapeOps.reshape(this, shape.length === 1 && Array.isArray(only) ? only : shape.flat());
   }
   flatten(): Tensor {
     return shapeOps.reshape(this, [this.size]);

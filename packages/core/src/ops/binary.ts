@@ -1,27 +1,25 @@
 // Elementwise ops of two tensors with NumPy broadcasting, each with its two partial derivatives.
 import { allocate } from '../dtype.js';
 import { record } from '../engine.js';
-import { broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
-import { broadcastShapes, sizeOf } from '../shape-math.js';
+import { type BinaryKernel, broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
+import { broadcastPair, broadcastShapes, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { operands } from './operands.js';
+import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
 type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
 
 /**
- * A broadcasting binary op: `f` per element pair; `da` and `db` give the gradient of each input
- * at the broadcast shape. Summing it back to the input's own shape happens here, once, so no
- * derivative rule needs to know about broadcasting.
+ * A broadcasting binary op: `kernel` is its loop over the raw arrays (see BinaryKernel); `da` and
+ * `db` give the gradient of each input at the broadcast shape. Summing it back to the input's own
+ * shape happens here, once, so no derivative rule needs to know about broadcasting.
  */
-function broadcasting(name: string, f: (x: number, y: number) => number, da: Partial, db: Partial) {
+function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Partial) {
   return (left: TensorLike, right: TensorLike): Tensor => {
-    const [a, b] = operands(name, left, right) as [Tensor, Tensor];
-    const shape = broadcastShapes(name, a.shape, b.shape);
-    const y = new Tensor(
-      zipBroadcast(a.data, a.shape, b.data, b.shape, shape, f, allocate(a.dtype, sizeOf(shape))),
-      shape,
-    );
+    const [a, b] = operandPair(name, left, right);
+    const shape = broadcastPair(name, a.shape, b.shape);
+    const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
+    zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data);
     return record(name, [a, b], y, (g) => [
       a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
       b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
@@ -29,10 +27,15 @@ function broadcasting(name: string, f: (x: number, y: number) => number, da: Par
   };
 }
 
+// Each kernel: out[o + k] = a[i + k·di] ∘ b[j + k·dj] for k < n (see BinaryKernel).
+
 /** a + b */
 export const add = broadcasting(
   'add',
-  (x, y) => x + y,
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj)
+      out[o] = (a[i] as number) + (b[j] as number);
+  },
   (g) => g,
   (g) => g,
 );
@@ -40,7 +43,10 @@ export const add = broadcasting(
 /** a − b */
 export const sub = broadcasting(
   'sub',
-  (x, y) => x - y,
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj)
+      out[o] = (a[i] as number) - (b[j] as number);
+  },
   (g) => g,
   (g) => g.neg(),
 );
@@ -48,7 +54,10 @@ export const sub = broadcasting(
 /** a · b (elementwise) */
 export const mul = broadcasting(
   'mul',
-  (x, y) => x * y,
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj)
+      out[o] = (a[i] as number) * (b[j] as number);
+  },
   (g, _a, b) => g.mul(b),
   (g, a) => g.mul(a),
 );
@@ -56,7 +65,10 @@ export const mul = broadcasting(
 /** a / b */
 export const div = broadcasting(
   'div',
-  (x, y) => x / y,
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj)
+      out[o] = (a[i] as number) / (b[j] as number);
+  },
   (g, _a, b) => g.div(b), // ∂/∂a = 1/b
   (g, _a, b, y) => g.mul(y).div(b).neg(), // ∂/∂b = −a/b² = −y/b
 );
@@ -64,7 +76,13 @@ export const div = broadcasting(
 /** The larger of a and b; where they tie, each gets half of the gradient (as in PyTorch). */
 export const maximum = broadcasting(
   'maximum',
-  (x, y) => (x >= y || Number.isNaN(x) ? x : y),
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj) {
+      const x = a[i] as number;
+      const y = b[j] as number;
+      out[o] = x >= y || Number.isNaN(x) ? x : y;
+    }
+  },
   tieSplit('gt', 0),
   tieSplit('gt', 1),
 );
@@ -72,7 +90,13 @@ export const maximum = broadcasting(
 /** The smaller of a and b; where they tie, each gets half of the gradient. */
 export const minimum = broadcasting(
   'minimum',
-  (x, y) => (x <= y || Number.isNaN(x) ? x : y),
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj) {
+      const x = a[i] as number;
+      const y = b[j] as number;
+      out[o] = x <= y || Number.isNaN(x) ? x : y;
+    }
+  },
   tieSplit('lt', 0),
   tieSplit('lt', 1),
 );
@@ -86,7 +110,10 @@ function tieSplit(wins: 'gt' | 'lt', input: 0 | 1): Partial {
 
 const powTensor = broadcasting(
   'pow',
-  Math.pow,
+  (a, b, out, n, i, di, j, dj, o) => {
+    for (const end = o + n; o < end; o++, i += di, j += dj)
+      out[o] = (a[i] as number) ** (b[j] as number);
+  },
   // ∂/∂a = b·a^(b−1), and exactly 0 for b = 0, even at a = 0 (where it would be 0·∞)
   (g, a, b) => g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
   (g, a, _b, y) => g.mul(where(a.eq(0), 0, y.mul(a.log()))), // ∂/∂b = aᵇ·ln a, taken as 0 at a = 0
@@ -114,7 +141,7 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
   const n = sizeOf(shape);
   const [mb, xb, zb] = [m, x, z].map((t) =>
-    broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
+    t.size === n ? t.data : broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
   );
   const y = new Tensor(allocate(x.dtype, n), shape);
   const [mv, xv, zv, out] = [mb, xb, zb, y.data] as Float64Array[];
@@ -127,28 +154,37 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** A comparison: 1 where it holds, 0 elsewhere. Not differentiable: the result needs no gradient. */
-function comparison(name: string, f: (x: number, y: number) => boolean) {
+function comparison(name: string, kernel: BinaryKernel) {
   return (left: TensorLike, right: TensorLike): Tensor => {
-    const [a, b] = operands(name, left, right) as [Tensor, Tensor];
-    const shape = broadcastShapes(name, a.shape, b.shape);
-    return new Tensor(
-      zipBroadcast(
-        a.data,
-        a.shape,
-        b.data,
-        b.shape,
-        shape,
-        (x, y) => (f(x, y) ? 1 : 0),
-        allocate(a.dtype, sizeOf(shape)),
-      ),
-      shape,
-    );
+    const [a, b] = operandPair(name, left, right);
+    const shape = broadcastPair(name, a.shape, b.shape);
+    const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
+    zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data);
+    return y;
   };
 }
 
-export const gt = comparison('gt', (x, y) => x > y);
-export const ge = comparison('ge', (x, y) => x >= y);
-export const lt = comparison('lt', (x, y) => x < y);
-export const le = comparison('le', (x, y) => x <= y);
-export const eq = comparison('eq', (x, y) => x === y);
-export const ne = comparison('ne', (x, y) => x !== y);
+export const gt = comparison('gt', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) > (b[j] as number) ? 1 : 0;
+});
+export const ge = comparison('ge', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) >= (b[j] as number) ? 1 : 0;
+});
+export const lt = comparison('lt', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) < (b[j] as number) ? 1 : 0;
+});
+export const le = comparison('le', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) <= (b[j] as number) ? 1 : 0;
+});
+export const eq = comparison('eq', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) === (b[j] as number) ? 1 : 0;
+});
+export const ne = comparison('ne', (a, b, out, n, i, di, j, dj, o) => {
+  for (const end = o + n; o < end; o++, i += di, j += dj)
+    out[o] = (a[i] as number) !== (b[j] as number) ? 1 : 0;
+});

@@ -92,6 +92,20 @@ describe('every reduction', () => {
     },
   );
 
+  it.each(names)(
+    '%s agrees with plain loops where axes of size 1 sit among the reduced ones',
+    (name) => {
+      // the kernels skip axes of size 1 to find runs of adjacent reduced axes; check every subset
+      const { op, of } = reductions[name];
+      const x = randn([2, 1, 3, 1, 2], { seed: 12 });
+      for (let mask = 1; mask < 32; mask++) {
+        const axes = [0, 1, 2, 3, 4].filter((a) => mask & (1 << a));
+        const { values, kept } = naiveReduce(x.data, x.shape, axes, of);
+        expectAllClose(op(x, axes, true), tensor(values, { shape: kept }));
+      }
+    },
+  );
+
   it.each(names)('%s names the op and the valid range for an axis out of range', (name) => {
     const { op } = reductions[name];
     const x = x23();

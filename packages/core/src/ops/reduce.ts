@@ -1,9 +1,9 @@
 // Reductions over one, several or all axes, each with the derivative that spreads the gradient back.
-import { allocate } from '../dtype.js';
+import { allocate, type TypedArray } from '../dtype.js';
 import { noGrad, record } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { reduce } from '../kernels/reduce.js';
-import { formatShape, normalizeAxes } from '../shape-math.js';
+import { reduce, sum as sumKernel } from '../kernels/reduce.js';
+import { formatShape, normalizeAxes, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 import { where } from './binary.js';
 
@@ -21,23 +21,25 @@ interface Reduction {
 function plan(op: string, input: TensorLike, axis: Axis, keepDims: boolean): Reduction {
   const x = toTensor(input);
   const axes = normalizeAxes(op, axis, x.ndim);
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const shape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
-  return { x, axes, kept, shape };
+  const kept: number[] = [];
+  const shape: number[] = [];
+  for (let i = 0, a = 0; i < x.ndim; i++) {
+    const reduced = axes[a] === i; // axes are sorted
+    if (reduced) a++;
+    kept.push(reduced ? 1 : (x.shape[i] as number));
+    if (!reduced) shape.push(x.shape[i] as number);
+  }
+  return { x, axes, kept, shape: keepDims ? kept : shape };
 }
 
-function fold(r: Reduction, init: number, combine: (acc: number, v: number) => number): Tensor {
-  const out = allocate(
-    r.x.dtype,
-    r.kept.reduce((a, b) => a * b, 1),
-  );
-  return new Tensor(reduce(r.x.data, r.x.shape, r.axes, init, combine, out), r.shape);
+function output(r: Reduction): TypedArray {
+  return allocate(r.x.dtype, sizeOf(r.kept));
 }
 
 /** Sum of the elements over `axis`. */
 export function sum(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const r = plan('sum', input, axis, keepDims);
-  const y = fold(r, 0, (acc, v) => acc + v);
+  const y = new Tensor(sumKernel(r.x.data, r.x.shape, r.axes, output(r)), r.shape);
   return record('sum', [r.x], y, (g) => [g.reshape(r.kept).broadcastTo(r.x.shape)]); // each element counts once
 }
 
@@ -61,6 +63,10 @@ function extreme(op: 'max' | 'min', input: TensorLike, axis: Axis, keepDims: boo
     const hit = r.x.eq(y.reshape(r.kept));
     return [g.reshape(r.kept).mul(hit).div(hit.sum(r.axes, true))];
   });
+}
+
+function fold(r: Reduction, init: number, combine: (acc: number, v: number) => number): Tensor {
+  return new Tensor(reduce(r.x.data, r.x.shape, r.axes, init, combine, output(r)), r.shape);
 }
 
 const maxNaN = (acc: number, v: number) => (v > acc || Number.isNaN(v) ? v : acc);

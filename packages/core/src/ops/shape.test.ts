@@ -199,6 +199,17 @@ describe('broadcastTo and sumTo', () => {
     expect(sumTo(x, [2, 3])).toBe(x);
   });
 
+  it('keep a copy of the shape they were given, so changing that array later changes nothing', () => {
+    const target = [3];
+    const y = sumTo(iota(2, 3), target);
+    const shape = [3, 2];
+    const z = reshape(iota(2, 3), shape);
+    target[0] = 7;
+    shape[0] = 1;
+    expect(y.shape).toEqual([3]);
+    expect(z.shape).toEqual([3, 2]);
+  });
+
   it('sumTo names both shapes when the target does not broadcast to the input', () => {
     expect(() => sumTo(iota(2, 3), [4])).toThrow(ShapeError);
     expect(() => sumTo(iota(2, 3), [4])).toThrow(

@@ -4,6 +4,7 @@ import { record } from '../engine.js';
 import { AxisError, ShapeError, ValueError } from '../errors.js';
 import { broadcastCopy } from '../kernels/elementwise.js';
 import * as layout from '../kernels/layout.js';
+import * as reduce from '../kernels/reduce.js';
 import {
   broadcastShapes,
   checkShape,
@@ -19,31 +20,35 @@ import { operands } from './operands.js';
 /** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
 export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
   const x = toTensor(input);
-  const target = [...shape];
-  if (target.some((d) => d !== -1 && !(Number.isInteger(d) && d >= 0))) {
-    throw new ShapeError(
-      `reshape: invalid shape ${formatShape(shape)}; sizes must be non-negative integers or one −1`,
-    );
+  let unknown = -1;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i] as number;
+    if (d === -1 && unknown < 0) unknown = i;
+    else if (d === -1)
+      throw new ShapeError(`reshape: only one size may be −1, got ${formatShape(shape)}`);
+    else if (Number.isInteger(d) && d >= 0) known *= d;
+    else {
+      throw new ShapeError(
+        `reshape: invalid shape ${formatShape(shape)}; sizes must be non-negative integers or one −1`,
+      );
+    }
   }
-  const unknown = target.indexOf(-1);
-  if (unknown >= 0 && target.indexOf(-1, unknown + 1) >= 0) {
-    throw new ShapeError(`reshape: only one size may be −1, got ${formatShape(shape)}`);
-  }
+  if (unknown < 0 && sameShape(shape, x.shape)) return x;
+  const target = [...shape]; // the caller's array may change later; the tensor's shape must not
   if (unknown >= 0) {
-    const known = sizeOf(target.filter((_, i) => i !== unknown));
     if (known === 0 || x.size % known !== 0) {
       throw new ShapeError(
         `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)}`,
       );
     }
     target[unknown] = x.size / known;
-  }
-  if (sizeOf(target) !== x.size) {
+    if (sameShape(target, x.shape)) return x;
+  } else if (known !== x.size) {
     throw new ShapeError(
-      `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${sizeOf(target)} elements)`,
+      `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${known} elements)`,
     );
   }
-  if (sameShape(target, x.shape)) return x;
   return record('reshape', [x], new Tensor(x.data, target), (g) => [g.reshape(x.shape)]);
 }
 
@@ -87,19 +92,30 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
   return record('broadcastTo', [x], y, (g) => [sumTo(g, x.shape)]); // copies' gradients add up
 }
 
-/** Sums `x` over the axes that broadcasting added or stretched, giving a tensor of `shape`. */
+/**
+ * Sums `x` over the axes that broadcasting added or stretched, giving a tensor of `shape`: the
+ * adjoint of `broadcastTo`, and how every broadcasting op sums its gradients back.
+ */
 export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
-  if (lead < 0 || shape.some((d, i) => d !== 1 && d !== x.shape[i + lead])) {
+  let fits = lead >= 0;
+  const axes: number[] = []; // the added axes, and those stretched from size 1
+  for (let i = 0; i < x.ndim && fits; i++) {
+    const d = i < lead ? 1 : (shape[i - lead] as number);
+    if (d === 1 && x.shape[i] !== 1) axes.push(i);
+    else fits = d === x.shape[i];
+  }
+  if (!fits) {
     throw new ShapeError(
       `sumTo: cannot sum shape ${formatShape(x.shape)} to ${formatShape(shape)}, which does not broadcast to it`,
     );
   }
-  const axes: number[] = [];
-  for (let i = 0; i < x.ndim; i++)
-    if (i < lead || (shape[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
-  return x.sum(axes, true).reshape(shape);
+  const y = new Tensor(
+    reduce.sum(x.data, x.shape, axes, allocate(x.dtype, sizeOf(shape))),
+    [...shape], // the caller's array may change later
+  );
+  return record('sumTo', [x], y, (g) => [g.broadcastTo(x.shape)]); // each copy gets the sum's gradient
 }
 
 /** Removes axes of size 1 (all of them, or those named). */

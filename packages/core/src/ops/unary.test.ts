@@ -2,7 +2,7 @@
 // included), first and second derivatives against closed forms and central differences, kinks.
 import { describe, expect, it } from 'vitest';
 import { checkGradients, expectAllClose } from '../../test/helpers.js';
-import { checkHvp } from '../../test/second-order.js';
+import { checkHessian, checkHvp } from '../../test/second-order.js';
 import {
   abs,
   astype,
@@ -11,6 +11,7 @@ import {
   DTypeError,
   exp,
   grad,
+  gradients,
   hvp,
   log,
   log1p,
@@ -29,6 +30,7 @@ import {
   tensor,
   ValueError,
 } from '../index.js';
+import { reluGrad, sigmoidGrad, tanhGrad } from './unary.js';
 
 const { E, LN2, PI, SQRT2 } = Math;
 const LN3 = Math.log(3);
@@ -575,5 +577,67 @@ describe('dtypes', () => {
       /^add: cannot mix float32 \(shape \[2\]\) and float64 \(shape \[2\]\)/,
     );
     expectAllClose(x32.exp().astype('float64').mul(x64), [Math.fround(E), 2 * Math.fround(E ** 2)]);
+  });
+});
+
+// The derivative rules of sigmoid, tanh and relu are ops of their own (one pass instead of three
+// or four ops); they are tested here like every op: values, gradients of both inputs, second order.
+describe('activation derivative rules as ops', () => {
+  const logisticOf = (t: number) => 1 / (1 + Math.exp(-t));
+  const rules = [
+    {
+      name: 'sigmoidGrad',
+      op: sigmoidGrad,
+      act: sigmoid,
+      of: (g: number, y: number) => g * y * (1 - y),
+      v: logisticOf,
+    },
+    {
+      name: 'tanhGrad',
+      op: tanhGrad,
+      act: tanh,
+      of: (g: number, y: number) => g * (1 - y * y),
+      v: Math.tanh,
+    },
+    {
+      name: 'reluGrad',
+      op: reluGrad,
+      act: relu,
+      of: (g: number, x: number) => (x > 0 ? g : 0),
+      v: identity,
+    },
+  ];
+  /** g, and the rule's second input v (the activation's output, or relu's input). */
+  const inputs = (seed: number, v: (t: number) => number) =>
+    [
+      randn([2, 3], { seed }),
+      tensor(Array.from(randn([2, 3], { seed: seed + 1 }).data, v), { shape: [2, 3] }),
+    ] as const;
+
+  it.each(rules)('$name computes its closed form', ({ op, of, v }) => {
+    const [g, y] = inputs(21, v);
+    const expected = Array.from(g.data, (gi, i) => of(gi, y.data[i] as number));
+    expectAllClose(op(g, y), tensor(expected, { shape: [2, 3] }), { atol: 0, rtol: 1e-15 });
+  });
+
+  it.each(rules)('computes the gradients of $name', ({ name, op, v }) => {
+    const [g, y] = inputs(23, v);
+    if (name === 'reluGrad')
+      checkGradients((g) => op(g, y), [g]); // the mask: 0 wherever it is differentiable
+    else checkGradients(op, [g, y]);
+  });
+
+  it.each(rules.slice(0, 2))('computes second derivatives of $name', ({ op, v }) => {
+    const [g, y] = inputs(25, v);
+    const w = randn([2, 3], { seed: 27 });
+    checkHessian((g) => op(g, y).square().mul(w).sum(), g);
+    checkHessian((y) => op(g, y).square().mul(w).sum(), y);
+  });
+
+  it.each(rules)('is the op that backward() runs for the activation ($name)', ({ name, act }) => {
+    const x = randn([3], { seed: 29 });
+    x.requiresGrad = true;
+    const [dx] = gradients([act(x).sum()], [x], { createGraph: true });
+    expect(dx?.op).toBe(name);
   });
 });

@@ -1,88 +1,231 @@
 // Elementwise ops of one tensor: each is its forward function and, beside it, its derivative.
-import { allocate, checkDType, type DType } from '../dtype.js';
+import { allocate, checkDType, type DType, type TypedArray } from '../dtype.js';
 import { record } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { map } from '../kernels/elementwise.js';
+import type { UnaryKernel } from '../kernels/elementwise.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 
 /**
- * An elementwise op: `f` computes each element, `vjp(g, x, y)` maps the output's gradient g to
- * the input's (x the input, y the output), written with tensor ops so it can be differentiated.
+ * An elementwise op from a function of one number: `f` computes each element, `vjp(g, x, y)` maps
+ * the output's gradient g to the input's (x the input, y the output), written with tensor ops so
+ * it can be differentiated.
  */
 export function elementwise(
   name: string,
   f: (v: number) => number,
   vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
 ): (x: TensorLike) => Tensor {
+  return unaryOp(
+    name,
+    (x, out, n) => {
+      for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    },
+    vjp,
+  );
+}
+
+/** An elementwise op from its own loop over the raw arrays (see kernels/elementwise.ts: why). */
+function unaryOp(
+  name: string,
+  kernel: UnaryKernel,
+  vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
+): (x: TensorLike) => Tensor {
   return (input) => {
     const x = toTensor(input);
-    const y = new Tensor(map(x.data, f, allocate(x.dtype, x.size)), x.shape);
+    const y = new Tensor(allocate(x.dtype, x.size), x.shape);
+    kernel(x.data, y.data, x.size);
     return record(name, [x], y, (g) => [vjp(g, x, y)]);
   };
 }
 
+/**
+ * An activation's derivative rule as one op: `g` (the gradient of the activation's output) and
+ * `v` (its input or output, same shape) in one pass, instead of three or four ops and arrays.
+ * It is an op like any other, with a derivative rule of its own, so second derivatives still work.
+ */
+function derivativeOp(
+  name: string,
+  kernel: (g: TypedArray, v: TypedArray, out: TypedArray, n: number) => void,
+  dg: (gg: Tensor, v: Tensor) => Tensor,
+  dv: ((gg: Tensor, g: Tensor, v: Tensor) => Tensor) | null,
+): (g: Tensor, v: Tensor) => Tensor {
+  return (g, v) => {
+    const y = new Tensor(allocate(g.dtype, g.size), g.shape);
+    kernel(g.data, v.data, y.data, g.size);
+    return record(name, [g, v], y, (gg) => [
+      g.requiresGrad ? dg(gg, v) : null,
+      dv !== null && v.requiresGrad ? dv(gg, g, v) : null,
+    ]);
+  };
+}
+
 /** −x */
-export const neg = elementwise(
+export const neg = unaryOp(
   'neg',
-  (v) => -v,
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = -(x[i] as number);
+  },
   (g) => g.neg(),
 ); // d(−x) = −dx
 
 /** eˣ */
-export const exp = elementwise('exp', Math.exp, (g, _x, y) => g.mul(y)); // (eˣ)' = eˣ
+export const exp = unaryOp(
+  'exp',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number);
+  },
+  (g, _x, y) => g.mul(y),
+); // (eˣ)' = eˣ
 
 /** Natural logarithm. */
-export const log = elementwise('log', Math.log, (g, x) => g.div(x)); // (ln x)' = 1/x
+export const log = unaryOp(
+  'log',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log(x[i] as number);
+  },
+  (g, x) => g.div(x),
+); // (ln x)' = 1/x
 
 /** ln(1 + x), accurate for small x. */
-export const log1p = elementwise('log1p', Math.log1p, (g, x) => g.div(x.add(1))); // 1/(1 + x)
+export const log1p = unaryOp(
+  'log1p',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i] as number);
+  },
+  (g, x) => g.div(x.add(1)),
+); // 1/(1 + x)
 
 /** √x */
-export const sqrt = elementwise('sqrt', Math.sqrt, (g, _x, y) => g.div(y.mul(2))); // 1/(2√x)
+export const sqrt = unaryOp(
+  'sqrt',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number);
+  },
+  (g, _x, y) => g.div(y.mul(2)),
+); // 1/(2√x)
 
 /** |x| */
-export const abs = elementwise('abs', Math.abs, (g, x) => g.mul(x.sign())); // sign(x); 0 at x = 0
+export const abs = unaryOp(
+  'abs',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number);
+  },
+  (g, x) => g.mul(x.sign()),
+); // sign(x); 0 at x = 0
 
 /** −1, 0 or 1. Its derivative is 0 wherever it exists, and taken as 0 at x = 0. */
-export const sign = elementwise('sign', Math.sign, (g) => g.zerosLike());
+export const sign = unaryOp(
+  'sign',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sign(x[i] as number);
+  },
+  (g) => g.zerosLike(),
+);
 
 /** sin x */
-export const sin = elementwise('sin', Math.sin, (g, x) => g.mul(x.cos())); // (sin x)' = cos x
+export const sin = unaryOp(
+  'sin',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.sin(x[i] as number);
+  },
+  (g, x) => g.mul(x.cos()),
+); // (sin x)' = cos x
 
 /** cos x */
-export const cos = elementwise('cos', Math.cos, (g, x) => g.mul(x.sin()).neg()); // (cos x)' = −sin x
+export const cos = unaryOp(
+  'cos',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.cos(x[i] as number);
+  },
+  (g, x) => g.mul(x.sin()).neg(),
+); // (cos x)' = −sin x
 
 /** Hyperbolic tangent. */
-export const tanh = elementwise('tanh', Math.tanh, (g, _x, y) => g.mul(y.square().neg().add(1))); // 1 − y²
+export const tanh = unaryOp(
+  'tanh',
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number);
+  },
+  (g, _x, y) => tanhGrad(g, y),
+);
+
+/** tanh's derivative rule from its output y: g·(1 − y²). */
+export const tanhGrad = derivativeOp(
+  'tanhGrad',
+  (g, y, out, n) => {
+    for (let i = 0; i < n; i++)
+      out[i] = (g[i] as number) * (1 - (y[i] as number) * (y[i] as number));
+  },
+  (gg, y) => tanhGrad(gg, y), // ∂/∂g = 1 − y²
+  (gg, g, y) => gg.mul(g).mul(y).mul(-2), // ∂/∂y = −2gy
+);
 
 /**
  * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
  * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
  */
-export const sigmoid = elementwise(
+export const sigmoid = unaryOp(
   'sigmoid',
-  (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
-  (g, _x, y) => g.mul(y.mul(y.neg().add(1))),
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = x[i] as number;
+      if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+      else {
+        const e = Math.exp(v);
+        out[i] = e / (1 + e);
+      }
+    }
+  },
+  (g, _x, y) => sigmoidGrad(g, y),
+);
+
+/** sigmoid's derivative rule from its output y: g·y(1 − y). */
+export const sigmoidGrad = derivativeOp(
+  'sigmoidGrad',
+  (g, y, out, n) => {
+    for (let i = 0; i < n; i++) {
+      const v = y[i] as number;
+      out[i] = (g[i] as number) * (v * (1 - v));
+    }
+  },
+  (gg, y) => sigmoidGrad(gg, y), // ∂/∂g = y(1 − y)
+  (gg, g, y) => gg.mul(g).mul(y.mul(-2).add(1)), // ∂/∂y = g(1 − 2y)
 );
 
 /** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
-export const relu = elementwise(
+export const relu = unaryOp(
   'relu',
-  (v) => Math.max(v, 0),
-  (g, x) => g.mul(x.gt(0)),
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
+  },
+  (g, x) => reluGrad(g, x),
+);
+
+/** relu's derivative rule: g where x > 0, else 0 (as g·0, so an infinite g gives NaN there). */
+export const reluGrad = derivativeOp(
+  'reluGrad',
+  (g, x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = (g[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
+  },
+  (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]
+  null, // ∂/∂x = 0 wherever it exists: no gradient
 );
 
 /** x² */
-export const square = elementwise(
+export const square = unaryOp(
   'square',
-  (v) => v * v,
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = (x[i] as number) * (x[i] as number);
+  },
   (g, x) => g.mul(x.mul(2)),
 ); // 2x
 
 /** 1/x */
-export const reciprocal = elementwise(
+export const reciprocal = unaryOp(
   'reciprocal',
-  (v) => 1 / v,
+  (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = 1 / (x[i] as number);
+  },
   (g, _x, y) => g.mul(y.square()).neg(),
 ); // −1/x²
 
@@ -96,9 +239,14 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
   if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) {
     throw new ValueError(`clamp: expected min ≤ max, got min = ${min} and max = ${max}`);
   }
-  const op = elementwise(
+  const op = unaryOp(
     'clamp',
-    (v) => (v < lo ? lo : Math.min(v, hi)),
+    (x, out, n) => {
+      for (let i = 0; i < n; i++) {
+        const v = x[i] as number;
+        out[i] = v < lo ? lo : Math.min(v, hi);
+      }
+    },
     (g, x) => g.mul(x.ge(lo).mul(x.le(hi))),
   );
   return op(input);
