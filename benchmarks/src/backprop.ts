@@ -18,9 +18,9 @@ import {
   benchSync,
   childArgs,
   emit,
+  emitMatmul,
   emitTrain,
   guard,
-  matmulFlops,
   matmulInputs,
   peakRssMB,
   scalarGraphNodes,
@@ -91,16 +91,7 @@ await guard(LIB, workload, () => {
           },
           quick,
         );
-        emit({
-          lib: LIB,
-          workload: 'A',
-          variant: dtype,
-          metric: 'GFLOP/s',
-          value: matmulFlops(n) / r.median / 1e9,
-          method: `benchmark.js (median of ${r.samples} samples)`,
-          rme: r.rme,
-          extra: { sink },
-        });
+        emitMatmul(LIB, dtype, n, r, sink);
       }
       break;
     }

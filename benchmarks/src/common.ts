@@ -324,6 +324,26 @@ export function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** Emits workload A's result from a benchSync timing of one n×n matmul. */
+export function emitMatmul(
+  lib: string,
+  variant: string,
+  n: number,
+  r: ReturnType<typeof benchSync>,
+  sink: number,
+): void {
+  emit({
+    lib,
+    workload: 'A',
+    variant,
+    metric: 'GFLOP/s',
+    value: matmulFlops(n) / r.median / 1e9,
+    method: `benchmark.js (median of ${r.samples} samples)`,
+    rme: r.rme,
+    extra: { sink },
+  });
+}
+
 /** Emits the result of a training run. */
 export function emitTrain(
   lib: string,

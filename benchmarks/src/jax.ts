@@ -7,9 +7,9 @@ import {
   benchSync,
   childArgs,
   emit,
+  emitMatmul,
   emitTrain,
   guard,
-  matmulFlops,
   matmulInputs,
   specB,
   specC,
@@ -80,16 +80,7 @@ await guard(LIB, workload, async () => {
           },
           quick,
         );
-        emit({
-          lib: LIB,
-          workload: 'A',
-          variant: `float32, ${variant}`,
-          metric: 'GFLOP/s',
-          value: matmulFlops(n) / r.median / 1e9,
-          method: `benchmark.js (median of ${r.samples} samples)`,
-          rme: r.rme,
-          extra: { sink },
-        });
+        emitMatmul(LIB, `float32, ${variant}`, n, r, sink);
       }
       break;
     }

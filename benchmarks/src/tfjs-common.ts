@@ -8,9 +8,9 @@ import {
   benchSync,
   childArgs,
   emit,
+  emitMatmul,
   emitTrain,
   guard,
-  matmulFlops,
   matmulInputs,
   specB,
   specC,
@@ -94,16 +94,7 @@ export async function main(backend: 'cpu' | 'wasm'): Promise<void> {
           },
           quick,
         );
-        emit({
-          lib: LIB,
-          workload: 'A',
-          variant: 'float32',
-          metric: 'GFLOP/s',
-          value: matmulFlops(n) / r.median / 1e9,
-          method: `benchmark.js (median of ${r.samples} samples)`,
-          rme: r.rme,
-          extra: { sink },
-        });
+        emitMatmul(LIB, 'float32', n, r, sink);
         break;
       }
       case 'B':
