@@ -1,5 +1,6 @@
 // backprop, imported from the workspace source (tsx --conditions=source), so the numbers track
 // the current code. Usage: tsx --conditions=source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
+// [--dtype=float32|float64] (A, B, C: that dtype only; the runner runs each in its own process)
 import {
   add,
   type DType,
@@ -17,6 +18,7 @@ import {
   allBatches,
   benchSync,
   childArgs,
+  dtypesToRun,
   emit,
   emitMatmul,
   emitTrain,
@@ -32,7 +34,7 @@ import {
 } from './common.js';
 
 const LIB = 'backprop';
-const { workload, quick } = childArgs();
+const { workload, quick, dtype: onlyDtype } = childArgs();
 
 /** The MLP of `spec` from core ops, trained by plain SGD on the parameters' data in place. */
 function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
@@ -80,7 +82,7 @@ await guard(LIB, workload, () => {
   switch (workload) {
     case 'A': {
       const { a, b, n } = matmulInputs();
-      for (const dtype of ['float32', 'float64'] as const) {
+      for (const dtype of dtypesToRun(onlyDtype)) {
         const ta = tensor(a, { dtype, shape: [n, n] });
         const tb = tensor(b, { dtype, shape: [n, n] });
         let sink = 0;
@@ -98,8 +100,13 @@ await guard(LIB, workload, () => {
     case 'B':
     case 'C': {
       const spec = workload === 'B' ? specB(quick) : specC(quick);
-      for (const dtype of ['float32', 'float64'] as const) {
-        emitTrain(LIB, spec, dtype, trainLoop(spec, trainer(spec, dtype)));
+      for (const dtype of dtypesToRun(onlyDtype)) {
+        emitTrain(
+          LIB,
+          spec,
+          dtype,
+          trainLoop(spec, () => trainer(spec, dtype)),
+        );
       }
       break;
     }

@@ -40,7 +40,12 @@ await guard(LIB, workload, () => {
   switch (workload) {
     case 'C': {
       const spec = specC(quick);
-      emitTrain(LIB, spec, 'float32', trainLoop(spec, trainer(spec)));
+      emitTrain(
+        LIB,
+        spec,
+        'float32',
+        trainLoop(spec, () => trainer(spec)),
+      );
       break;
     }
     case 'B': {
@@ -53,6 +58,7 @@ await guard(LIB, workload, () => {
         output: 'sigmoid',
         loss: 'half-se',
         batch: 1,
+        warmupMinSteps: b.warmupMinSteps * b.batch,
         warmupSteps: b.warmupSteps * b.batch,
         steps: b.steps * b.batch,
       };
@@ -60,7 +66,7 @@ await guard(LIB, workload, () => {
         LIB,
         spec,
         'float32, batch 1, sigmoid everywhere',
-        trainLoop(spec, trainer(spec)),
+        trainLoop(spec, () => trainer(spec)),
         'different model (batch 1, sigmoid output): its loss is not comparable',
       );
       break;

@@ -5,15 +5,27 @@ import Benchmark from 'benchmark';
 
 // ------------------------------------------------------------------ command line of a child
 
-/** `tsx src/<lib>.ts <workload> [--quick]`: what a library process was asked to run. */
-export function childArgs(): { workload: string; quick: boolean } {
+/**
+ * `tsx src/<lib>.ts <workload> [--quick] [--dtype=float32|float64]`: what a library process was
+ * asked to run. `dtype` (for libraries with both) runs that one variant only, so V8 specialises the
+ * library's kernels for one typed-array kind per process; without it a process runs every variant.
+ */
+export function childArgs(): { workload: string; quick: boolean; dtype?: Dtype } {
   const args = process.argv.slice(2);
   const workload = args.find((a) => !a.startsWith('--'));
-  if (!workload) {
-    console.error('usage: tsx --conditions=source benchmarks/src/<lib>.ts <A|B|C|D|M> [--quick]');
+  const dtypeArg = args.find((a) => a.startsWith('--dtype='))?.slice('--dtype='.length);
+  if (!workload || (dtypeArg !== undefined && dtypeArg !== 'float32' && dtypeArg !== 'float64')) {
+    console.error(
+      'usage: tsx --conditions=source benchmarks/src/<lib>.ts <A|B|C|D|M|G> [--quick] [--dtype=float32|float64]',
+    );
     process.exit(2);
   }
-  return { workload, quick: args.includes('--quick') };
+  return { workload, quick: args.includes('--quick'), dtype: dtypeArg };
+}
+
+/** The dtypes a process runs: the one of `--dtype=`, else both. */
+export function dtypesToRun(dtype: Dtype | undefined): readonly Dtype[] {
+  return dtype ? [dtype] : ['float32', 'float64'];
 }
 
 // ------------------------------------------------------------------ seeded random numbers
@@ -104,6 +116,14 @@ export interface TrainSpec {
   y: Float64Array;
   samples: number;
   init: LayerInit[];
+  /**
+   * Warm-up of a throwaway copy of the model (same weights, same batches) before the measured
+   * one is built: at least this many steps and at least this many seconds, so V8 has optimised
+   * every function of the library whatever its speed. Its losses are discarded.
+   */
+  warmupMinSteps: number;
+  warmupSeconds: number;
+  /** Then the measured copy: this many untimed steps, then `steps` timed ones. */
   warmupSteps: number;
   steps: number;
 }
@@ -146,6 +166,8 @@ export function specB(quick: boolean): TrainSpec {
     y: f32Exact(y),
     samples,
     init: mlpInit(sizes, 300),
+    warmupMinSteps: quick ? 20 : 200,
+    warmupSeconds: quick ? 0.5 : 1,
     warmupSteps: quick ? 10 : 30,
     steps: quick ? 60 : 400,
   };
@@ -177,6 +199,9 @@ export function specC(quick: boolean): TrainSpec {
     y: f32Exact(y),
     samples,
     init: mlpInit(sizes, 500),
+    // tiny steps through many functions: V8 settles later than in B (about 1.5 s on a loaded machine)
+    warmupMinSteps: quick ? 200 : 2000,
+    warmupSeconds: quick ? 0.5 : 2,
     warmupSteps: quick ? 200 : 2000,
     steps: quick ? 1000 : 20000,
   };
@@ -203,14 +228,32 @@ export function tailMean(xs: readonly number[], n: number): number {
 export const CHUNKS = 10;
 
 /**
- * Trains `spec` for warm-up + timed steps through `step(k)` (which returns step k's loss, read
- * into JS), and returns the throughput plus the losses a reader uses to check that every library
- * trained the same model: the first step's loss, the last step's, and the mean over the last epoch.
+ * Trains `spec` and returns the throughput plus the losses a reader uses to check that every
+ * library trained the same model: the first step's loss, the last step's, and the mean over the
+ * last epoch. `makeStep()` builds a fresh model from the initial weights and returns its step
+ * function (`step(k)` trains on batch k and returns the loss, read into JS).
+ *
+ * Warm-up: a throwaway model from `makeStep()` trains for at least `warmupMinSteps` steps and
+ * `warmupSeconds` seconds (whichever takes longer), so that V8 has optimised the library's code by
+ * the time anything is timed, however fast or slow the library is; then gc() if exposed. The
+ * measured model is a second `makeStep()`: `warmupSteps` untimed steps, then `steps` timed ones,
+ * the same for every library, so its losses are those of the same steps for everyone.
  * The timed steps run in CHUNKS equal chunks; the rate is the median chunk's (robust to bursts
  * of other work on the machine), with the RME of the chunk rates (95 %, Student t) like
  * benchmark.js reports.
  */
-export function trainLoop(spec: TrainSpec, step: (k: number) => number): TrainResult {
+export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number): TrainResult {
+  const w0 = performance.now();
+  let warm = 0;
+  {
+    const throwaway = makeStep();
+    const until = w0 + spec.warmupSeconds * 1000;
+    while (warm < spec.warmupMinSteps || performance.now() < until) throwaway(warm++);
+  }
+  const warmupSeconds = (performance.now() - w0) / 1000;
+  (globalThis as { gc?: () => void }).gc?.();
+
+  const step = makeStep();
   const losses: number[] = [];
   const total = spec.warmupSteps + spec.steps;
   for (let k = 0; k < spec.warmupSteps; k++) losses.push(step(k));
@@ -236,6 +279,8 @@ export function trainLoop(spec: TrainSpec, step: (k: number) => number): TrainRe
     lastLoss: losses[total - 1] as number,
     lastEpochLoss: tailMean(losses, spec.samples / spec.batch),
     totalSteps: total,
+    warmupThrowawaySteps: warm,
+    warmupSeconds,
   };
 }
 
@@ -258,7 +303,11 @@ export interface TrainResult {
   firstLoss: number;
   lastLoss: number;
   lastEpochLoss: number;
+  /** steps of the measured model (its warm-up + timed) */
   totalSteps: number;
+  /** steps and seconds of the throwaway warm-up model */
+  warmupThrowawaySteps: number;
+  warmupSeconds: number;
 }
 
 /**
@@ -359,13 +408,16 @@ export function emitTrain(
     variant,
     metric: perSample ? 'samples/s' : 'steps/s',
     value: perSample ? r.samplesPerSecond : r.stepsPerSecond,
-    method: `timed loop (${spec.warmupSteps} warm-up + ${spec.steps} timed steps, median of ${CHUNKS} chunks)`,
+    method:
+      `timed loop (throwaway model warmed ≥ ${spec.warmupSeconds} s, ≥ ${spec.warmupMinSteps} steps; ` +
+      `measured: ${spec.warmupSteps} warm-up + ${spec.steps} timed steps, median of ${CHUNKS} chunks)`,
     rme: r.rme,
     firstLoss: r.firstLoss,
     lastLoss: r.lastLoss,
     lastEpochLoss: r.lastEpochLoss,
     peakRssMB: peakRssMB(),
     note,
+    extra: { warmupThrowawaySteps: r.warmupThrowawaySteps, warmupSeconds: r.warmupSeconds },
   });
 }
 

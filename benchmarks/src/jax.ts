@@ -87,7 +87,12 @@ await guard(LIB, workload, async () => {
     case 'B':
     case 'C': {
       const spec = workload === 'B' ? specB(quick) : specC(quick);
-      emitTrain(LIB, spec, 'float32, jit', trainLoop(spec, trainer(spec)));
+      emitTrain(
+        LIB,
+        spec,
+        'float32, jit',
+        trainLoop(spec, () => trainer(spec)),
+      );
       break;
     }
     case 'D': {

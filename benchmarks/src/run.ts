@@ -1,10 +1,12 @@
 // The benchmark runner behind `pnpm bench`: runs every library in its own child process
-// (`tsx --conditions=source benchmarks/src/<lib>.ts <workload>`), one at a time, for 3 rounds,
-// collects the JSON results they print, and writes a Markdown report with medians and ratios.
+// (`tsx --conditions=source benchmarks/src/<lib>.ts <workload> [--dtype=…]`), one at a time, for
+// 3 rounds, collects the JSON results they print, and writes a Markdown report with medians and
+// ratios. Libraries with both dtypes (backprop, plain JS) run each dtype of A, B and C in its own
+// process, so V8 never sees the other dtype's typed arrays in the same kernels.
 //
 //   pnpm bench                      full run → docs/benchmarks.md (several minutes)
 //   pnpm bench --quick              smoke run (1 round, short loops) → benchmarks/results/quick.md
-//   options: --rounds=N  --libs=backprop,jax-js  --workloads=A,C  --out=path.md
+//   options: --rounds=N  --libs=backprop,plain-js,jax-js  --workloads=A,C  --out=path.md
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +15,7 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './common.js';
-import { median, RESULT_TAG } from './common.js';
+import { median, RESULT_TAG, specB, specC } from './common.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const benchDir = resolve(here, '..');
@@ -40,7 +42,7 @@ const defaultOut = quick
 const outPath = resolve(process.cwd(), opt('out') ?? defaultOut);
 if (argv.includes('--help')) {
   console.log(
-    'pnpm bench [--quick] [--rounds=N] [--libs=backprop,tfjs-cpu,tfjs-wasm,jax-js,brain.js] [--workloads=A,B,C,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json]',
+    'pnpm bench [--quick] [--rounds=N] [--libs=backprop,plain-js,tfjs-cpu,tfjs-wasm,jax-js,brain.js] [--workloads=A,B,C,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json]',
   );
   process.exit(0);
 }
@@ -50,9 +52,11 @@ if (argv.includes('--help')) {
 interface Lib {
   name: string;
   file: string;
-  /** the npm package whose version the report names */
-  pkg: string;
+  /** the npm package whose version the report names (none for plain JS) */
+  pkg?: string;
   workloads: readonly string[];
+  /** workloads run once per dtype, each in its own process (`--dtype=float32`, `--dtype=float64`) */
+  perDtype?: readonly string[];
 }
 const LIBS: readonly Lib[] = [
   {
@@ -60,7 +64,10 @@ const LIBS: readonly Lib[] = [
     file: 'backprop.ts',
     pkg: '@backprop/core',
     workloads: ['A', 'B', 'C', 'D', 'M', 'G'],
+    perDtype: ['A', 'B', 'C'],
   },
+  // hand-written loops over typed arrays, no library: the reference for the library's overhead
+  { name: 'plain-js', file: 'plain.ts', workloads: ['A', 'B', 'C'], perDtype: ['B', 'C'] },
   {
     name: 'tfjs-cpu',
     file: 'tfjs-cpu.ts',
@@ -93,7 +100,7 @@ interface ChildOutcome {
   seconds: number;
 }
 
-function runChild(lib: Lib, workload: string): Promise<ChildOutcome> {
+function runChild(lib: Lib, workload: string, dtype?: string): Promise<ChildOutcome> {
   const args = [
     tsxCli,
     '--expose-gc',
@@ -101,6 +108,7 @@ function runChild(lib: Lib, workload: string): Promise<ChildOutcome> {
     join(here, lib.file),
     workload,
     ...(quick ? ['--quick'] : []),
+    ...(dtype ? [`--dtype=${dtype}`] : []),
   ];
   const t0 = performance.now();
   return new Promise((done) => {
@@ -215,30 +223,34 @@ for (let round = 1; round <= (saved ? 0 : rounds); round++) {
     if (ONCE.has(w) && round > 1) continue;
     for (const lib of libs) {
       if (!lib.workloads.includes(w)) continue;
-      process.stderr.write(`[round ${round}/${rounds}] ${lib.name} ${w} … `);
-      if (lib.name === 'backprop') {
-        const h = coreSourceHash();
-        sourceVersions.set(h, [...(sourceVersions.get(h) ?? []), `round ${round} ${w}`]);
-      }
-      const o = await runChild(lib, w);
-      const summary = o.results
-        .map((r) => `${r.variant}: ${fmtNum(r.value)} ${r.metric}`)
-        .concat(o.errors.map((e) => `FAILED: ${e}`))
-        .join('; ');
-      process.stderr.write(`${o.seconds.toFixed(1)} s — ${summary}\n`);
-      for (const e of o.errors) failures.push(`${lib.name} ${w} (round ${round}): ${e}`);
-      for (const r of o.results) {
-        const key = `${r.lib}|${r.workload}|${r.variant}`;
-        const row = rows.get(key) ?? {
-          lib: r.lib,
-          workload: r.workload,
-          variant: r.variant,
-          rounds: [],
-          roundNo: [],
-        };
-        row.rounds.push(r);
-        row.roundNo.push(round);
-        rows.set(key, row);
+      const dtypes = lib.perDtype?.includes(w) ? ['float32', 'float64'] : [undefined];
+      for (const dtype of dtypes) {
+        const job = dtype ? `${w} ${dtype}` : w;
+        process.stderr.write(`[round ${round}/${rounds}] ${lib.name} ${job} … `);
+        if (lib.name === 'backprop') {
+          const h = coreSourceHash();
+          sourceVersions.set(h, [...(sourceVersions.get(h) ?? []), `round ${round} ${job}`]);
+        }
+        const o = await runChild(lib, w, dtype);
+        const summary = o.results
+          .map((r) => `${r.variant}: ${fmtNum(r.value)} ${r.metric}`)
+          .concat(o.errors.map((e) => `FAILED: ${e}`))
+          .join('; ');
+        process.stderr.write(`${o.seconds.toFixed(1)} s — ${summary}\n`);
+        for (const e of o.errors) failures.push(`${lib.name} ${job} (round ${round}): ${e}`);
+        for (const r of o.results) {
+          const key = `${r.lib}|${r.workload}|${r.variant}`;
+          const row = rows.get(key) ?? {
+            lib: r.lib,
+            workload: r.workload,
+            variant: r.variant,
+            rounds: [],
+            roundNo: [],
+          };
+          row.rounds.push(r);
+          row.roundNo.push(round);
+          rows.set(key, row);
+        }
       }
     }
   }
@@ -346,17 +358,22 @@ const versions: Record<string, string> = saved?.meta.versions ?? {
 };
 meta.versions = versions;
 
-L.push('# Benchmarks: backprop side by side with TensorFlow.js, jax-js and brain.js');
-L.push('');
 L.push(
-  `Written by \`pnpm bench${quick ? ' --quick' : ''}\` (benchmarks/src/run.ts); do not edit by hand, rerun it. ` +
-    'Each library runs in its own Node process, one process at a time; the workloads, data and ' +
-    'initial weights come from one module (benchmarks/src/common.ts), so every library trains the ' +
-    'same model from the same numbers.',
+  '# Benchmarks: backprop side by side with TensorFlow.js, jax-js, brain.js and hand-written plain JS',
 );
 L.push('');
 L.push(
-  'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 10 minutes; ' +
+  `Written by \`pnpm bench${quick ? ' --quick' : ''}\` (benchmarks/src/run.ts); do not edit by hand, rerun it. ` +
+    'Each library runs in its own Node process, one process at a time (backprop and plain JS run their ' +
+    'float32 and float64 variants of A, B and C in separate processes, so V8 specialises their code for ' +
+    'one typed-array kind at a time); the workloads, data and initial weights come from one module ' +
+    '(benchmarks/src/common.ts), so every library trains the same model from the same numbers. ' +
+    '"plain-js" is not a library: it is the same work written by hand in plain JS over typed arrays ' +
+    '(benchmarks/src/plain.ts), the reference for what the library costs over hand-written code.',
+);
+L.push('');
+L.push(
+  'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 13 minutes; ' +
     '`pnpm bench --quick` is a one-round smoke run that writes benchmarks/results/quick.md instead). ' +
     'Benchmarks are not part of `npm test`.',
 );
@@ -427,6 +444,38 @@ L.push(
 );
 L.push('');
 
+// --- backprop vs hand-written plain JS
+const pj = (w: string, v: string) => find('plain-js', w, v);
+const pjRows: [string, Row | undefined, Row | undefined][] = [
+  ['A f32 ÷ naive loop (i-k-j)', bp('A', 'float32'), pj('A', 'float32, naive loop (i-k-j)')],
+  ['A f32 ÷ 4×4 register-blocked', bp('A', 'float32'), pj('A', 'float32, 4×4 register-blocked')],
+  ['B f32 ÷ plain JS f32', bp('B', 'float32'), pj('B', 'float32')],
+  ['B f64 ÷ plain JS f64', bp('B', 'float64'), pj('B', 'float64')],
+  ['C f32 ÷ plain JS f32', bp('C', 'float32'), pj('C', 'float32')],
+  ['C f64 ÷ plain JS f64', bp('C', 'float64'), pj('C', 'float64')],
+];
+if (pjRows.some(([, o, p]) => o && p)) {
+  L.push('## backprop ÷ hand-written plain JS');
+  L.push('');
+  L.push(
+    'plain JS (`plain-js`, benchmarks/src/plain.ts) is what a competent person writes by hand without a library: ' +
+      "loops over Float32Array/Float64Array, every buffer allocated once (no allocation per step), the MLP's " +
+      'forward, backward and SGD derived by hand, one function per layer step; A as the naive triple loop ' +
+      '(i-k-j order) and as a 4×4 register-blocked loop, scalar JS (no SIMD, no WebAssembly). It trains the same ' +
+      'model from the same weights and batches (its losses are in the tables below). Above 1: backprop is faster ' +
+      'than the hand-written code; below 1: that is what the library costs.',
+  );
+  L.push('');
+  L.push('| comparison | backprop | plain JS | backprop ÷ plain JS |');
+  L.push('| --- | ---: | ---: | ---: |');
+  for (const [name, o, p] of pjRows) {
+    if (!o && !p) continue;
+    const unit = o?.rounds[0]?.metric ?? p?.rounds[0]?.metric ?? '';
+    L.push(`| ${name} | ${cell(o)} ${unit} | ${cell(p)} ${unit} | ${fmtRatio(speedup(o, p))} |`);
+  }
+  L.push('');
+}
+
 // --- per-workload tables
 interface Section {
   w: string;
@@ -440,6 +489,8 @@ const SHORT: Record<string, string> = {
   float64: 'f64',
   'float32, inputs requiresGrad (records a node)': 'f32 recording',
 };
+const warmB = specB(quick);
+const warmC = specC(quick);
 const SECTIONS: Section[] = [
   {
     w: 'A',
@@ -456,8 +507,11 @@ const SECTIONS: Section[] = [
     blurb:
       'Sigmoid then ReLU hidden layers, linear output, MSE loss, plain SGD (lr 0.01), 1024 samples cycled in ' +
       '16 batches. A step is forward + backward + update + reading the loss into JS. Timed loop: ' +
-      'warm-up steps, then a fixed number of timed steps (the same for every library) in 10 chunks; ' +
-      "a round's number is the median chunk rate, RME that of the chunk rates.",
+      `first a throwaway copy of the model (same weights, same batches) trains for at least ${warmB.warmupSeconds} s and at least ` +
+      `${warmB.warmupMinSteps} steps, whichever takes longer, so that V8 has optimised all of the library's code whatever its speed ` +
+      `(C: at least ${warmC.warmupSeconds} s and ${warmC.warmupMinSteps} steps); then the measured copy runs a fixed number of warm-up steps and of timed ` +
+      "steps (the same for every library, so its losses are those of the same steps everywhere) in 10 chunks; a round's " +
+      'number is the median chunk rate, RME that of the chunk rates.',
     ours: ['float32', 'float64'],
   },
   {
@@ -590,7 +644,11 @@ L.push(
       'Nothing native is built. benchmarks/ is outside the root `tsc -b` references; `pnpm --filter @backprop/benchmarks typecheck` checks it.',
     '- **backprop**: `@backprop/core` from the workspace source (`tsx --conditions=source`), so the numbers track the current code. ' +
       "Core ops only (matmul, add, sigmoid, relu, sub, square, mean, mul); SGD updates the parameters' data in place. " +
-      'float32 and float64.',
+      'float32 and float64; A, B and C run each dtype in its own process (`--dtype=`), D, M and G one process each.',
+    '- **plain-js**: no library — hand-written loops over typed arrays (benchmarks/src/plain.ts), buffers allocated ' +
+      'once; the MLP as one forward, one backward-to-input and one SGD function per layer, gradients derived by hand; ' +
+      'A as a naive i-k-j triple loop and a 4×4 register-blocked loop over Float32Array. float32 and float64 (B, C), ' +
+      'each dtype in its own process.',
     '- **tfjs-cpu / tfjs-wasm**: the union package `@tensorflow/tfjs` (tfjs-core alone registers no gradients under CommonJS), ' +
       '`tf.enableProdMode()`, variables + `tf.train.sgd(lr).minimize`. The wasm backend runs the SIMD single-thread binary: ' +
       "threads cannot start in Node (its flag detects no thread support there; the runner also sets `WASM_HAS_MULTITHREAD_SUPPORT` to false) and `setWasmPaths` points at the package's `dist/` directory (a file path). float32 only.",

@@ -100,11 +100,13 @@ export async function main(backend: 'cpu' | 'wasm'): Promise<void> {
       case 'B':
       case 'C': {
         const spec = workload === 'B' ? specB(quick) : specC(quick);
-        const step = trainer(spec);
         let before = 0; // tensors alive when the timed steps start (after the warm-up)
-        const r = trainLoop(spec, (k) => {
-          if (k === spec.warmupSteps) before = tf.memory().numTensors;
-          return step(k);
+        const r = trainLoop(spec, () => {
+          const step = trainer(spec);
+          return (k) => {
+            if (k === spec.warmupSteps) before = tf.memory().numTensors;
+            return step(k);
+          };
         });
         const leaked = tf.memory().numTensors - before;
         emitTrain(LIB, spec, 'float32', r, leaked ? `tensors leaked: ${leaked}` : undefined);
