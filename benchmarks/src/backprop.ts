@@ -4,6 +4,7 @@
 import {
   add,
   type DType,
+  linear,
   matmul,
   mean,
   mul,
@@ -54,7 +55,7 @@ function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
     const [x, y] = batches[k % batches.length] as [Tensor, Tensor];
     let h = x;
     for (let l = 0; l < layers; l++) {
-      h = add(matmul(h, params[2 * l] as Tensor), params[2 * l + 1] as Tensor);
+      h = linear(h, params[2 * l] as Tensor, params[2 * l + 1] as Tensor); // x·W + b, one op
       const act = l < layers - 1 ? spec.hidden[l] : spec.output;
       if (act === 'sigmoid') h = sigmoid(h);
       else if (act === 'relu') h = relu(h);

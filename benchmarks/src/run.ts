@@ -643,7 +643,7 @@ L.push(
       'ERR_PNPM_IGNORED_BUILDS on an unreviewed script, so pnpm-workspace.yaml denies it (`allowBuilds: core-js: false`). ' +
       'Nothing native is built. benchmarks/ is outside the root `tsc -b` references; `pnpm --filter @backprop/benchmarks typecheck` checks it.',
     '- **backprop**: `@backprop/core` from the workspace source (`tsx --conditions=source`), so the numbers track the current code. ' +
-      "Core ops only (matmul, add, sigmoid, relu, sub, square, mean, mul); SGD updates the parameters' data in place. " +
+      "Core ops only (linear = x·W + b as one op, sigmoid, relu, sub, square, mean, mul); A uses matmul; SGD updates the parameters' data in place. " +
       'float32 and float64; A, B and C run each dtype in its own process (`--dtype=`), D, M and G one process each.',
     '- **plain-js**: no library — hand-written loops over typed arrays (benchmarks/src/plain.ts), buffers allocated ' +
       'once; the MLP as one forward, one backward-to-input and one SGD function per layer, gradients derived by hand; ' +

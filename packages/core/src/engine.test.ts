@@ -294,6 +294,20 @@ describe('backward: gradients of their own', () => {
     expectAllClose(b.grad as Tensor, [2, 2]);
   });
 
+  it('gives a copy to a leaf whose gradient is a view of another (reshape shares data)', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([[3, 4]], { requiresGrad: true });
+    const w = tensor([[1, 1]], { requiresGrad: true });
+    // b and w get the same new gradient tensor, a a reshaped view of it
+    a.reshape([1, 2]).add(b).add(w).sum().backward();
+    (b.grad as Tensor).data[0] = 100;
+    expectAllClose(a.grad as Tensor, [1, 1]);
+    expectAllClose(w.grad as Tensor, [[1, 1]]);
+    (a.grad as Tensor).data[1] = -5;
+    expectAllClose(w.grad as Tensor, [[1, 1]]);
+    expectAllClose(b.grad as Tensor, [[100, 1]]);
+  });
+
   it('keeps a seed passed to backward() apart from the leaf gradients it reaches', () => {
     const a = tensor([1, 2], { requiresGrad: true });
     const seed = tensor([5, 6]);

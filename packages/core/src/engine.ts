@@ -142,6 +142,15 @@ function checkForward(op: string, inputs: readonly Tensor[], output: Tensor): st
 
 // ---------------------------------------------------------------- backward
 
+// A tensor whose data was allocated for it gets a serial number when it is made, so a sweep can
+// tell the gradients it made itself (held by nothing else) from older tensors and views.
+let tensorsMade = 0;
+
+/** @internal The next serial number, for the Tensor constructor. */
+export function birth(): number {
+  return ++tensorsMade;
+}
+
 // Each sort stamps the tensors it visits with a number of its own, so it needs no Map or Set:
 // `t._mark === mark` means visited by this sort, and then `t._slot` is t's position in the order
 // (−1 while unfinished or when not on a path to a target).
@@ -169,11 +178,15 @@ export function topologicalOrder(
   return sort(roots, targets).order;
 }
 
+// The depth-first search's stack, reused: a sort finishes before any derivative rule runs.
+const stack: Tensor[] = [];
+const next: number[] = [];
+
 function sort(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | undefined): Sorted {
   const mark = ++lastMark;
   const order: Tensor[] = [];
-  const stack: Tensor[] = [];
-  const next: number[] = [];
+  stack.length = 0;
+  next.length = 0;
   for (const root of roots) {
     if (!root.requiresGrad || root._mark === mark) continue;
     visit(root, mark, stack, next);
@@ -238,14 +251,15 @@ function reverseSweep(
   onGrad: (t: Tensor, g: Tensor) => void,
 ): void {
   const { mark, order, edgeStart, edgeSlot } = sort(roots, targets);
-  const grads: (Tensor | null)[] = new Array(order.length).fill(null);
+  const grads: (Tensor | null)[] = [];
+  for (let k = 0; k < order.length; k++) grads.push(null);
   const saved = gradEnabled;
   try {
     gradEnabled = createGraph; // for the accumulating adds and the derivative rules alike
-    roots.forEach((r, i) => {
-      const k = slotIn(r, mark); // no rule has run yet: the marks are still this sort's
+    for (let i = 0; i < roots.length; i++) {
+      const k = slotIn(roots[i] as Tensor, mark); // no rule has run yet: the marks are still this sort's
       if (k >= 0) grads[k] = accumulate(grads[k] as Tensor | null, seeds[i] as Tensor);
-    });
+    }
     for (let k = order.length - 1; k >= 0; k--) {
       const g = grads[k];
       if (g === null || g === undefined) continue;
@@ -325,6 +339,7 @@ export function backward(
   seed?: Tensor,
   options: { createGraph?: boolean } = {},
 ): void {
+  const before = tensorsMade; // tensors born after this were made by this call
   if (!root.requiresGrad) {
     throw new GradError(
       'backward(): this tensor does not require grad: none of the tensors it was computed from has ' +
@@ -350,10 +365,15 @@ export function backward(
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
     if (t._node && !t._retainGrad) return;
     // a leaf's .grad gets storage of its own, so changing one gradient in place never changes
-    // another: a copy, or the sum with the previous .grad (a new tensor already)
+    // another: the sum with the previous .grad (a new tensor), a gradient this sweep made and
+    // gave to no one else, or else a copy
     const prev = t.grad;
     if (prev) t.grad = withGradMode(createGraph, () => prev.add(gt));
-    else t.grad = createGraph ? gt : gt.clone();
+    else if (createGraph) t.grad = gt;
+    else if (gt._born > before) {
+      t.grad = gt;
+      gt._born = 0; // given away: the next tensor that gets this gradient gets a copy
+    } else t.grad = gt.clone();
   });
 }
 

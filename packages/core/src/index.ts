@@ -73,7 +73,7 @@ export {
   where,
 } from './ops/binary.js';
 export { defineOp, type OpDefinition } from './ops/custom.js';
-export { matmul } from './ops/matmul.js';
+export { linear, matmul } from './ops/matmul.js';
 export { type Axis, logsumexp, max, mean, min, sum } from './ops/reduce.js';
 export {
   broadcastTo,

@@ -1,6 +1,13 @@
 // The Tensor: an n-dimensional row-major array that remembers how it was computed.
-import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
-import { backward, type GraphNode } from './engine.js';
+import {
+  allocate,
+  checkDType,
+  type DType,
+  type TypedArray,
+  takeFresh,
+  toStorage,
+} from './dtype.js';
+import { backward, birth, type GraphNode } from './engine.js';
 import { GradError, ShapeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as binary from './ops/binary.js';
@@ -42,6 +49,11 @@ export class Tensor {
   _mark = 0;
   /** @internal */
   _slot = -1;
+  /**
+   * @internal A serial number if the data was allocated for this tensor (0 if it is shared with
+   * an older tensor or array): how the engine tells gradients its sweep made from older ones.
+   */
+  _born: number;
   private _leafRequiresGrad = false;
 
   /**
@@ -64,6 +76,7 @@ export class Tensor {
       );
     }
     this.data = data;
+    this._born = takeFresh(data) ? birth() : 0;
     // not frozen: V8 reads, slices and copies frozen arrays several times slower, on every op
     this.shape = shape;
   }

@@ -1,9 +1,10 @@
 // Linear: the affine map x·W + b that every layer of the lecture's network starts with (p. 5,
-// eqs. 1, 2 and 4), built from core's matmul and add so its gradient comes from the engine.
+// eqs. 1, 2 and 4): core's `linear` op (x·W + b in one node), so its gradient comes from the engine.
 import {
   type DType,
   DTypeError,
   Generator,
+  linear,
   rand,
   ShapeError,
   Tensor,
@@ -118,8 +119,7 @@ export class Linear extends Module {
   /** x·W + b for x of shape [batch, inFeatures] (or [inFeatures] for one sample; more leading axes batch too). */
   override forward(x: TensorLike): Tensor {
     const input = this.checkInput(x);
-    const y = input.matmul(this.weight);
-    return this.bias ? y.add(this.bias) : y;
+    return linear(input, this.weight, this.bias);
   }
 
   /** Converts `x` to a tensor of this layer's dtype and checks its last axis, with errors naming the layer. */

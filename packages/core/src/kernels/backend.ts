@@ -1,7 +1,9 @@
 // Which kernels run the heavy ops (today: matmul): WebAssembly SIMD where it is faster, or plain
 // JavaScript. The two agree to float rounding; the switch exists for environments that forbid
 // WebAssembly and for tests that compare the two.
+import type { TypedArray } from '../dtype.js';
 import { BackpropError, ValueError } from '../errors.js';
+import type { Shape } from '../shape-math.js';
 import { wasmKernels, wasmUnavailableReason } from './wasm/matmul-wasm.js';
 
 export type KernelBackend = 'auto' | 'js' | 'wasm';
@@ -44,4 +46,36 @@ export function getKernelBackend(): 'js' | 'wasm' {
 /** The setting itself, for the kernels (no loading). */
 export function kernelSetting(): KernelBackend {
   return setting;
+}
+
+/**
+ * A matrix product spread over threads, with the arguments of kernels/matmul.ts's `matmul`. It
+ * returns true when it has written the whole product, false (having written nothing) when it
+ * declines, and the caller then computes the product itself.
+ */
+export type ParallelMatmul = (
+  a: TypedArray,
+  aShape: Shape,
+  transposeA: boolean,
+  b: TypedArray,
+  bShape: Shape,
+  transposeB: boolean,
+  batch: Shape,
+  out: TypedArray,
+) => boolean;
+
+// From this many multiply-adds (all batch items together) a second thread pays for posting the
+// work and copying through shared memory: scripts/bench-threads.mjs measures it.
+export const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 24;
+
+let parallel: ParallelMatmul | null = null;
+
+/** Sets (or with null removes) the threaded matmul: @backprop/core/node's useThreads does. */
+export function setParallelMatmul(fn: ParallelMatmul | null): void {
+  parallel = fn;
+}
+
+/** The threaded matmul, or null: consulted for products of PARALLEL_MIN_MULTIPLY_ADDS or more. */
+export function parallelMatmul(): ParallelMatmul | null {
+  return parallel;
 }

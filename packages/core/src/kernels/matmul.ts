@@ -3,7 +3,7 @@
 // the WebAssembly SIMD kernel (wasm/matmul.wat) when it loads; these loops are the fallback.
 import type { TypedArray } from '../dtype.js';
 import { broadcastStrides, type Shape, sizeOf } from '../shape-math.js';
-import { kernelSetting } from './backend.js';
+import { kernelSetting, PARALLEL_MIN_MULTIPLY_ADDS, parallelMatmul } from './backend.js';
 import { Cursor } from './cursor.js';
 import { matmulWasm } from './wasm/matmul-wasm.js';
 
@@ -35,32 +35,65 @@ function gemm(
   n: number,
 ): void {
   // element (i, p) of op(A) is at a.offset + i·ai + p·ap; element (p, j) of op(B) at b.offset + p·bp + j·bj
-  const [ai, ap] = a.transposed ? [1, m] : [k, 1];
-  const [bp, bj] = b.transposed ? [1, k] : [n, 1];
+  const ai = a.transposed ? 1 : k;
+  const ap = a.transposed ? m : 1;
+  const bp = b.transposed ? 1 : n;
+  const bj = b.transposed ? k : 1;
   if (m * n * k <= SMALL) {
-    // arrays and offsets in locals: V8 does not hoist the property reads out of the loop
-    const A = a.data;
-    const B = b.data;
-    for (let i = 0, o = oOff; i < m; i++) {
-      const rowA = a.offset + i * ai;
-      for (let j = 0; j < n; j++, o++) {
-        // two running sums halve the chain of dependent additions
-        let s0 = 0;
-        let s1 = 0;
-        let x = rowA;
-        let y = b.offset + j * bj;
-        let p = 1;
-        for (; p < k; p += 2, x += 2 * ap, y += 2 * bp) {
-          s0 += (A[x] as number) * (B[y] as number);
-          s1 += (A[x + ap] as number) * (B[y + bp] as number);
-        }
-        if (p === k) s0 += (A[x] as number) * (B[y] as number);
-        out[o] = s0 + s1;
-      }
-    }
+    small(a.data, a.offset, ai, ap, b.data, b.offset, bp, bj, out, oOff, m, k, n);
     return;
   }
   blocked(a, ai, ap, b, bp, bj, out, oOff, m, k, n);
+}
+
+/**
+ * Small products without packing: four output columns at a time, their sums kept in local
+ * variables over the whole k loop (twice as fast as accumulating a row of the output in memory).
+ * Element (i, p) of op(A) is A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
+ */
+function small(
+  A: TypedArray,
+  aOff: number,
+  ai: number,
+  ap: number,
+  B: TypedArray,
+  bOff: number,
+  bp: number,
+  bj: number,
+  out: TypedArray,
+  oOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const rowA = aOff + i * ai;
+    const o = oOff + i * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp) {
+        const v = A[x] as number;
+        s0 += v * (B[y] as number);
+        s1 += v * (B[y + bj] as number);
+        s2 += v * (B[y + 2 * bj] as number);
+        s3 += v * (B[y + 3 * bj] as number);
+      }
+      out[o + j] = s0;
+      out[o + j + 1] = s1;
+      out[o + j + 2] = s2;
+      out[o + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      let s = 0;
+      for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp)
+        s += (A[x] as number) * (B[y] as number);
+      out[o + j] = s;
+    }
+  }
 }
 
 let packedA = new Float64Array(0);
@@ -172,10 +205,25 @@ export function matmul(
   batch: Shape,
   out: TypedArray,
 ): TypedArray {
-  const [m, k] = matrixDims(aShape, transposeA);
-  const [, n] = matrixDims(bShape, transposeB);
-  const nb = sizeOf(batch);
+  const m = aShape[aShape.length - (transposeA ? 1 : 2)] as number;
+  const k = aShape[aShape.length - (transposeA ? 2 : 1)] as number;
+  const n = bShape[bShape.length - (transposeB ? 2 : 1)] as number;
+  const nb = batch.length === 0 ? 1 : sizeOf(batch);
   const setting = kernelSetting();
+  const mkn = m * k * n;
+  if (
+    nb === 1 &&
+    (setting === 'js' ? mkn <= SMALL : setting === 'auto' && mkn < WASM_MIN_MULTIPLY_ADDS)
+  ) {
+    // one small product (a layer applied to one sample): straight to the loops
+    const ai = transposeA ? 1 : k;
+    const bj = transposeB ? k : 1;
+    small(a, 0, ai, transposeA ? m : 1, b, 0, transposeB ? 1 : n, bj, out, 0, m, k, n);
+    return out;
+  }
+  // threads (set up by @backprop/core/node's useThreads) take large products, or decline
+  const parallel = nb * m * k * n >= PARALLEL_MIN_MULTIPLY_ADDS ? parallelMatmul() : null;
+  if (parallel?.(a, aShape, transposeA, b, bShape, transposeB, batch, out)) return out;
   if (setting !== 'js' && (setting === 'wasm' || nb * m * k * n >= WASM_MIN_MULTIPLY_ADDS)) {
     const items = (visit: (aOffset: number, bOffset: number, outOffset: number) => void) =>
       eachItem(aShape, bShape, batch, m * k, k * n, m * n, visit);
@@ -229,4 +277,11 @@ export function matrixDims(shape: Shape, transposed: boolean): [number, number] 
   const r = shape[shape.length - 2] as number;
   const c = shape[shape.length - 1] as number;
   return transposed ? [c, r] : [r, c];
+}
+
+/** out[r, j] += bias[j] for every row r of the rows × n matrix `out` (the bias of a layer). */
+export function addRows(out: TypedArray, bias: TypedArray, rows: number, n: number): void {
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let j = 0; j < n; j++, o++) out[o] = (out[o] as number) + (bias[j] as number);
+  }
 }

@@ -6,6 +6,7 @@ import { checkHessian, checkHvp } from '../../test/second-order.js';
 import {
   DTypeError,
   grad,
+  linear,
   matmul,
   type NestedArray,
   randn,
@@ -263,5 +264,103 @@ describe('matmul', () => {
       const numeric = (df(tensor(t + eps)).item() - df(tensor(t - eps)).item()) / (2 * eps);
       expectAllClose(grad(df)(tensor(t)), numeric, { atol: 1e-7, rtol: 1e-6 });
     }
+  });
+});
+
+describe('linear', () => {
+  /** x·W + b by the textbook loops, for x of any number of leading axes. */
+  function naiveLinear(x: Tensor, w: Tensor, b?: Tensor): number[] {
+    const inputs = w.shape[0] as number;
+    const outputs = w.shape[1] as number;
+    const rows = x.size / inputs;
+    const out: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < outputs; j++) {
+        let s = b ? (b.data[j] as number) : 0;
+        for (let p = 0; p < inputs; p++)
+          s += (x.data[r * inputs + p] as number) * (w.data[p * outputs + j] as number);
+        out.push(s);
+      }
+    }
+    return out;
+  }
+
+  const cases: [string, number[]][] = [
+    ['one sample as a vector', [3]],
+    ['one sample as a row', [1, 3]],
+    ['a batch', [5, 3]],
+    ['two leading axes', [2, 4, 3]],
+  ];
+
+  for (const [name, shape] of cases) {
+    it(`equals x·W + b by hand: ${name}`, () => {
+      const x = randn(shape, { seed: 1 });
+      const w = randn([3, 4], { seed: 2 });
+      const b = randn([4], { seed: 3 });
+      const y = linear(x, w, b);
+      expect(y.shape).toEqual([...shape.slice(0, -1), 4]);
+      expectAllClose(Array.from(y.data), naiveLinear(x, w, b), { atol: 1e-14, rtol: 1e-14 });
+      expectAllClose(Array.from(linear(x, w).data), naiveLinear(x, w), {
+        atol: 1e-14,
+        rtol: 1e-14,
+      });
+    });
+
+    it(`has the gradients of central differences for x, W and b: ${name}`, () => {
+      checkGradients(
+        (x, w, b) => linear(x, w, b),
+        [randn(shape, { seed: 4 }), randn([3, 4], { seed: 5 }), randn([4], { seed: 6 })],
+      );
+      checkGradients(
+        (x, w) => linear(x, w),
+        [randn(shape, { seed: 7 }), randn([3, 4], { seed: 8 })],
+      );
+    });
+  }
+
+  it('is the same as matmul then add, in value and gradient, float32 included', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = randn([6, 5], { seed: 9, dtype });
+      const w = randn([5, 7], { seed: 10, dtype, requiresGrad: true });
+      const b = randn([7], { seed: 11, dtype, requiresGrad: true });
+      const fused = linear(x, w, b);
+      fused.sigmoid().sum().backward();
+      const [gw, gb] = [w.grad as Tensor, b.grad as Tensor];
+      w.zeroGrad();
+      b.zeroGrad();
+      const composed = matmul(x, w).add(b);
+      composed.sigmoid().sum().backward();
+      expect(fused.dtype).toBe(dtype);
+      const tol = dtype === 'float32' ? { atol: 1e-6, rtol: 1e-5 } : { atol: 1e-14, rtol: 1e-13 };
+      expectAllClose(fused, composed, tol);
+      expectAllClose(gw, w.grad as unknown as Tensor, tol);
+      expectAllClose(gb, b.grad as unknown as Tensor, tol);
+    }
+  });
+
+  it('has second derivatives (Hessian-vector products against central differences)', () => {
+    const x = randn([3, 4], { seed: 12 });
+    const b = randn([2], { seed: 13 });
+    checkHvp(
+      (w) => linear(x, w, b).tanh().square().sum(),
+      randn([4, 2], { seed: 14 }),
+      randn([4, 2], { seed: 15 }),
+    );
+    const w = randn([4, 2], { seed: 16 });
+    checkHessian((v) => linear(v, w, b).sigmoid().sum(), randn([3, 4], { seed: 17 }));
+  });
+
+  it('rejects shapes that do not fit, naming the op and the shapes', () => {
+    const w = randn([3, 4], { seed: 1 });
+    expect(() => linear(randn([2, 5]), w)).toThrow(ShapeError);
+    expect(() => linear(randn([2, 5]), w)).toThrow(
+      /linear: input of shape \[2, 5\] and weight of shape \[3, 4\]/,
+    );
+    expect(() => linear(randn([2, 3]), randn([3]))).toThrow(/weight must be \[in, out\]/);
+    expect(() => linear(randn([2, 3]), w, randn([3]))).toThrow(
+      /bias of shape \[3\] does not fit a weight of shape \[3, 4\]; expected \[4\]/,
+    );
+    expect(() => linear(tensor(1), w)).toThrow(ShapeError);
+    expect(() => linear(randn([2, 3], { dtype: 'float32' }), w)).toThrow(DTypeError);
   });
 });

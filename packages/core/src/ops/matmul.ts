@@ -5,7 +5,7 @@ import { ShapeError } from '../errors.js';
 import * as kernel from '../kernels/matmul.js';
 import { broadcastShapes, formatShape, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { operands } from './operands.js';
+import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
 /**
@@ -14,7 +14,12 @@ import { sumTo } from './shape.js';
  * axes and broadcast.
  */
 export function matmul(left: TensorLike, right: TensorLike): Tensor {
-  const [a, b] = operands('matmul', left, right) as [Tensor, Tensor];
+  const [a, b] = operandPair('matmul', left, right);
+  if (a.ndim === 2 && b.ndim === 2) {
+    // the common case first, without the batch machinery
+    if (a.shape[1] !== b.shape[0]) throw misfit(a, b);
+    return product(a, b, false, false);
+  }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(
       `matmul: got shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}; both need at least one axis (use mul for scalars)`,
@@ -22,13 +27,7 @@ export function matmul(left: TensorLike, right: TensorLike): Tensor {
   }
   const a2 = a.ndim === 1 ? a.reshape([1, a.size]) : a;
   const b2 = b.ndim === 1 ? b.reshape([b.size, 1]) : b;
-  const k = a2.shape[a2.ndim - 1];
-  if (k !== b2.shape[b2.ndim - 2]) {
-    throw new ShapeError(
-      `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not fit: the last axis of the first (${k}) ` +
-        `must equal the ${b.ndim === 1 ? 'length' : 'second-to-last axis'} of the second (${b2.shape[b2.ndim - 2]})`,
-    );
-  }
+  if (a2.shape[a2.ndim - 1] !== b2.shape[b2.ndim - 2]) throw misfit(a, b);
   const batchA = a2.shape.slice(0, -2);
   const batchB = b2.shape.slice(0, -2);
   for (let i = 1; i <= Math.min(batchA.length, batchB.length); i++) {
@@ -40,31 +39,86 @@ export function matmul(left: TensorLike, right: TensorLike): Tensor {
       );
     }
   }
-  let y = matmulBatched(a2, b2);
+  let y = product(a2, b2);
   if (a.ndim === 1) y = y.squeeze(-2);
   if (b.ndim === 1) y = y.squeeze(-1);
   return y;
 }
 
+function misfit(a: Tensor, b: Tensor): ShapeError {
+  const k = a.shape[a.ndim - 1];
+  const second = b.ndim === 1 ? 'length' : 'second-to-last axis';
+  return new ShapeError(
+    `matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not fit: the last axis of the first (${k}) ` +
+      `must equal the ${second} of the second (${b.shape[Math.max(b.ndim - 2, 0)]})`,
+  );
+}
+
+const NO_BATCH: readonly number[] = [];
+
 /**
  * The primitive: op(A)·op(B) over the last two axes, with op(X) = X or Xᵀ, so derivative rules
  * can multiply by a transpose without materialising it.
  */
-function matmulBatched(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const [m] = kernel.matrixDims(a.shape, ta);
-  const [, n] = kernel.matrixDims(b.shape, tb);
-  const shape = [...batch, m, n];
-  const out = allocate(a.dtype, sizeOf(shape));
+function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
+  const plain = a.ndim === 2 && b.ndim === 2;
+  const batch = plain
+    ? NO_BATCH
+    : broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const m = a.shape[a.ndim - (ta ? 1 : 2)] as number;
+  const n = b.shape[b.ndim - (tb ? 2 : 1)] as number;
+  const shape = plain ? [m, n] : [...batch, m, n];
+  const out = allocate(a.dtype, plain ? m * n : sizeOf(shape));
   const y = new Tensor(kernel.matmul(a.data, a.shape, ta, b.data, b.shape, tb, batch, out), shape);
   // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
   // or B was read transposed gives the four cases below (summed over broadcast batch axes).
   return record('matmul', [a, b], y, (g) => [
     a.requiresGrad
-      ? sumTo(ta ? matmulBatched(b, g, tb, true) : matmulBatched(g, b, false, !tb), a.shape)
+      ? sumTo(ta ? product(b, g, tb, true) : product(g, b, false, !tb), a.shape)
       : null,
     b.requiresGrad
-      ? sumTo(tb ? matmulBatched(g, a, true, ta) : matmulBatched(a, g, !ta, false), b.shape)
+      ? sumTo(tb ? product(g, a, true, ta) : product(a, g, !ta, false), b.shape)
       : null,
   ]);
+}
+
+/**
+ * x·W + b as one op, the layer of the lecture's eq. 1 (PyTorch's `F.linear`, with W stored
+ * in × out as the slides write it): x is [..., in] (leading axes are rows), W is [in, out], b is
+ * [out] or omitted. One op instead of matmul then add: one output array and one graph node.
+ * Its derivative: ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = G summed over the rows.
+ */
+export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
+  const [x, w, b] = (
+    bias === undefined || bias === null
+      ? operandPair('linear', input, weight)
+      : operands('linear', input, weight, bias)
+  ) as [Tensor, Tensor, Tensor | undefined];
+  const inputs = x.ndim === 0 ? 0 : (x.shape[x.ndim - 1] as number);
+  if (w.ndim !== 2 || x.ndim === 0 || w.shape[0] !== inputs) {
+    throw new ShapeError(
+      `linear: input of shape ${formatShape(x.shape)} and weight of shape ${formatShape(w.shape)} do not fit: ` +
+        'the weight must be [in, out] with in = the last axis of the input',
+    );
+  }
+  const outputs = w.shape[1] as number;
+  if (b !== undefined && (b.ndim !== 1 || b.shape[0] !== outputs)) {
+    throw new ShapeError(
+      `linear: bias of shape ${formatShape(b.shape)} does not fit a weight of shape ${formatShape(w.shape)}; expected [${outputs}]`,
+    );
+  }
+  const rows = inputs === 0 ? sizeOf(x.shape.slice(0, -1)) : x.size / inputs;
+  const shape = x.ndim === 1 ? [outputs] : [...x.shape.slice(0, -1), outputs];
+  const out = allocate(x.dtype, rows * outputs);
+  kernel.matmul(x.data, [rows, inputs], false, w.data, w.shape, false, NO_BATCH, out);
+  if (b !== undefined) kernel.addRows(out, b.data, rows, outputs);
+  const y = new Tensor(out, shape);
+  return record('linear', b === undefined ? [x, w] : [x, w, b], y, (g) => {
+    const g2 = g.reshape([rows, outputs]);
+    const dx = x.requiresGrad ? product(g2, w, false, true).reshape(x.shape) : null;
+    const dw = w.requiresGrad ? product(x.reshape([rows, inputs]), g2, true, false) : null;
+    if (b === undefined) return [dx, dw];
+    // one row (one sample): the bias's gradient is that row itself
+    return [dx, dw, b.requiresGrad ? (rows === 1 ? g2.reshape(b.shape) : g2.sum(0)) : null];
+  });
 }

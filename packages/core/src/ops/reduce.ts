@@ -47,7 +47,11 @@ export function sum(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
 export function mean(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const r = plan('mean', input, axis, keepDims);
   const count = r.axes.reduce((n, a) => n * (r.x.shape[a] as number), 1);
-  return sum(r.x, r.axes, keepDims).div(count);
+  const out = sumKernel(r.x.data, r.x.shape, r.axes, output(r));
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / count;
+  const y = new Tensor(out, r.shape);
+  // each element counts 1/count
+  return record('mean', [r.x], y, (g) => [g.div(count).reshape(r.kept).broadcastTo(r.x.shape)]);
 }
 
 function extreme(op: 'max' | 'min', input: TensorLike, axis: Axis, keepDims: boolean): Tensor {

@@ -75,6 +75,7 @@ export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
 /** Repeats `x` along new leading axes and axes of size 1 to reach `shape` (NumPy rules). */
 export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor {
   const x = toTensor(input);
+  if (sameShape(x.shape, shape)) return x; // as in every derivative rule that spreads a gradient back
   const target = checkShape('broadcastTo', shape);
   if (
     x.ndim > target.length ||
@@ -84,7 +85,6 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
       `broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}`,
     );
   }
-  if (sameShape(x.shape, target)) return x;
   const y = new Tensor(
     broadcastCopy(x.data, x.shape, target, allocate(x.dtype, sizeOf(target))),
     target,

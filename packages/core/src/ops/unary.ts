@@ -167,14 +167,8 @@ export const tanhGrad = derivativeOp(
 export const sigmoid = unaryOp(
   'sigmoid',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) {
-      const v = x[i] as number;
-      if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-      else {
-        const e = Math.exp(v);
-        out[i] = e / (1 + e);
-      }
-    }
+    // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
+    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number)));
   },
   (g, _x, y) => sigmoidGrad(g, y),
 );
