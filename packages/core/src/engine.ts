@@ -185,8 +185,9 @@ const next: number[] = [];
 function sort(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | undefined): Sorted {
   const mark = ++lastMark;
   const order: Tensor[] = [];
-  stack.length = 0;
-  next.length = 0;
+  const edgeStart: number[] = [];
+  const edgeSlot: number[] = [];
+  let edges = 0;
   for (const root of roots) {
     if (!root.requiresGrad || root._mark === mark) continue;
     visit(root, mark, stack, next);
@@ -203,24 +204,24 @@ function sort(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | undefined
       }
       stack.pop();
       next.pop();
+      // every input is finished (or never visited): its place in the order is known. The edges
+      // are read now, while the marks are this sort's: a derivative rule may start a sweep of
+      // its own, which re-marks tensors.
+      const first = edges;
       let keep = targets === undefined || targets.has(t);
-      for (let j = 0; j < inputs.length && !keep; j++)
-        keep = slotIn(inputs[j] as Tensor, mark) >= 0;
+      for (let j = 0; j < inputs.length; j++) {
+        const slot = slotIn(inputs[j] as Tensor, mark);
+        edgeSlot[edges++] = slot;
+        if (slot >= 0) keep = true;
+      }
       if (keep) {
         t._slot = order.length;
         order.push(t);
-      }
+        edgeStart.push(first);
+      } else edges = first; // not on a path to a target: its edges are overwritten
     }
   }
-  // the edges are read now, while the marks are this sort's: a derivative rule may start a sweep
-  // of its own, which re-marks tensors
-  const edgeStart: number[] = [];
-  const edgeSlot: number[] = [];
-  for (const t of order) {
-    edgeStart.push(edgeSlot.length);
-    if (t._node !== null) for (const x of t._node.inputs) edgeSlot.push(slotIn(x, mark));
-  }
-  edgeStart.push(edgeSlot.length);
+  edgeStart.push(edges);
   return { mark, order, edgeStart, edgeSlot };
 }
 

@@ -350,6 +350,22 @@ describe('linear', () => {
     checkHessian((v) => linear(v, w, b).sigmoid().sum(), randn([3, 4], { seed: 17 }));
   });
 
+  it('handles empty inputs: no features or no rows', () => {
+    const y = linear(
+      tensor(new Float64Array(0), { shape: [2, 3, 0] }),
+      tensor(new Float64Array(0), { shape: [0, 4] }),
+      [1, 2, 3, 4],
+    );
+    expect(y.shape).toEqual([2, 3, 4]);
+    expectAllClose(y.sum(-1), [
+      [10, 10, 10],
+      [10, 10, 10],
+    ]);
+    expect(linear(tensor(new Float64Array(0), { shape: [0, 3] }), randn([3, 2])).shape).toEqual([
+      0, 2,
+    ]);
+  });
+
   it('rejects shapes that do not fit, naming the op and the shapes', () => {
     const w = randn([3, 4], { seed: 1 });
     expect(() => linear(randn([2, 5]), w)).toThrow(ShapeError);

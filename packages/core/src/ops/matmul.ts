@@ -4,7 +4,7 @@ import { record } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import * as kernel from '../kernels/matmul.js';
 import { broadcastShapes, formatShape, sizeOf } from '../shape-math.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -89,11 +89,8 @@ function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
  * Its derivative: ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = G summed over the rows.
  */
 export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
-  const [x, w, b] = (
-    bias === undefined || bias === null
-      ? operandPair('linear', input, weight)
-      : operands('linear', input, weight, bias)
-  ) as [Tensor, Tensor, Tensor | undefined];
+  const [x, w] = operandPair('linear', input, weight);
+  const b = bias === undefined || bias === null ? undefined : toTensor(bias, x);
   const inputs = x.ndim === 0 ? 0 : (x.shape[x.ndim - 1] as number);
   if (w.ndim !== 2 || x.ndim === 0 || w.shape[0] !== inputs) {
     throw new ShapeError(
@@ -102,21 +99,32 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
     );
   }
   const outputs = w.shape[1] as number;
-  if (b !== undefined && (b.ndim !== 1 || b.shape[0] !== outputs)) {
-    throw new ShapeError(
-      `linear: bias of shape ${formatShape(b.shape)} does not fit a weight of shape ${formatShape(w.shape)}; expected [${outputs}]`,
-    );
+  if (b !== undefined) {
+    if (b.dtype !== x.dtype) operands('linear', x, w, b); // throws, naming the dtypes
+    if (b.ndim !== 1 || b.shape[0] !== outputs) {
+      throw new ShapeError(
+        `linear: bias of shape ${formatShape(b.shape)} does not fit a weight of shape ${formatShape(w.shape)}; expected [${outputs}]`,
+      );
+    }
   }
-  const rows = inputs === 0 ? sizeOf(x.shape.slice(0, -1)) : x.size / inputs;
-  const shape = x.ndim === 1 ? [outputs] : [...x.shape.slice(0, -1), outputs];
+  const matrix = x.ndim === 2; // else the leading axes are rows of one matrix
+  const rows = matrix ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
+  const shape = matrix ? [rows, outputs] : [...x.shape.slice(0, -1), outputs];
   const out = allocate(x.dtype, rows * outputs);
-  kernel.matmul(x.data, [rows, inputs], false, w.data, w.shape, false, NO_BATCH, out);
+  const xShape = matrix ? x.shape : [rows, inputs];
+  kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out);
   if (b !== undefined) kernel.addRows(out, b.data, rows, outputs);
   const y = new Tensor(out, shape);
   return record('linear', b === undefined ? [x, w] : [x, w, b], y, (g) => {
-    const g2 = g.reshape([rows, outputs]);
-    const dx = x.requiresGrad ? product(g2, w, false, true).reshape(x.shape) : null;
-    const dw = w.requiresGrad ? product(x.reshape([rows, inputs]), g2, true, false) : null;
+    const g2 = matrix ? g : g.reshape([rows, outputs]);
+    const dx = !x.requiresGrad
+      ? null
+      : matrix
+        ? product(g2, w, false, true)
+        : product(g2, w, false, true).reshape(x.shape);
+    const dw = w.requiresGrad
+      ? product(matrix ? x : x.reshape([rows, inputs]), g2, true, false)
+      : null;
     if (b === undefined) return [dx, dw];
     // one row (one sample): the bias's gradient is that row itself
     return [dx, dw, b.requiresGrad ? (rows === 1 ? g2.reshape(b.shape) : g2.sum(0)) : null];
