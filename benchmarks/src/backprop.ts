@@ -15,6 +15,7 @@ import {
   type Tensor,
   tensor,
 } from '@backprop/core';
+import { stopThreads, useThreads } from '@backprop/core/node';
 import {
   allBatches,
   benchSync,
@@ -95,6 +96,17 @@ await guard(LIB, workload, () => {
           quick,
         );
         emitMatmul(LIB, dtype, n, r, sink);
+        // the second core: the same product split over two threads (@backprop/core/node)
+        useThreads(2);
+        const r2 = benchSync(
+          `matmul ${dtype}, 2 threads`,
+          () => {
+            sink += matmul(ta, tb).data[0] as number;
+          },
+          quick,
+        );
+        stopThreads();
+        emitMatmul(LIB, `${dtype}, 2 threads (useThreads)`, n, r2, sink);
       }
       break;
     }

@@ -428,6 +428,16 @@ for (const [name, m, g, unit] of tRows) {
     `| ${name} | ${show(m)} | ${show(g)} | ${Number.isFinite(m) ? (m / g).toFixed(2) : '—'} | ${ok} |`,
   );
 }
+const threaded = (['float32', 'float64'] as const).map((d) => {
+  const one = bp('A', d);
+  const two = bp('A', `${d}, 2 threads (useThreads)`);
+  return one && two ? `${d} ${fmtRatio(speedup(two, one))}` : undefined;
+});
+if (threaded.some((t) => t !== undefined)) {
+  L.push(
+    `| A: the second core — useThreads(2) ÷ one thread (no goal; "use it where it pays") | ${threaded.filter(Boolean).join(', ')} | — | — | — |`,
+  );
+}
 const mem32 = bp('M', 'B float32, 10 epochs');
 const mem64 = bp('M', 'B float64, 10 epochs');
 for (const m of [mem32, mem64]) {
