@@ -51,7 +51,9 @@ export function mean(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / count;
   const y = new Tensor(out, r.shape);
   // each element counts 1/count
-  return record('mean', [r.x], y, (g) => [g.div(count).reshape(r.kept).broadcastTo(r.x.shape)]);
+  return record('mean', [r.x], y, (g) => [
+    (count === 1 ? g : g.div(count)).reshape(r.kept).broadcastTo(r.x.shape),
+  ]);
 }
 
 function extreme(op: 'max' | 'min', input: TensorLike, axis: Axis, keepDims: boolean): Tensor {
