@@ -2,18 +2,20 @@
 // float64 (GFLOP/s = 2·m·k·n per second, copies into and out of wasm memory included). Runs the
 // TypeScript sources directly:
 //   npx tsx packages/core/scripts/bench-matmul.mjs [--quick] [--shapes] [--n=64,512] [--no-float64]
+//     [--no-js]
 // On Node 20 the relaxed-SIMD build (fused multiply-adds) needs a V8 flag:
 //   node --experimental-wasm-relaxed-simd --import tsx packages/core/scripts/bench-matmul.mjs
 // --shapes adds small and rectangular products (where the size threshold comes from); --n
-// measures only those square sizes. Each
-// number is the best of several rounds, alternating the two kernels, so a busy machine skews
-// both alike. On a shared machine the wall clock undercounts, so GFLOP/s per second of this
+// measures only those square sizes; --no-js times the WebAssembly kernel alone (the JS loops
+// at n = 512 take a tenth of a second a call and flush the caches). Each number is the best of
+// several rounds, alternating the two kernels, so a busy machine skews both alike. On a shared machine the wall clock undercounts, so GFLOP/s per second of this
 // process's CPU time is shown too (it counts only time the process ran).
 import { setKernelBackend } from '../src/kernels/backend.ts';
 import { matmul } from '../src/kernels/matmul.ts';
 import { wasmVariant } from '../src/kernels/wasm/matmul-wasm.ts';
 
 const quick = process.argv.includes('--quick');
+const withJs = !process.argv.includes('--no-js');
 const rounds = quick ? 3 : 9;
 const roundMs = quick ? 40 : 120;
 
@@ -90,16 +92,16 @@ for (const [T, dtype] of dtypes) {
     const js = { wall: [], cpu: [] };
     const wasm = { wall: [], cpu: [] };
     for (let r = 0; r < rounds; r++) {
-      measure('js', T, m, k, n, ta, tb, js);
+      if (withJs) measure('js', T, m, k, n, ta, tb, js);
       measure('wasm', T, m, k, n, ta, tb, wasm);
     }
     const j = stats(js);
     const w = stats(wasm);
     const shape = `${m}×${k}${ta ? 'ᵀ' : ''} · ${k}×${n}${tb ? 'ᵀ' : ''}`;
-    const f = (x) => x.toFixed(2).padStart(6);
+    const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-').padStart(6);
     console.log(
       `${dtype}  ${shape.padEnd(20)} js ${f(j.best)} ${f(j.median)} ${f(j.cpu)}` +
-        `   wasm ${f(w.best)} ${f(w.median)} ${f(w.cpu)}   ×${(w.cpu / j.cpu).toFixed(1)}`,
+        `   wasm ${f(w.best)} ${f(w.median)} ${f(w.cpu)}   ×${withJs ? (w.cpu / j.cpu).toFixed(1) : '-'}`,
     );
   }
 }

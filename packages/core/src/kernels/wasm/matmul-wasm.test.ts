@@ -71,12 +71,17 @@ function magnitudes(a: Float, ta: boolean, b: Float, tb: boolean, m: number, k: 
 /** The wasm kernel's products equal the JS kernel's for many shapes (registers `it`s). */
 function agreesWithJs(): void {
   // (m, k, n): one element, ragged edges below the 4×8 tile, single rows and columns, k = 1,
-  // exactly one tile, sizes around the threshold, and blocks past mc (128 / 64) and kc (256)
+  // exactly one tile, odd k (the micro-kernel takes two steps of k at a time), sizes around the
+  // threshold, and blocks past mc (64) and kc (512 / 256), one with a last block of three steps.
+  // Two caught packing bugs: k = 3 (fewer columns than a 4×4 transposed block) and 70×300·300×9
+  // with Bᵀ (a ragged panel whose missing rows lay past the end of memory)
   const sizes: [number, number, number][] = [
     [1, 1, 1],
     [3, 2, 5],
     [4, 1, 8],
     [4, 7, 8],
+    [8, 3, 16],
+    [6, 515, 10],
     [1, 64, 64],
     [64, 64, 1],
     [64, 1, 64],

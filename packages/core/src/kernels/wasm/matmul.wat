@@ -13,33 +13,54 @@
   (memory (export "memory") 1)
 
   ;; C[4×8] = Ap·Bp, or C += Ap·Bp when $acc: Ap is kc×4 and Bp kc×8 float32, both row-major.
-  ;; Row i of C starts at $c + i·$ldc bytes. Why 4×8 and no unrolling: V8 (x64) has 15 vector
-  ;; registers and issues a step's six loads before its arithmetic; 8 sums + 6 loaded values +
-  ;; 1 product fill them exactly, and a 6×8 tile or a twice-unrolled loop spilled (measured).
+  ;; Row i of C starts at $c + i·$ldc bytes. Why 4×8: V8 (x64) has 15 vector registers and issues
+  ;; a basic block's loads before its arithmetic, so 8 sums + 6 loaded values + 1 product fill
+  ;; them exactly (a 6×8 or 3×12 tile spills a sum, measured). The loop body takes two steps of k
+  ;; with the exit test for odd kc between them: that branch splits it into two blocks, so the
+  ;; second step's loads do not spill, and the loop's own cost (a stack check, the counters) is
+  ;; paid once per two steps: 1.2 times faster than one step (measured: Node 20, Zen 3).
   (func $tile32 (param $a i32) (param $b i32) (param $c i32) (param $ldc i32) (param $kc i32)
     (param $acc i32)
     (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 4))))
-    (loop $k
-      (local.set $b0 (v128.load (local.get $b)))
-      (local.set $b1 (v128.load offset=16 (local.get $b)))
-      (local.set $x (v128.load32_splat (local.get $a)))
-      (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load32_splat offset=4 (local.get $a)))
-      (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load32_splat offset=8 (local.get $a)))
-      (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load32_splat offset=12 (local.get $a)))
-      (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
-      (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
-      (local.set $a (i32.add (local.get $a) (i32.const 16)))
-      (local.set $b (i32.add (local.get $b) (i32.const 32)))
-      (br_if $k (i32.lt_u (local.get $a) (local.get $end))))
+    (block $done
+      (loop $k
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=4 (local.get $a)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=8 (local.get $a)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load32_splat offset=12 (local.get $a)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br_if $k (i32.lt_u (local.get $a) (local.get $end)))))
     (if (local.get $acc)
       (then
         (local.set $c00 (f32x4.add (local.get $c00) (v128.load (local.get $c))))
@@ -68,31 +89,50 @@
     (v128.store (local.get $c) (local.get $c30))
     (v128.store offset=16 (local.get $c) (local.get $c31)))
 
-  ;; The float64 twin: C[4×4] (+)= Ap·Bp with Ap kc×4 and Bp kc×4 doubles.
+  ;; The float64 twin: C[4×4] (+)= Ap·Bp with Ap kc×4 and Bp kc×4 doubles, two steps of k a turn
+  ;; likewise (1.2 times faster than one).
   (func $tile64 (param $a i32) (param $b i32) (param $c i32) (param $ldc i32) (param $kc i32)
     (param $acc i32)
     (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
     (local.set $end (i32.add (local.get $a) (i32.shl (local.get $kc) (i32.const 5))))
-    (loop $k
-      (local.set $b0 (v128.load (local.get $b)))
-      (local.set $b1 (v128.load offset=16 (local.get $b)))
-      (local.set $x (v128.load64_splat (local.get $a)))
-      (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat offset=8 (local.get $a)))
-      (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat offset=16 (local.get $a)))
-      (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $x (v128.load64_splat offset=24 (local.get $a)))
-      (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
-      (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
-      (local.set $a (i32.add (local.get $a) (i32.const 32)))
-      (local.set $b (i32.add (local.get $b) (i32.const 32)))
-      (br_if $k (i32.lt_u (local.get $a) (local.get $end))))
+    (block $done
+      (loop $k
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load64_splat (local.get $a)))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=8 (local.get $a)))
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=16 (local.get $a)))
+        (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=24 (local.get $a)))
+        (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $b1 (v128.load offset=16 (local.get $b)))
+        (local.set $x (v128.load64_splat (local.get $a)))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=8 (local.get $a)))
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=16 (local.get $a)))
+        (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $x (v128.load64_splat offset=24 (local.get $a)))
+        (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $x) (local.get $b0))))
+        (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $x) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (i32.const 32)))
+        (local.set $b (i32.add (local.get $b) (i32.const 32)))
+        (br_if $k (i32.lt_u (local.get $a) (local.get $end)))))
     (if (local.get $acc)
       (then
         (local.set $c00 (f64x2.add (local.get $c00) (v128.load (local.get $c))))
@@ -153,12 +193,14 @@
                     (if (i32.eq (local.get $s) (i32.const 2))
                       (then
                         (local.set $q (i32.and (local.get $cols) (i32.const -4)))
-                        (call $transposePanel32 (local.get $p) (local.get $rs) (local.get $q)
-                          (local.get $w) (local.get $dst)))
+                        (if (local.get $q)
+                          (then (call $transposePanel32 (local.get $p) (local.get $rs)
+                            (local.get $q) (local.get $w) (local.get $dst)))))
                       (else
                         (local.set $q (i32.and (local.get $cols) (i32.const -2)))
-                        (call $transposePanel64 (local.get $p) (local.get $rs) (local.get $q)
-                          (local.get $w) (local.get $dst))))))))))
+                        (if (local.get $q)
+                          (then (call $transposePanel64 (local.get $p) (local.get $rs)
+                            (local.get $q) (local.get $w) (local.get $dst))))))))))))
         (if (i32.lt_u (local.get $q) (local.get $cols))
           (then
             (call $gatherPanel
@@ -170,20 +212,25 @@
         (local.set $r0 (i32.add (local.get $r0) (local.get $w)))
         (br $panel))))
 
-  ;; One panel whose $wb bytes per column are adjacent in the source: plain 16-byte copies.
+  ;; One panel whose $wb bytes per column (16 or 32) are adjacent in the source: one or two
+  ;; 16-byte copies per column, with no inner loop.
   (func $copyPanel (param $p i32) (param $cs i32) (param $cols i32) (param $wb i32) (param $dst i32)
-    (local $q i32) (local $i i32)
-    (loop $col
-      (local.set $i (i32.const 0))
-      (loop $chunk
-        (v128.store (i32.add (local.get $dst) (local.get $i))
-          (v128.load (i32.add (local.get $p) (local.get $i))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (br_if $chunk (i32.lt_u (local.get $i) (local.get $wb))))
-      (local.set $p (i32.add (local.get $p) (local.get $cs)))
-      (local.set $dst (i32.add (local.get $dst) (local.get $wb)))
-      (local.set $q (i32.add (local.get $q) (i32.const 1)))
-      (br_if $col (i32.lt_u (local.get $q) (local.get $cols)))))
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.mul (local.get $cols) (local.get $wb))))
+    (if (i32.eq (local.get $wb) (i32.const 32))
+      (then
+        (loop $col
+          (v128.store (local.get $dst) (v128.load (local.get $p)))
+          (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $cs)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+          (br_if $col (i32.lt_u (local.get $dst) (local.get $end)))))
+      (else
+        (loop $col
+          (v128.store (local.get $dst) (v128.load (local.get $p)))
+          (local.set $p (i32.add (local.get $p) (local.get $cs)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (br_if $col (i32.lt_u (local.get $dst) (local.get $end)))))))
 
   ;; One float32 panel of $w rows (a multiple of 4) $rs bytes apart, each row's elements adjacent:
   ;; its first $cols columns (a positive multiple of 4), in 4×4 blocks turned by shuffles.
@@ -255,28 +302,29 @@
       (br_if $col (i32.lt_u (local.get $q) (local.get $cols)))))
 
   ;; Any panel, element by element: $h of its $w rows are real, the rest zeros; $cols positive.
+  ;; Rows past $h are not read: they may lie past the end of the operand, and of memory.
   (func $gatherPanel (param $p i32) (param $rs i32) (param $cs i32) (param $h i32) (param $cols i32)
     (param $w i32) (param $dst i32) (param $s i32)
-    (local $q i32) (local $i i32)
+    (local $q i32) (local $i i32) (local $stop i32)
     (loop $col
       (local.set $i (i32.const 0))
       (loop $row
         (if (i32.eq (local.get $s) (i32.const 2))
-          (then
-            (i32.store (local.get $dst)
-              (select
-                (i32.load (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $rs))))
-                (i32.const 0)
-                (i32.lt_u (local.get $i) (local.get $h)))))
-          (else
-            (i64.store (local.get $dst)
-              (select
-                (i64.load (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $rs))))
-                (i64.const 0)
-                (i32.lt_u (local.get $i) (local.get $h))))))
+          (then (i32.store (local.get $dst)
+            (i32.load (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $rs))))))
+          (else (i64.store (local.get $dst)
+            (i64.load (i32.add (local.get $p) (i32.mul (local.get $i) (local.get $rs)))))))
         (local.set $dst (i32.add (local.get $dst) (i32.shl (i32.const 1) (local.get $s))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br_if $row (i32.lt_u (local.get $i) (local.get $w))))
+        (br_if $row (i32.lt_u (local.get $i) (local.get $h))))
+      (local.set $stop (i32.add (local.get $dst)
+        (i32.shl (i32.sub (local.get $w) (local.get $h)) (local.get $s))))
+      (block $zeroed
+        (loop $zero
+          (br_if $zeroed (i32.ge_u (local.get $dst) (local.get $stop)))
+          (i32.store (local.get $dst) (i32.const 0))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (br $zero)))
       (local.set $p (i32.add (local.get $p) (local.get $cs)))
       (local.set $q (i32.add (local.get $q) (i32.const 1)))
       (br_if $col (i32.lt_u (local.get $q) (local.get $cols)))))
