@@ -66,6 +66,14 @@ function small(
   k: number,
   n: number,
 ): void {
+  if (k === 1) {
+    // an outer product (a weight's gradient from one sample): one multiplication per element
+    for (let i = 0, o = oOff; i < m; i++) {
+      const v = A[aOff + i * ai] as number;
+      for (let j = 0, y = bOff; j < n; j++, y += bj) out[o++] = v * (B[y] as number);
+    }
+    return;
+  }
   for (let i = 0; i < m; i++) {
     const rowA = aOff + i * ai;
     const o = oOff + i * n;
