@@ -18,11 +18,11 @@ import {
 import { stopThreads, useThreads } from '@backprop/core/node';
 import {
   allBatches,
+  benchMatmul,
   benchSync,
   childArgs,
   dtypesToRun,
   emit,
-  emitMatmul,
   emitTrain,
   guard,
   matmulInputs,
@@ -87,26 +87,12 @@ await guard(LIB, workload, () => {
       for (const dtype of dtypesToRun(onlyDtype)) {
         const ta = tensor(a, { dtype, shape: [n, n] });
         const tb = tensor(b, { dtype, shape: [n, n] });
-        let sink = 0;
-        const r = benchSync(
-          `matmul ${dtype}`,
-          () => {
-            sink += matmul(ta, tb).data[0] as number;
-          },
-          quick,
-        );
-        emitMatmul(LIB, dtype, n, r, sink);
+        const product = () => matmul(ta, tb).data[0] as number;
+        benchMatmul(LIB, dtype, n, quick, product);
         // the second core: the same product split over two threads (@backprop/core/node)
         useThreads(2);
-        const r2 = benchSync(
-          `matmul ${dtype}, 2 threads`,
-          () => {
-            sink += matmul(ta, tb).data[0] as number;
-          },
-          quick,
-        );
+        benchMatmul(LIB, `${dtype}, 2 threads (useThreads)`, n, quick, product);
         stopThreads();
-        emitMatmul(LIB, `${dtype}, 2 threads (useThreads)`, n, r2, sink);
       }
       break;
     }

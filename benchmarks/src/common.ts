@@ -373,14 +373,25 @@ export function peakRssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/** Emits workload A's result from a benchSync timing of one n×n matmul. */
-export function emitMatmul(
+/**
+ * Workload A for one library and variant: times `product` (one n×n matmul, returning one element
+ * of its result so the work cannot be skipped) with benchmark.js and emits GFLOP/s.
+ */
+export function benchMatmul(
   lib: string,
   variant: string,
   n: number,
-  r: ReturnType<typeof benchSync>,
-  sink: number,
+  quick: boolean,
+  product: () => number,
 ): void {
+  let sink = 0;
+  const r = benchSync(
+    `matmul ${variant}`,
+    () => {
+      sink += product();
+    },
+    quick,
+  );
   emit({
     lib,
     workload: 'A',

@@ -4,10 +4,10 @@
 import { init, jit, nn, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
 import {
   allBatches,
+  benchMatmul,
   benchSync,
   childArgs,
   emit,
-  emitMatmul,
   emitTrain,
   guard,
   matmulInputs,
@@ -71,16 +71,10 @@ await guard(LIB, workload, async () => {
       const tb = np.array(Float32Array.from(b)).reshape([n, n]);
       const jitted = jit((x: np.Array, y: np.Array) => np.matmul(x, y));
       for (const variant of ['jit', 'eager'] as const) {
-        let sink = 0;
-        const r = benchSync(
-          `matmul ${variant}`,
-          () => {
-            const c = variant === 'jit' ? jitted(ta.ref, tb.ref) : np.matmul(ta.ref, tb.ref);
-            sink += c.dataSync()[0] as number;
-          },
-          quick,
-        );
-        emitMatmul(LIB, `float32, ${variant}`, n, r, sink);
+        benchMatmul(LIB, `float32, ${variant}`, n, quick, () => {
+          const c = variant === 'jit' ? jitted(ta.ref, tb.ref) : np.matmul(ta.ref, tb.ref);
+          return c.dataSync()[0] as number;
+        });
       }
       break;
     }

@@ -6,11 +6,10 @@
 // Usage: tsx benchmarks/src/plain.ts <A|B|C> [--quick] [--dtype=float32|float64]
 import {
   allBatches,
-  benchSync,
+  benchMatmul,
   childArgs,
   type Dtype,
   dtypesToRun,
-  emitMatmul,
   emitTrain,
   guard,
   matmulInputs,
@@ -301,16 +300,10 @@ await guard(LIB, workload, () => {
         mm(a, b, c, n);
         const err = matmulError(a, b, c, n);
         if (!(err < 1e-3)) throw new Error(`${variant}: wrong result (error ${err})`);
-        let sink = 0;
-        const r = benchSync(
-          `matmul ${variant}`,
-          () => {
-            mm(a, b, c, n);
-            sink += c[0] as number;
-          },
-          quick,
-        );
-        emitMatmul(LIB, variant, n, r, sink);
+        benchMatmul(LIB, variant, n, quick, () => {
+          mm(a, b, c, n);
+          return c[0] as number;
+        });
       }
       break;
     }

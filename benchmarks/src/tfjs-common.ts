@@ -5,10 +5,10 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   allBatches,
+  benchMatmul,
   benchSync,
   childArgs,
   emit,
-  emitMatmul,
   emitTrain,
   guard,
   matmulInputs,
@@ -84,17 +84,12 @@ export async function main(backend: 'cpu' | 'wasm'): Promise<void> {
         const { a, b, n } = matmulInputs();
         const ta = tf.tensor2d(Float32Array.from(a), [n, n]);
         const tb = tf.tensor2d(Float32Array.from(b), [n, n]);
-        let sink = 0;
-        const r = benchSync(
-          'matMul',
-          () => {
-            const c = tf.matMul(ta, tb);
-            sink += c.dataSync()[0] as number;
-            c.dispose();
-          },
-          quick,
-        );
-        emitMatmul(LIB, 'float32', n, r, sink);
+        benchMatmul(LIB, 'float32', n, quick, () => {
+          const c = tf.matMul(ta, tb);
+          const first = c.dataSync()[0] as number;
+          c.dispose();
+          return first;
+        });
         break;
       }
       case 'B':

@@ -7,13 +7,6 @@ import { kernelSetting, PARALLEL_MIN_MULTIPLY_ADDS, parallelMatmul } from './bac
 import { Cursor } from './cursor.js';
 import { matmulWasm } from './wasm/matmul-wasm.js';
 
-/** One matrix operand: its array, where it starts, and whether it is stored transposed. */
-interface Operand {
-  data: TypedArray;
-  offset: number;
-  transposed: boolean;
-}
-
 // Below this many multiply-adds, packing costs more than it saves.
 const SMALL = 4096;
 // From this many multiply-adds (all batch items together) the WebAssembly kernel, copies
@@ -22,28 +15,29 @@ const SMALL = 4096;
 export const WASM_MIN_MULTIPLY_ADDS = 1024;
 
 /**
- * out (m×n) = op(A) (m×k) · op(B) (k×n), where op(X) is X or Xᵀ. A is stored m×k (k×m if
- * transposed), B k×n (n×k if transposed), all row-major.
+ * out (m×n, from oOff) = op(A) (m×k) · op(B) (k×n), where op(X) is X or Xᵀ. A is stored m×k
+ * (k×m if transposed) from aOff, B k×n (n×k if transposed) from bOff, all row-major.
  */
 function gemm(
-  a: Operand,
-  b: Operand,
+  a: TypedArray,
+  aOff: number,
+  ta: boolean,
+  b: TypedArray,
+  bOff: number,
+  tb: boolean,
   out: TypedArray,
   oOff: number,
   m: number,
   k: number,
   n: number,
 ): void {
-  // element (i, p) of op(A) is at a.offset + i·ai + p·ap; element (p, j) of op(B) at b.offset + p·bp + j·bj
-  const ai = a.transposed ? 1 : k;
-  const ap = a.transposed ? m : 1;
-  const bp = b.transposed ? 1 : n;
-  const bj = b.transposed ? k : 1;
-  if (m * n * k <= SMALL) {
-    small(a.data, a.offset, ai, ap, b.data, b.offset, bp, bj, out, oOff, m, k, n);
-    return;
-  }
-  blocked(a, ai, ap, b, bp, bj, out, oOff, m, k, n);
+  // element (i, p) of op(A) is at aOff + i·ai + p·ap; element (p, j) of op(B) at bOff + p·bp + j·bj
+  const ai = ta ? 1 : k;
+  const ap = ta ? m : 1;
+  const bp = tb ? 1 : n;
+  const bj = tb ? k : 1;
+  if (m * n * k <= SMALL) small(a, aOff, ai, ap, b, bOff, bp, bj, out, oOff, m, k, n);
+  else blocked(a, aOff, ai, ap, b, bOff, bp, bj, out, oOff, m, k, n);
 }
 
 /**
@@ -113,10 +107,12 @@ let packedB = new Float64Array(0);
  * operands' layout; 16 sums stay in local variables across the whole k loop.
  */
 function blocked(
-  a: Operand,
+  a: TypedArray,
+  aOff: number,
   ai: number,
   ap: number,
-  b: Operand,
+  b: TypedArray,
+  bOff: number,
   bp: number,
   bj: number,
   out: TypedArray,
@@ -134,7 +130,7 @@ function blocked(
     for (let p = 0; p < k; p++) {
       for (let c = 0; c < 4; c++) {
         const j = q * 4 + c;
-        B[(q * k + p) * 4 + c] = j < n ? (b.data[b.offset + p * bp + j * bj] as number) : 0;
+        B[(q * k + p) * 4 + c] = j < n ? (b[bOff + p * bp + j * bj] as number) : 0;
       }
     }
   }
@@ -142,7 +138,7 @@ function blocked(
     for (let p = 0; p < k; p++) {
       for (let r = 0; r < 4; r++) {
         const i = i0 + r;
-        A[p * 4 + r] = i < m ? (a.data[a.offset + i * ai + p * ap] as number) : 0;
+        A[p * 4 + r] = i < m ? (a[aOff + i * ai + p * ap] as number) : 0;
       }
     }
     for (let q = 0; q < panels; q++) {
@@ -217,40 +213,29 @@ export function matmul(
   const k = aShape[aShape.length - (transposeA ? 2 : 1)] as number;
   const n = bShape[bShape.length - (transposeB ? 2 : 1)] as number;
   const nb = batch.length === 0 ? 1 : sizeOf(batch);
-  const setting = kernelSetting();
-  const mkn = m * k * n;
-  if (
-    nb === 1 &&
-    (setting === 'js' ? mkn <= SMALL : setting === 'auto' && mkn < WASM_MIN_MULTIPLY_ADDS)
-  ) {
-    // one small product (a layer applied to one sample): straight to the loops
-    const ai = transposeA ? 1 : k;
-    const bj = transposeB ? k : 1;
-    small(a, 0, ai, transposeA ? m : 1, b, 0, transposeB ? 1 : n, bj, out, 0, m, k, n);
-    return out;
-  }
+  const total = nb * m * k * n;
   // threads (set up by @backprop/core/node's useThreads) take large products, or decline
-  const parallel = nb * m * k * n >= PARALLEL_MIN_MULTIPLY_ADDS ? parallelMatmul() : null;
+  const parallel = total >= PARALLEL_MIN_MULTIPLY_ADDS ? parallelMatmul() : null;
   if (parallel?.(a, aShape, transposeA, b, bShape, transposeB, batch, out)) return out;
-  if (setting !== 'js' && (setting === 'wasm' || nb * m * k * n >= WASM_MIN_MULTIPLY_ADDS)) {
+  const setting = kernelSetting();
+  if (
+    total > 0 &&
+    (setting === 'wasm' || (setting === 'auto' && total >= WASM_MIN_MULTIPLY_ADDS))
+  ) {
     const items = (visit: (aOffset: number, bOffset: number, outOffset: number) => void) =>
       eachItem(aShape, bShape, batch, m * k, k * n, m * n, visit);
-    const done =
-      m * k * n > 0 &&
-      matmulWasm(a, sizeOf(aShape), transposeA, b, sizeOf(bShape), transposeB, out, m, k, n, items);
-    if (done) return out;
+    if (
+      matmulWasm(a, sizeOf(aShape), transposeA, b, sizeOf(bShape), transposeB, out, m, k, n, items)
+    )
+      return out;
   }
-  const A: Operand = { data: a, offset: 0, transposed: transposeA };
-  const B: Operand = { data: b, offset: 0, transposed: transposeB };
-  if (nb === 1) {
-    gemm(A, B, out, 0, m, k, n);
-    return out;
+  // the loops here: small products (a layer applied to one sample), or no WebAssembly
+  if (nb === 1) gemm(a, 0, transposeA, b, 0, transposeB, out, 0, m, k, n);
+  else {
+    eachItem(aShape, bShape, batch, m * k, k * n, m * n, (aOffset, bOffset, outOffset) =>
+      gemm(a, aOffset, transposeA, b, bOffset, transposeB, out, outOffset, m, k, n),
+    );
   }
-  eachItem(aShape, bShape, batch, m * k, k * n, m * n, (aOffset, bOffset, outOffset) => {
-    A.offset = aOffset;
-    B.offset = bOffset;
-    gemm(A, B, out, outOffset, m, k, n);
-  });
   return out;
 }
 
@@ -278,13 +263,6 @@ function eachItem(
     broadcastStrides(bShape.slice(0, -2), batch),
   );
   for (let t = 0; t < nb; t++, c.step()) visit(c.a * aSize, c.b * bSize, t * outSize);
-}
-
-/** The (rows, columns) of op(X) for X of `shape`. */
-export function matrixDims(shape: Shape, transposed: boolean): [number, number] {
-  const r = shape[shape.length - 2] as number;
-  const c = shape[shape.length - 1] as number;
-  return transposed ? [c, r] : [r, c];
 }
 
 /** out[r, j] += bias[j] for every row r of the rows × n matrix `out` (the bias of a layer). */
