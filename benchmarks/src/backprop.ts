@@ -20,19 +20,17 @@ import {
   allBatches,
   benchMatmul,
   benchSync,
+  benchTraining,
   childArgs,
   dtypesToRun,
   emit,
-  emitTrain,
   guard,
   matmulInputs,
   peakRssMB,
   scalarGraphNodes,
   specB,
-  specC,
   type TrainSpec,
   tinyInputs,
-  trainLoop,
 } from './common.js';
 
 const LIB = 'backprop';
@@ -97,18 +95,9 @@ await guard(LIB, workload, () => {
       break;
     }
     case 'B':
-    case 'C': {
-      const spec = workload === 'B' ? specB(quick) : specC(quick);
-      for (const dtype of dtypesToRun(onlyDtype)) {
-        emitTrain(
-          LIB,
-          spec,
-          dtype,
-          trainLoop(spec, () => trainer(spec, dtype)),
-        );
-      }
+    case 'C':
+      benchTraining(LIB, workload, quick, onlyDtype, trainer);
       break;
-    }
     case 'D': {
       const { a, b } = tinyInputs();
       for (const grad of [false, true]) {

@@ -404,6 +404,27 @@ export function benchMatmul(
   });
 }
 
+/**
+ * Workload B or C for a library whose trainer is the same for both dtypes: a throwaway and a
+ * measured model per dtype (see trainLoop), each result emitted with the dtype as its variant.
+ */
+export function benchTraining(
+  lib: string,
+  workload: 'B' | 'C',
+  quick: boolean,
+  dtype: Dtype | undefined,
+  trainer: (spec: TrainSpec, dtype: Dtype) => (k: number) => number,
+): void {
+  const spec = workload === 'B' ? specB(quick) : specC(quick);
+  for (const d of dtypesToRun(dtype))
+    emitTrain(
+      lib,
+      spec,
+      d,
+      trainLoop(spec, () => trainer(spec, d)),
+    );
+}
+
 /** Emits the result of a training run. */
 export function emitTrain(
   lib: string,

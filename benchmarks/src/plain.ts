@@ -7,16 +7,12 @@
 import {
   allBatches,
   benchMatmul,
+  benchTraining,
   childArgs,
   type Dtype,
-  dtypesToRun,
-  emitTrain,
   guard,
   matmulInputs,
-  specB,
-  specC,
   type TrainSpec,
-  trainLoop,
 } from './common.js';
 
 const LIB = 'plain-js';
@@ -308,18 +304,9 @@ await guard(LIB, workload, () => {
       break;
     }
     case 'B':
-    case 'C': {
-      const spec = workload === 'B' ? specB(quick) : specC(quick);
-      for (const dtype of dtypesToRun(onlyDtype)) {
-        emitTrain(
-          LIB,
-          spec,
-          dtype,
-          trainLoop(spec, () => trainer(spec, dtype)),
-        );
-      }
+    case 'C':
+      benchTraining(LIB, workload, quick, onlyDtype, trainer);
       break;
-    }
     default:
       throw new Error(`plain-js has no workload ${workload}`);
   }
