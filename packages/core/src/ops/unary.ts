@@ -2,7 +2,9 @@
 import { allocate, checkDType, type DType, type TypedArray } from '../dtype.js';
 import { record } from '../engine.js';
 import { ValueError } from '../errors.js';
+import { useWasmElementwise } from '../kernels/backend.js';
 import type { UnaryKernel } from '../kernels/elementwise.js';
+import { sigmoidWasm } from '../kernels/wasm/elementwise-wasm.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 
 /**
@@ -167,6 +169,15 @@ export const tanhGrad = derivativeOp(
 export const sigmoid = unaryOp(
   'sigmoid',
   (x, out, n) => {
+    // float32 on WebAssembly SIMD where it loads: a polynomial e^x, ≤ 3 ulp, about ten times
+    // faster than Math.exp (kernels/wasm/elementwise.wat); float64 keeps Math.exp's accuracy
+    if (
+      out instanceof Float32Array &&
+      useWasmElementwise(n) &&
+      sigmoidWasm(x as Float32Array, out, n)
+    ) {
+      return;
+    }
     // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
     for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number)));
   },

@@ -265,7 +265,7 @@ describe('WebAssembly matmul', () => {
     expect(() => setKernelBackend('gpu' as KernelBackend)).toThrow(ValueError);
   });
 
-  it('is built from matmul.wat: the committed generated module matches a fresh compile', async () => {
+  it('is built from the .wat sources: the committed generated modules match a fresh compile', async () => {
     const stale = await staleModules();
     expect(stale.map((s) => s.path)).toEqual([]);
   });

@@ -4,14 +4,11 @@
 // build elsewhere. Anything that fails here (no WebAssembly, no SIMD, a content security policy,
 // memory that cannot grow) makes the caller use the JavaScript kernel instead.
 import type { TypedArray } from '../../dtype.js';
-import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './matmul-wasm.generated.js';
+import { LazyKernels, RETAIN_BYTES, type WasmVariant } from './load.js';
 
-/** The part of the WebAssembly JS API used here: core's lib (ES2022) does not declare it. */
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
+export { RETAIN_BYTES };
+
+import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './matmul-wasm.generated.js';
 
 /** gemm32/gemm64 in matmul.wat: addresses in bytes, strides in elements. */
 type Gemm = (
@@ -46,53 +43,24 @@ const NC = 4096;
 const NR = { float32: 8, float64: 4 };
 const TILE_BYTES = 128;
 const PAGE = 65536;
-// A call that grew the memory past this gives it back afterwards (by dropping the instance),
-// so one large product does not pin its operands' size for the life of the page.
-export const RETAIN_BYTES = 64 * 1024 * 1024;
 
-let compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
-let variant: 'simd' | 'relaxed-simd' | null = null;
-let relaxedAllowed = true;
-let unavailable = '';
-let kernels: Exports | null = null;
+const module = new LazyKernels<Exports>(WASM_SIMD_BASE64, WASM_RELAXED_SIMD_BASE64);
 let heap32 = new Float32Array(0);
 let heap64 = new Float64Array(0);
 
 /** The instantiated module, or null (and `wasmUnavailableReason()` says why). */
 export function wasmKernels(): Exports | null {
-  if (kernels !== null || compiled === null) return kernels;
-  try {
-    const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-    if (api === undefined) throw new Error('this JavaScript engine has no WebAssembly');
-    if (compiled === undefined) {
-      const relaxed = decodeBase64(WASM_RELAXED_SIMD_BASE64);
-      const simd = decodeBase64(WASM_SIMD_BASE64);
-      variant =
-        relaxedAllowed && api.validate(relaxed)
-          ? 'relaxed-simd'
-          : api.validate(simd)
-            ? 'simd'
-            : null;
-      if (variant === null) throw new Error('this engine does not support WebAssembly SIMD');
-      compiled = new api.Module(variant === 'relaxed-simd' ? relaxed : simd);
-    }
-    kernels = new api.Instance(compiled, {}).exports as Exports;
-  } catch (error) {
-    compiled = null;
-    variant = null;
-    unavailable = error instanceof Error ? error.message : String(error);
-  }
-  return kernels;
+  return module.get();
 }
 
 /** The size of the live instance's memory in bytes (0 when none is instantiated). */
 export function wasmMemoryBytes(): number {
-  return kernels === null ? 0 : kernels.memory.buffer.byteLength;
+  return module.instance === null ? 0 : module.instance.memory.buffer.byteLength;
 }
 
 /** Which build of the module is loaded: 'relaxed-simd', 'simd', or null before or without one. */
-export function wasmVariant(): 'simd' | 'relaxed-simd' | null {
-  return variant;
+export function wasmVariant(): WasmVariant | null {
+  return module.variant;
 }
 
 /**
@@ -100,18 +68,14 @@ export function wasmVariant(): 'simd' | 'relaxed-simd' | null {
  * that test the plain SIMD build on an engine that would take the relaxed one.
  */
 export function resetWasmKernels({ allowRelaxed = true } = {}): void {
-  relaxedAllowed = allowRelaxed;
-  compiled = undefined;
-  variant = null;
-  unavailable = '';
-  kernels = null;
+  module.reset(allowRelaxed);
   heap32 = new Float32Array(0);
   heap64 = new Float64Array(0);
 }
 
 /** Why the WebAssembly kernels could not be loaded ('' if they were, or were not tried). */
 export function wasmUnavailableReason(): string {
-  return unavailable;
+  return module.unavailable;
 }
 
 /**
@@ -188,7 +152,7 @@ export function matmulWasm(
   const heap = dtype === 'float32' ? heap32 : heap64;
   out.set(heap.subarray(outPtr / size, outPtr / size + out.length));
   if (memory.buffer.byteLength > RETAIN_BYTES) {
-    kernels = null; // the next call instantiates the compiled module again, with a small memory
+    module.drop(); // the next call instantiates the compiled module again, with a small memory
     heap32 = new Float32Array(0);
     heap64 = new Float64Array(0);
   }
@@ -197,24 +161,4 @@ export function matmulWasm(
 
 function roundUp(x: number, multiple: number): number {
   return Math.ceil(x / multiple) * multiple;
-}
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 to bytes (atob is not an ECMAScript global). */
-function decodeBase64(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const bytes = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let j = 0;
-  for (let i = 0; i < clean.length; i++) {
-    value = (value << 6) | BASE64.indexOf(clean[i] as string);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[j++] = (value >> bits) & 0xff;
-    }
-  }
-  return bytes;
 }

@@ -1,0 +1,182 @@
+// The WebAssembly float32 sigmoid (elementwise.wat) against sigmoid computed in float64 with
+// Math.exp and rounded to float32: within 2 ulp everywhere, exact at the special values, on both
+// builds (SIMD, and relaxed SIMD with fused multiply-adds); every length, with nothing written past
+// the end; the op's values and gradients on both backends; the fallback without WebAssembly.
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { grad, sigmoid, sum, tensor } from '../../index.js';
+import { Generator } from '../../random.js';
+import { setKernelBackend, WASM_MIN_ELEMENTS } from '../backend.js';
+import {
+  elementwiseKernels,
+  elementwiseUnavailableReason,
+  elementwiseVariant,
+  resetElementwiseKernels,
+  sigmoidWasm,
+} from './elementwise-wasm.js';
+import { RETAIN_BYTES } from './load.js';
+
+let allowRelaxed = false; // the plain SIMD build first, whatever the engine accepts
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  resetElementwiseKernels({ allowRelaxed });
+  setKernelBackend('auto');
+});
+
+/** σ(x) in float64 with Math.exp, rounded to float32: the reference, independent of the kernel. */
+function reference(x: number): number {
+  return Math.fround(1 / (1 + Math.exp(-x)));
+}
+
+/** How many float32 steps (units in the last place) `got` is from `want`. */
+function ulps(got: number, want: number): number {
+  return Math.abs(got - want) / (Math.abs(want) * 2 ** -23);
+}
+
+/**
+ * The kernel's promise: within 3 ulp of the float32-rounded reference (whose own rounding is half
+ * of one); where the reference is below the smallest normal float32 (2⁻¹²⁶), within 2⁻¹²⁶ of it
+ * (the kernel's e^x stays in the normal range, so such values may come out as 0).
+ */
+function close(got: number, want: number): boolean {
+  return Math.abs(want) < 2 ** -126 ? Math.abs(got - want) < 2 ** -126 : ulps(got, want) <= 3;
+}
+
+function wasmSigmoid(x: Float32Array): Float32Array {
+  const out = new Float32Array(x.length);
+  expect(sigmoidWasm(x, out, x.length), elementwiseUnavailableReason()).toBe(true);
+  return out;
+}
+
+function agreesWithMathExp(): void {
+  it('is within 3 ulp of Math.exp’s sigmoid over [−100, 100]', () => {
+    const g = new Generator(11);
+    const x = new Float32Array(200_000);
+    for (let i = 0; i < x.length; i++) {
+      // half of them in [−20, 20], where σ changes; the rest out to the ends of the range
+      x[i] = i % 2 === 0 ? (g.uniform() - 0.5) * 40 : (g.uniform() - 0.5) * 200;
+    }
+    const y = wasmSigmoid(x);
+    const far = [];
+    for (let i = 0; i < x.length; i++) {
+      if (!close(y[i] as number, reference(x[i] as number))) far.push(x[i]);
+    }
+    expect(far).toEqual([]);
+  });
+
+  it('gives the exact values at the ends, at zero, for infinities and NaN', () => {
+    const x = Float32Array.of(0, -0, Infinity, -Infinity, 1e30, -1e30, 88.8, 100, -104, NaN);
+    const y = wasmSigmoid(x);
+    expect(Array.from(y)).toEqual([0.5, 0.5, 1, 0, 1, 0, 1, 1, 0, NaN]);
+    // between e^−x overflowing float32 and σ rounding to 0, the kernel gives 0 or a value below
+    // the smallest normal float (Math.exp's float64 gives a subnormal float32)
+    for (const v of [-87.5, -88, -88.5, -88.8, -90, -100]) {
+      const [s] = wasmSigmoid(Float32Array.of(v));
+      expect(reference(v)).toBeGreaterThan(0); // a subnormal float32
+      expect(Math.abs((s as number) - reference(v))).toBeLessThan(2 ** -126);
+    }
+  });
+
+  it('computes every length and writes nothing past n', () => {
+    const g = new Generator(3);
+    for (let n = 0; n <= 41; n++) {
+      const x = new Float32Array(n + 3).map(() => (g.uniform() - 0.5) * 10);
+      const buffer = new Float32Array(n + 8).fill(-7);
+      const out = buffer.subarray(2, 2 + n + 3);
+      expect(sigmoidWasm(x, out, n)).toBe(true);
+      for (let i = 0; i < n; i++)
+        expect(close(out[i] as number, reference(x[i] as number))).toBe(true);
+      expect(Array.from(buffer.subarray(0, 2))).toEqual([-7, -7]);
+      expect(Array.from(buffer.subarray(2 + n))).toEqual(new Array(6).fill(-7));
+    }
+  });
+}
+
+describe('WebAssembly elementwise kernels', () => {
+  beforeAll(() => resetElementwiseKernels({ allowRelaxed }));
+
+  it('loads here (Node has WebAssembly SIMD)', () => {
+    expect(elementwiseKernels(), elementwiseUnavailableReason()).not.toBeNull();
+    expect(elementwiseVariant()).toBe('simd');
+  });
+
+  agreesWithMathExp();
+
+  it('gives back the memory a large input grew', () => {
+    const n = RETAIN_BYTES / 8 + 1000; // input and output past RETAIN_BYTES together
+    const x = new Float32Array(n).fill(-2);
+    const y = new Float32Array(n);
+    expect(sigmoidWasm(x, y, n)).toBe(true);
+    expect([y[0], y[n - 1]]).toEqual([reference(-2), reference(-2)]);
+    // the instance that grew was dropped: the next one starts with one 64 KiB page
+    expect(elementwiseKernels()?.memory.buffer.byteLength).toBe(65536);
+  });
+
+  it('gives the sigmoid op the same values and gradients on both backends, float32 only', () => {
+    const g = new Generator(8);
+    const values = Array.from({ length: 300 }, () => (g.uniform() - 0.5) * 30);
+    const run = (backend: 'js' | 'wasm', dtype: 'float32' | 'float64') => {
+      setKernelBackend(backend);
+      const x = tensor(values, { dtype });
+      const [y, dx] = [sigmoid(x), grad((t) => sum(sigmoid(t)))(x)];
+      return { y: Array.from(y.data), dx: Array.from(dx.data) };
+    };
+    const js = run('js', 'float32');
+    resetElementwiseKernels({ allowRelaxed });
+    const wasm = run('wasm', 'float32');
+    expect(elementwiseVariant()).toBe('simd'); // the op went through the kernel
+    for (let i = 0; i < values.length; i++) {
+      expect(close(wasm.y[i] as number, js.y[i] as number)).toBe(true);
+      // σ' = σ(1 − σ) from the output moves by at most |1 − 2σ| times σ's error (3 ulp of σ)
+      const bound = 3 * 2 ** -23 * Math.abs(js.y[i] as number) + 2 ** -126;
+      expect(Math.abs((wasm.dx[i] as number) - (js.dx[i] as number))).toBeLessThanOrEqual(bound);
+    }
+    // float64 never takes the float32 kernel: Math.exp's values, bit for bit
+    const f64 = run('wasm', 'float64');
+    expect(f64.y).toEqual(values.map((v) => 1 / (1 + Math.exp(-v))));
+  });
+
+  it("uses WebAssembly in 'auto' only from the size threshold up, and never under 'js'", () => {
+    const small = tensor(new Array(WASM_MIN_ELEMENTS - 1).fill(0.25), { dtype: 'float32' });
+    sigmoid(small);
+    expect(elementwiseVariant()).toBeNull(); // not loaded for a small input
+    setKernelBackend('js');
+    sigmoid(tensor(new Array(1000).fill(0.25), { dtype: 'float32' }));
+    expect(elementwiseVariant()).toBeNull();
+    setKernelBackend('auto');
+    sigmoid(tensor(new Array(WASM_MIN_ELEMENTS).fill(0.25), { dtype: 'float32' }));
+    expect(elementwiseVariant()).toBe('simd');
+  });
+
+  it('falls back to the JS loop when there is no WebAssembly or no SIMD', () => {
+    const real = (globalThis as unknown as { WebAssembly: object }).WebAssembly;
+    const x = tensor([-3, 0, 2, 40, ...new Array(60).fill(1)], { dtype: 'float32' });
+    vi.stubGlobal('WebAssembly', undefined);
+    resetElementwiseKernels({ allowRelaxed });
+    expect(Array.from(sigmoid(x).data.subarray(0, 4))).toEqual([-3, 0, 2, 40].map(reference));
+    expect(elementwiseUnavailableReason()).toMatch(/no WebAssembly/);
+    vi.stubGlobal('WebAssembly', { ...real, validate: () => false });
+    resetElementwiseKernels({ allowRelaxed });
+    expect(sigmoid(x).data[0]).toBe(reference(-3));
+    expect(elementwiseUnavailableReason()).toMatch(/SIMD/);
+  });
+});
+
+// Node 20 accepts relaxed SIMD only behind a V8 flag, set here for the rest of this file's process
+// (vitest gives each test file its own); Node 22+ and Chromium-based browsers take it by default.
+describe('WebAssembly elementwise kernels, relaxed-SIMD build', () => {
+  beforeAll(async () => {
+    const name = 'node:v8';
+    const v8 = (await import(/* @vite-ignore */ name)) as { setFlagsFromString(f: string): void };
+    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    allowRelaxed = true;
+    resetElementwiseKernels({ allowRelaxed });
+  });
+
+  it('loads the relaxed-SIMD build where the engine accepts it', () => {
+    expect(elementwiseKernels(), elementwiseUnavailableReason()).not.toBeNull();
+    expect(elementwiseVariant()).toBe('relaxed-simd');
+  });
+
+  agreesWithMathExp();
+});
