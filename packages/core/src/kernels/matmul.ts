@@ -197,7 +197,8 @@ function blocked(
 /**
  * Batched matmul: out [...batch, m, n] = op(A) · op(B) for each batch index, where A is
  * [...batchA, m, k] (or [..., k, m] if `transposeA`), B is [...batchB, k, n] (or [..., n, k]) and
- * `batch` is the broadcast of batchA and batchB.
+ * `batch` is the broadcast of batchA and batchB. With `bias` (n values), bias[j] is then added to
+ * every row: x·W + b, in the WebAssembly module's memory when the product runs there.
  */
 export function matmul(
   a: TypedArray,
@@ -208,6 +209,7 @@ export function matmul(
   transposeB: boolean,
   batch: Shape,
   out: TypedArray,
+  bias: TypedArray | null = null,
 ): TypedArray {
   const m = aShape[aShape.length - (transposeA ? 1 : 2)] as number;
   const k = aShape[aShape.length - (transposeA ? 2 : 1)] as number;
@@ -216,7 +218,10 @@ export function matmul(
   const total = nb * m * k * n;
   // threads (set up by @backprop/core/node's useThreads) take large products, or decline
   const parallel = total >= PARALLEL_MIN_MULTIPLY_ADDS ? parallelMatmul() : null;
-  if (parallel?.(a, aShape, transposeA, b, bShape, transposeB, batch, out)) return out;
+  if (parallel?.(a, aShape, transposeA, b, bShape, transposeB, batch, out)) {
+    if (bias !== null) addRows(out, bias, nb * m, n);
+    return out;
+  }
   const setting = kernelSetting();
   if (
     total > 0 &&
@@ -224,10 +229,10 @@ export function matmul(
   ) {
     const items = (visit: (aOffset: number, bOffset: number, outOffset: number) => void) =>
       eachItem(aShape, bShape, batch, m * k, k * n, m * n, visit);
-    if (
-      matmulWasm(a, sizeOf(aShape), transposeA, b, sizeOf(bShape), transposeB, out, m, k, n, items)
-    )
+    const [aLength, bLength] = [sizeOf(aShape), sizeOf(bShape)];
+    if (matmulWasm(a, aLength, transposeA, b, bLength, transposeB, out, m, k, n, items, bias)) {
       return out;
+    }
   }
   // the loops here: small products (a layer applied to one sample), or no WebAssembly
   if (nb === 1) gemm(a, 0, transposeA, b, 0, transposeB, out, 0, m, k, n);
@@ -236,6 +241,7 @@ export function matmul(
       gemm(a, aOffset, transposeA, b, bOffset, transposeB, out, outOffset, m, k, n),
     );
   }
+  if (bias !== null) addRows(out, bias, nb * m, n);
   return out;
 }
 

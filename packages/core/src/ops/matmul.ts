@@ -112,8 +112,7 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
   const shape = matrix ? [rows, outputs] : [...x.shape.slice(0, -1), outputs];
   const out = allocate(x.dtype, rows * outputs);
   const xShape = matrix ? x.shape : [rows, inputs];
-  kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out);
-  if (b !== undefined) kernel.addRows(out, b.data, rows, outputs);
+  kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out, b?.data ?? null);
   const y = new Tensor(out, shape);
   return record('linear', b === undefined ? [x, w] : [x, w, b], y, (g) => {
     const g2 = matrix ? g : g.reshape([rows, outputs]);

@@ -2,9 +2,9 @@
 import { allocate, checkDType, type DType, type TypedArray } from '../dtype.js';
 import { record } from '../engine.js';
 import { ValueError } from '../errors.js';
-import { useWasmElementwise } from '../kernels/backend.js';
+import { useWasmElementwise, WASM_MIN_ELEMENTS } from '../kernels/backend.js';
 import type { UnaryKernel } from '../kernels/elementwise.js';
-import { sigmoidWasm } from '../kernels/wasm/elementwise-wasm.js';
+import { type ElementwiseKernel, elementwiseWasm } from '../kernels/wasm/elementwise-wasm.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 
 /**
@@ -59,6 +59,20 @@ function derivativeOp(
       dv !== null && v.requiresGrad ? dv(gg, g, v) : null,
     ]);
   };
+}
+
+/**
+ * Runs `op`'s WebAssembly kernel where the backend setting and the size call for it (see
+ * kernels/backend.ts); false when the JavaScript loop should run instead.
+ */
+function inWasm(
+  op: ElementwiseKernel,
+  x: TypedArray,
+  other: TypedArray | null,
+  out: TypedArray,
+  n: number,
+): boolean {
+  return useWasmElementwise(n, WASM_MIN_ELEMENTS[op]) && elementwiseWasm(op, x, other, out, n);
 }
 
 /** −x */
@@ -171,13 +185,7 @@ export const sigmoid = unaryOp(
   (x, out, n) => {
     // float32 on WebAssembly SIMD where it loads: a polynomial e^x, ≤ 3 ulp, about ten times
     // faster than Math.exp (kernels/wasm/elementwise.wat); float64 keeps Math.exp's accuracy
-    if (
-      out instanceof Float32Array &&
-      useWasmElementwise(n) &&
-      sigmoidWasm(x as Float32Array, out, n)
-    ) {
-      return;
-    }
+    if (inWasm('sigmoid', x, null, out, n)) return;
     // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
     for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number)));
   },
@@ -188,6 +196,7 @@ export const sigmoid = unaryOp(
 export const sigmoidGrad = derivativeOp(
   'sigmoidGrad',
   (g, y, out, n) => {
+    if (inWasm('sigmoidGrad', g, y, out, n)) return;
     for (let i = 0; i < n; i++) {
       const v = y[i] as number;
       out[i] = (g[i] as number) * (v * (1 - v));
@@ -201,6 +210,7 @@ export const sigmoidGrad = derivativeOp(
 export const relu = unaryOp(
   'relu',
   (x, out, n) => {
+    if (inWasm('relu', x, null, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
   },
   (g, x) => reluGrad(g, x),
@@ -210,6 +220,7 @@ export const relu = unaryOp(
 export const reluGrad = derivativeOp(
   'reluGrad',
   (g, x, out, n) => {
+    if (inWasm('reluGrad', g, x, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = (g[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
   },
   (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]

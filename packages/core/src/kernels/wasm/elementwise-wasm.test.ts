@@ -3,15 +3,15 @@
 // builds (SIMD, and relaxed SIMD with fused multiply-adds); every length, with nothing written past
 // the end; the op's values and gradients on both backends; the fallback without WebAssembly.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { grad, sigmoid, sum, tensor } from '../../index.js';
+import { grad, mul, relu, sigmoid, sum, tensor } from '../../index.js';
 import { Generator } from '../../random.js';
 import { setKernelBackend, WASM_MIN_ELEMENTS } from '../backend.js';
 import {
   elementwiseKernels,
   elementwiseUnavailableReason,
   elementwiseVariant,
+  elementwiseWasm,
   resetElementwiseKernels,
-  sigmoidWasm,
 } from './elementwise-wasm.js';
 import { RETAIN_BYTES } from './load.js';
 
@@ -44,7 +44,9 @@ function close(got: number, want: number): boolean {
 
 function wasmSigmoid(x: Float32Array): Float32Array {
   const out = new Float32Array(x.length);
-  expect(sigmoidWasm(x, out, x.length), elementwiseUnavailableReason()).toBe(true);
+  expect(elementwiseWasm('sigmoid', x, null, out, x.length), elementwiseUnavailableReason()).toBe(
+    true,
+  );
   return out;
 }
 
@@ -83,7 +85,7 @@ function agreesWithMathExp(): void {
       const x = new Float32Array(n + 3).map(() => (g.uniform() - 0.5) * 10);
       const buffer = new Float32Array(n + 8).fill(-7);
       const out = buffer.subarray(2, 2 + n + 3);
-      expect(sigmoidWasm(x, out, n)).toBe(true);
+      expect(elementwiseWasm('sigmoid', x, null, out, n)).toBe(true);
       for (let i = 0; i < n; i++)
         expect(close(out[i] as number, reference(x[i] as number))).toBe(true);
       expect(Array.from(buffer.subarray(0, 2))).toEqual([-7, -7]);
@@ -106,7 +108,7 @@ describe('WebAssembly elementwise kernels', () => {
     const n = RETAIN_BYTES / 8 + 1000; // input and output past RETAIN_BYTES together
     const x = new Float32Array(n).fill(-2);
     const y = new Float32Array(n);
-    expect(sigmoidWasm(x, y, n)).toBe(true);
+    expect(elementwiseWasm('sigmoid', x, null, y, n)).toBe(true);
     expect([y[0], y[n - 1]]).toEqual([reference(-2), reference(-2)]);
     // the instance that grew was dropped: the next one starts with one 64 KiB page
     expect(elementwiseKernels()?.memory.buffer.byteLength).toBe(65536);
@@ -137,14 +139,14 @@ describe('WebAssembly elementwise kernels', () => {
   });
 
   it("uses WebAssembly in 'auto' only from the size threshold up, and never under 'js'", () => {
-    const small = tensor(new Array(WASM_MIN_ELEMENTS - 1).fill(0.25), { dtype: 'float32' });
+    const small = tensor(new Array(WASM_MIN_ELEMENTS.sigmoid - 1).fill(0.25), { dtype: 'float32' });
     sigmoid(small);
     expect(elementwiseVariant()).toBeNull(); // not loaded for a small input
     setKernelBackend('js');
     sigmoid(tensor(new Array(1000).fill(0.25), { dtype: 'float32' }));
     expect(elementwiseVariant()).toBeNull();
     setKernelBackend('auto');
-    sigmoid(tensor(new Array(WASM_MIN_ELEMENTS).fill(0.25), { dtype: 'float32' }));
+    sigmoid(tensor(new Array(WASM_MIN_ELEMENTS.sigmoid).fill(0.25), { dtype: 'float32' }));
     expect(elementwiseVariant()).toBe('simd');
   });
 
@@ -159,6 +161,96 @@ describe('WebAssembly elementwise kernels', () => {
     resetElementwiseKernels({ allowRelaxed });
     expect(sigmoid(x).data[0]).toBe(reference(-3));
     expect(elementwiseUnavailableReason()).toMatch(/SIMD/);
+  });
+});
+
+// The JavaScript loops' formulas, written out independently of the kernels and of ops/unary.ts.
+const FORMULAS = {
+  relu: (x: number) => Math.max(x, 0),
+  reluGrad: (g: number, x: number) => g * (x > 0 ? 1 : 0),
+  sigmoidGrad: (g: number, y: number) => g * (y * (1 - y)),
+};
+
+/** Random values with the special ones mixed in: NaN, ±0, ±∞, tiny and huge. */
+function mixed(n: number, g: Generator, T: typeof Float32Array | typeof Float64Array) {
+  const special = [Number.NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 1e30, -1e30, 0.5, 1];
+  const values = new T(n);
+  for (let i = 0; i < n; i++) {
+    values[i] =
+      i % 5 === 0 ? (special[(i / 5) % special.length] as number) : (g.uniform() - 0.5) * 6;
+  }
+  return values;
+}
+
+describe('WebAssembly relu, reluGrad and sigmoidGrad', () => {
+  for (const T of [Float64Array, Float32Array]) {
+    const dtype = T === Float64Array ? 'float64' : 'float32';
+    for (const op of ['relu', 'reluGrad', 'sigmoidGrad'] as const) {
+      // float64: the same IEEE operations in the same order, so the same bits; float32: relu and
+      // reluGrad are exact in any precision, sigmoidGrad rounds three times instead of once
+      const exact = dtype === 'float64' || op !== 'sigmoidGrad';
+      it(`${op}, ${dtype}: ${exact ? 'bit for bit' : 'within 2 ulp of'} the JavaScript formula, every length`, () => {
+        const g = new Generator(op.length);
+        for (const n of [...Array.from({ length: 41 }, (_, i) => i), 1000]) {
+          const x = mixed(n, g, T);
+          const other = op === 'relu' ? null : mixed(n, g, T).reverse();
+          const out = new T(n + 2).fill(-7);
+          expect(elementwiseWasm(op, x, other, out, n)).toBe(true);
+          expect([out[n], out[n + 1]]).toEqual([-7, -7]); // nothing past n
+          for (let i = 0; i < n; i++) {
+            const want =
+              other === null
+                ? FORMULAS.relu(x[i] as number)
+                : FORMULAS[op as 'reluGrad' | 'sigmoidGrad'](x[i] as number, other[i] as number);
+            const wantT = dtype === 'float32' ? Math.fround(want) : want;
+            const got = out[i] as number;
+            if (exact || !Number.isFinite(wantT) || wantT === 0) {
+              expect(
+                Object.is(got, wantT),
+                `${op}(${x[i]}, ${other?.[i]}) = ${got}, not ${wantT}`,
+              ).toBe(true);
+            } else
+              expect(Math.abs(got - wantT)).toBeLessThanOrEqual(
+                2 * 2 ** -23 * Math.abs(wantT) + 2 ** -149,
+              );
+          }
+        }
+      });
+    }
+  }
+
+  it('serve the relu op and its gradient on both backends alike', () => {
+    const g = new Generator(21);
+    const values = Array.from({ length: 600 }, () => g.normal());
+    const run = (backend: 'js' | 'wasm', dtype: 'float32' | 'float64') => {
+      setKernelBackend(backend);
+      const x = tensor(values, { dtype });
+      const w = tensor(
+        values.map((v) => v * 0.5),
+        { dtype },
+      );
+      // relu(x), and its gradient (reluGrad); sigmoid's gradient goes through sigmoidGrad
+      const dx = grad((t) => sum(mul(sigmoid(relu(t)), w)))(x);
+      return { y: Array.from(relu(x).data), dx: Array.from(dx.data) };
+    };
+    for (const dtype of ['float64', 'float32'] as const) {
+      const js = run('js', dtype);
+      const wasm = run('wasm', dtype);
+      expect(wasm.y).toEqual(js.y);
+      // float64: identical; float32: sigmoid (3 ulp) and sigmoidGrad (2 ulp) round differently
+      if (dtype === 'float64') expect(wasm.dx).toEqual(js.dx);
+      else
+        for (let i = 0; i < values.length; i++)
+          expect(wasm.dx[i]).toBeCloseTo(js.dx[i] as number, 6);
+    }
+  });
+
+  it('decline a float32 kernel for float64 arrays that has none (sigmoid) and mixed dtypes', () => {
+    const x = new Float64Array(64);
+    expect(elementwiseWasm('sigmoid', x, null, new Float64Array(64), 64)).toBe(false);
+    expect(elementwiseWasm('reluGrad', x, new Float32Array(64), new Float64Array(64), 64)).toBe(
+      false,
+    );
   });
 });
 

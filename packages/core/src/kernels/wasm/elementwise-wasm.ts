@@ -1,22 +1,41 @@
 // The WebAssembly SIMD elementwise kernels (elementwise.wat, embedded by scripts/build-wasm.mjs):
-// float32 sigmoid, about ten times faster than a loop over Math.exp. Loaded on first use, like
-// the matmul module (matmul-wasm.ts) but with a memory of its own; anything that fails here makes
-// the caller run its JavaScript loop instead.
-
+// float32 sigmoid, about ten times faster than a loop over Math.exp, and relu, reluGrad and
+// sigmoidGrad in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
+// with a memory of its own; anything that fails here makes the caller run its JavaScript loop.
+import type { TypedArray } from '../../dtype.js';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './elementwise-wasm.generated.js';
 import { LazyKernels, RETAIN_BYTES, type WasmVariant } from './load.js';
 
+/** A kernel of one input (x → y) or two (a, b → y): byte addresses, and a multiple of 32 bytes. */
+type Kernel = (a: number, b: number, y: number, bytes?: number) => void;
+
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  /** y = 1 / (1 + e^−x) over n floats (n a multiple of 8); addresses in bytes. */
-  sigmoid32(x: number, y: number, n: number): void;
+  sigmoid32: Kernel;
+  relu32: Kernel;
+  relu64: Kernel;
+  reluGrad32: Kernel;
+  reluGrad64: Kernel;
+  sigmoidGrad32: Kernel;
+  sigmoidGrad64: Kernel;
 }
 
+/** The kernels by op: [float32, float64], null where that dtype has none. */
+const KERNELS = {
+  sigmoid: ['sigmoid32', null],
+  relu: ['relu32', 'relu64'],
+  reluGrad: ['reluGrad32', 'reluGrad64'],
+  sigmoidGrad: ['sigmoidGrad32', 'sigmoidGrad64'],
+} as const;
+
+export type ElementwiseKernel = keyof typeof KERNELS;
+
 const PAGE = 65536;
-const LANES = 8; // the kernel's loop takes 8 floats a turn
+const STEP = 32; // every kernel's loop takes a multiple of 32 bytes
 
 const module = new LazyKernels<Exports>(WASM_SIMD_BASE64, WASM_RELAXED_SIMD_BASE64);
-let heap = new Float32Array(0);
+let heap32 = new Float32Array(0);
+let heap64 = new Float64Array(0);
 
 /** The instantiated module, or null (and `elementwiseUnavailableReason()` says why). */
 export function elementwiseKernels(): Exports | null {
@@ -36,19 +55,34 @@ export function elementwiseUnavailableReason(): string {
 /** Forgets the module, so the next use loads it again (for tests; see resetWasmKernels). */
 export function resetElementwiseKernels({ allowRelaxed = true } = {}): void {
   module.reset(allowRelaxed);
-  heap = new Float32Array(0);
+  heap32 = new Float32Array(0);
+  heap64 = new Float64Array(0);
 }
 
 /**
- * out[i] = 1 / (1 + e^−x[i]) for the first `n` elements, in float32. Returns false, having
- * written nothing, when WebAssembly is unavailable or its memory cannot hold the arrays.
+ * out[i] = op(x[i]) (one input) or op(x[i], other[i]) (two) for i < n, all of one dtype. Returns
+ * false, having written nothing, when the op has no kernel for the dtype, WebAssembly is
+ * unavailable, or its memory cannot hold the arrays.
  */
-export function sigmoidWasm(x: Float32Array, out: Float32Array, n: number): boolean {
+export function elementwiseWasm(
+  op: ElementwiseKernel,
+  x: TypedArray,
+  other: TypedArray | null,
+  out: TypedArray,
+  n: number,
+): boolean {
+  const size = out.BYTES_PER_ELEMENT;
+  const name = KERNELS[op][size === 4 ? 0 : 1];
+  if (name === null || x.BYTES_PER_ELEMENT !== size) return false;
+  if (other !== null && other.BYTES_PER_ELEMENT !== size) return false;
   const wasm = elementwiseKernels();
   if (wasm === null) return false;
-  const padded = Math.ceil(n / LANES) * LANES; // the lanes past n compute junk no one reads
-  const end = padded * 8; // memory: [x][y]
+  const bytes = Math.ceil((n * size) / STEP) * STEP;
+  // memory: [x][other][out]
+  const otherPtr = bytes;
+  const outPtr = other === null ? bytes : 2 * bytes;
   const memory = wasm.memory;
+  const end = outPtr + bytes;
   if (end > memory.buffer.byteLength) {
     try {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
@@ -56,13 +90,28 @@ export function sigmoidWasm(x: Float32Array, out: Float32Array, n: number): bool
       return false;
     }
   }
-  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+  const heap = size === 4 ? view32(memory.buffer) : view64(memory.buffer);
   heap.set(x.length === n ? x : x.subarray(0, n), 0);
-  wasm.sigmoid32(0, padded * 4, padded);
-  out.set(heap.subarray(padded, padded + n));
+  if (other === null) wasm[name](0, outPtr, bytes);
+  else {
+    heap.set(other.length === n ? other : other.subarray(0, n), otherPtr / size);
+    wasm[name](0, otherPtr, outPtr, bytes);
+  }
+  out.set(heap.subarray(outPtr / size, outPtr / size + n));
   if (memory.buffer.byteLength > RETAIN_BYTES) {
     module.drop(); // the next call instantiates the compiled module again, with a small memory
-    heap = new Float32Array(0);
+    heap32 = new Float32Array(0);
+    heap64 = new Float64Array(0);
   }
   return true;
+}
+
+function view32(buffer: ArrayBuffer): Float32Array {
+  if (heap32.buffer !== buffer) heap32 = new Float32Array(buffer);
+  return heap32;
+}
+
+function view64(buffer: ArrayBuffer): Float64Array {
+  if (heap64.buffer !== buffer) heap64 = new Float64Array(buffer);
+  return heap64;
 }

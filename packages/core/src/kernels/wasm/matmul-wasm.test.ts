@@ -217,6 +217,34 @@ describe('WebAssembly matmul', () => {
     expect(wasmMemoryBytes()).toBe(kept);
   });
 
+  it('adds a bias to every row in its memory (linear), with the bits of the JavaScript addition', () => {
+    const g = new Generator(17);
+    for (const T of [Float32Array, Float64Array]) {
+      for (const [m, k, n] of [
+        [64, 16, 64],
+        [7, 33, 13],
+        [5, 40, 3],
+        [1, 64, 65],
+      ] as const) {
+        const a = random(T, m * k, g);
+        const b = random(T, k * n, g);
+        const bias = random(T, n, g);
+        setKernelBackend('wasm');
+        const fused = matmul(a, [m, k], false, b, [k, n], false, [], new T(m * n), bias);
+        const plain = matmul(a, [m, k], false, b, [k, n], false, [], new T(m * n));
+        for (let i = 0; i < m * n; i++) plain[i] = (plain[i] as number) + (bias[i % n] as number);
+        expect(Array.from(fused), `${T.name} ${m}×${k}·${k}×${n}`).toEqual(Array.from(plain));
+        // and the JavaScript kernel adds the same bias
+        setKernelBackend('js');
+        const js = matmul(a, [m, k], false, b, [k, n], false, [], new T(m * n), bias);
+        const jsPlain = matmul(a, [m, k], false, b, [k, n], false, [], new T(m * n));
+        for (let i = 0; i < m * n; i++)
+          jsPlain[i] = (jsPlain[i] as number) + (bias[i % n] as number);
+        expect(Array.from(js)).toEqual(Array.from(jsPlain));
+      }
+    }
+  });
+
   it('falls back to the JS kernel when there is no WebAssembly', () => {
     vi.stubGlobal('WebAssembly', undefined);
     resetWasmKernels({ allowRelaxed });

@@ -32,6 +32,9 @@ interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   gemm32: Gemm;
   gemm64: Gemm;
+  /** C[i][j] += bias[j] over the m×n matrix C; addresses in bytes. */
+  addRows32: (c: number, bias: number, m: number, n: number) => void;
+  addRows64: (c: number, bias: number, m: number, n: number) => void;
 }
 
 // Block sizes (elements): an mc×kc block of A stays in L2 while each kc×nr panel of B sits in
@@ -95,6 +98,7 @@ export function matmulWasm(
   k: number,
   n: number,
   items: (visit: (aOffset: number, bOffset: number, outOffset: number) => void) => void,
+  bias: TypedArray | null = null,
 ): boolean {
   const size = out.BYTES_PER_ELEMENT;
   if (a.BYTES_PER_ELEMENT !== size || b.BYTES_PER_ELEMENT !== size) return false;
@@ -104,12 +108,13 @@ export function matmulWasm(
   const mc = Math.min(MC[dtype], roundUp(m, 4));
   const kc = Math.min(KC[dtype], k);
   const nc = Math.min(NC, roundUp(n, NR[dtype]));
-  // memory: [work: tile, packed A, packed B][A][B][out], each 64-byte aligned
+  // memory: [work: tile, packed A, packed B][A][B][out][bias], each 64-byte aligned
   const work = 0;
   const aPtr = roundUp(TILE_BYTES + (mc * kc + kc * nc) * size, 64);
   const bPtr = aPtr + roundUp(aLength * size, 64);
   const outPtr = bPtr + roundUp(bLength * size, 64);
-  const end = outPtr + out.length * size;
+  const biasPtr = outPtr + roundUp(out.length * size, 64);
+  const end = biasPtr + (bias === null ? 0 : n * size);
   const memory = wasm.memory;
   if (end > memory.buffer.byteLength) {
     try {
@@ -122,10 +127,12 @@ export function matmulWasm(
     if (heap32.buffer !== memory.buffer) heap32 = new Float32Array(memory.buffer);
     heap32.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 4);
     heap32.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 4);
+    if (bias !== null) heap32.set(bias, biasPtr / 4);
   } else {
     if (heap64.buffer !== memory.buffer) heap64 = new Float64Array(memory.buffer);
     heap64.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 8);
     heap64.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 8);
+    if (bias !== null) heap64.set(bias, biasPtr / 8);
   }
   // element (i, p) of op(A) is i·ai + p·ap past its start; element (p, j) of op(B) p·bp + j·bj
   const [ai, ap] = transposeA ? [1, m] : [k, 1];
@@ -149,6 +156,9 @@ export function matmulWasm(
       nc,
     ),
   );
+  if (bias !== null && n > 0) {
+    (dtype === 'float32' ? wasm.addRows32 : wasm.addRows64)(outPtr, biasPtr, out.length / n, n);
+  }
   const heap = dtype === 'float32' ? heap32 : heap64;
   out.set(heap.subarray(outPtr / size, outPtr / size + out.length));
   if (memory.buffer.byteLength > RETAIN_BYTES) {

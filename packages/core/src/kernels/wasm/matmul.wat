@@ -454,4 +454,63 @@
     (param $work i32) (param $mc i32) (param $kc i32) (param $nc i32)
     (call $gemm (i32.const 3) (local.get $a) (local.get $ai) (local.get $ap) (local.get $b)
       (local.get $bp) (local.get $bj) (local.get $c) (local.get $m) (local.get $k) (local.get $n)
-      (local.get $work) (local.get $mc) (local.get $kc) (local.get $nc))))
+      (local.get $work) (local.get $mc) (local.get $kc) (local.get $nc)))
+
+  ;; C[i][j] += bias[j] for every row i < m of an m×n row-major C: the bias of x·W + b (linear),
+  ;; added before C is copied out. Additions in the dtype, so the same bits as the JavaScript loop
+  ;; (float32: a sum of two floats rounded once from float64 is the correctly rounded float32 sum).
+  (func (export "addRows32") (param $c i32) (param $bias i32) (param $m i32) (param $n i32)
+    (local $row i32) (local $end i32) (local $vecEnd i32) (local $j i32)
+    (local.set $row (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vecEnd (i32.and (local.get $row) (i32.const -16)))
+    (local.set $end (i32.add (local.get $c) (i32.mul (local.get $m) (local.get $row))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $j) (local.get $vecEnd)))
+            (v128.store (i32.add (local.get $c) (local.get $j))
+              (f32x4.add (v128.load (i32.add (local.get $c) (local.get $j)))
+                (v128.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vec)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $row)))
+            (f32.store (i32.add (local.get $c) (local.get $j))
+              (f32.add (f32.load (i32.add (local.get $c) (local.get $j)))
+                (f32.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $tail)))
+        (local.set $c (i32.add (local.get $c) (local.get $row)))
+        (br $rows))))
+
+  (func (export "addRows64") (param $c i32) (param $bias i32) (param $m i32) (param $n i32)
+    (local $row i32) (local $end i32) (local $vecEnd i32) (local $j i32)
+    (local.set $row (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $vecEnd (i32.and (local.get $row) (i32.const -16)))
+    (local.set $end (i32.add (local.get $c) (i32.mul (local.get $m) (local.get $row))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $c) (local.get $end)))
+        (local.set $j (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $j) (local.get $vecEnd)))
+            (v128.store (i32.add (local.get $c) (local.get $j))
+              (f64x2.add (v128.load (i32.add (local.get $c) (local.get $j)))
+                (v128.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vec)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $j) (local.get $row)))
+            (f64.store (i32.add (local.get $c) (local.get $j))
+              (f64.add (f64.load (i32.add (local.get $c) (local.get $j)))
+                (f64.load (i32.add (local.get $bias) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $tail)))
+        (local.set $c (i32.add (local.get $c) (local.get $row)))
+        (br $rows)))))
