@@ -125,7 +125,15 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
       ? product(matrix ? x : x.reshape([rows, inputs]), g2, true, false)
       : null;
     if (b === undefined) return [dx, dw];
-    // one row (one sample): the bias's gradient is that row itself
-    return [dx, dw, b.requiresGrad ? (rows === 1 ? g2.reshape(b.shape) : g2.sum(0)) : null];
+    // one row (one sample): the bias's gradient is that row itself, copied (not a view of g, so
+    // backward() can give it to b.grad as it is)
+    return [dx, dw, b.requiresGrad ? (rows === 1 ? copyAs(g2, b.shape) : g2.sum(0)) : null];
   });
+}
+
+/** A copy of `t`'s values in storage of its own, with `shape` (same size). */
+function copyAs(t: Tensor, shape: readonly number[]): Tensor {
+  const data = allocate(t.dtype, t.size);
+  data.set(t.data);
+  return new Tensor(data, shape);
 }

@@ -30,7 +30,7 @@ import {
   tensor,
   ValueError,
 } from '../index.js';
-import { reluGrad, sigmoidGrad, tanhGrad } from './unary.js';
+import { reluGrad, sigmoidGrad, squareGrad, tanhGrad } from './unary.js';
 
 const { E, LN2, PI, SQRT2 } = Math;
 const LN3 = Math.log(3);
@@ -580,8 +580,9 @@ describe('dtypes', () => {
   });
 });
 
-// The derivative rules of sigmoid, tanh and relu are ops of their own (one pass instead of three
-// or four ops); they are tested here like every op: values, gradients of both inputs, second order.
+// The derivative rules of sigmoid, tanh, square and relu are ops of their own (one pass instead of
+// two to four ops); they are tested here like every op: values, gradients of both inputs, second
+// order.
 describe('activation derivative rules as ops', () => {
   const logisticOf = (t: number) => 1 / (1 + Math.exp(-t));
   const rules = [
@@ -598,6 +599,13 @@ describe('activation derivative rules as ops', () => {
       act: tanh,
       of: (g: number, y: number) => g * (1 - y * y),
       v: Math.tanh,
+    },
+    {
+      name: 'squareGrad',
+      op: squareGrad,
+      act: square,
+      of: (g: number, x: number) => 2 * g * x,
+      v: identity,
     },
     {
       name: 'reluGrad',
@@ -627,7 +635,7 @@ describe('activation derivative rules as ops', () => {
     else checkGradients(op, [g, y]);
   });
 
-  it.each(rules.slice(0, 2))('computes second derivatives of $name', ({ op, v }) => {
+  it.each(rules.slice(0, 3))('computes second derivatives of $name', ({ op, v }) => {
     const [g, y] = inputs(25, v);
     const w = randn([2, 3], { seed: 27 });
     checkHessian((g) => op(g, y).square().mul(w).sum(), g);

@@ -233,8 +233,18 @@ export const square = unaryOp(
   (x, out, n) => {
     for (let i = 0; i < n; i++) out[i] = (x[i] as number) * (x[i] as number);
   },
-  (g, x) => g.mul(x.mul(2)),
+  (g, x) => squareGrad(g, x),
 ); // 2x
+
+/** square's derivative rule: g·2x in one pass (the same bits as g·(2x): doubling is exact). */
+export const squareGrad = derivativeOp(
+  'squareGrad',
+  (g, x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = (g[i] as number) * (2 * (x[i] as number));
+  },
+  (gg, x) => squareGrad(gg, x), // ∂/∂g = 2x
+  (gg, g) => gg.mul(g).mul(2), // ∂/∂x = 2g
+);
 
 /** 1/x */
 export const reciprocal = unaryOp(
