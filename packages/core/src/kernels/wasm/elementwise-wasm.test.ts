@@ -1,9 +1,10 @@
-// The WebAssembly float32 sigmoid (elementwise.wat) against sigmoid computed in float64 with
-// Math.exp and rounded to float32: within 2 ulp everywhere, exact at the special values, on both
-// builds (SIMD, and relaxed SIMD with fused multiply-adds); every length, with nothing written past
-// the end; the op's values and gradients on both backends; the fallback without WebAssembly.
+// The WebAssembly elementwise kernels (elementwise.wat). float32 e^x and sigmoid against Math.exp
+// in float64 rounded to float32: within 3 ulp, exact at the special values, on both builds (SIMD,
+// and relaxed SIMD with fused multiply-adds); relu, reluGrad and sigmoidGrad against their
+// formulas written out here (float64: bit for bit); every length, with nothing written past the
+// end; the ops' values and gradients on both backends; the fallback without WebAssembly.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { grad, mul, relu, sigmoid, sum, tensor } from '../../index.js';
+import { exp, grad, mul, relu, sigmoid, sum, tensor } from '../../index.js';
 import { Generator } from '../../random.js';
 import { setKernelBackend, WASM_MIN_ELEMENTS } from '../backend.js';
 import {
@@ -79,6 +80,52 @@ function agreesWithMathExp(): void {
     }
   });
 
+  it('computes e^x within 3 ulp of Math.exp rounded to float32, subnormal results included', () => {
+    const g = new Generator(12);
+    const x = new Float32Array(200_000);
+    for (let i = 0; i < x.length; i++) x[i] = (g.uniform() - 0.5) * 210; // [−105, 105]
+    const y = new Float32Array(x.length);
+    expect(elementwiseWasm('exp', x, null, y, x.length)).toBe(true);
+    const far = [];
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.fround(Math.exp(x[i] as number));
+      const got = y[i] as number;
+      // below the smallest normal float: within two steps of the smallest subnormal (2⁻¹⁴⁹)
+      const ok = !Number.isFinite(want)
+        ? got === want
+        : want < 2 ** -126
+          ? Math.abs(got - want) <= 2 * 2 ** -149
+          : ulps(got, want) <= 3;
+      if (!ok) far.push(x[i]);
+    }
+    expect(far).toEqual([]);
+    const special = Float32Array.of(
+      0,
+      -0,
+      Infinity,
+      -Infinity,
+      NaN,
+      88.72,
+      88.73,
+      89,
+      -103,
+      -104,
+      -200,
+    );
+    const out = new Float32Array(special.length);
+    elementwiseWasm('exp', special, null, out, special.length);
+    expect(Array.from(out.subarray(0, 5))).toEqual([1, 1, Infinity, 0, NaN]);
+    expect(out[5]).toBeGreaterThan(3.39e38); // e^88.72 is just below the largest float32
+    expect(Number.isFinite(out[5] as number)).toBe(true);
+    expect(Array.from(out.subarray(6))).toEqual([
+      Infinity,
+      Infinity,
+      Math.fround(Math.exp(-103)),
+      0,
+      0,
+    ]);
+  });
+
   it('computes every length and writes nothing past n', () => {
     const g = new Generator(3);
     for (let n = 0; n <= 41; n++) {
@@ -136,6 +183,19 @@ describe('WebAssembly elementwise kernels', () => {
     // float64 never takes the float32 kernel: Math.exp's values, bit for bit
     const f64 = run('wasm', 'float64');
     expect(f64.y).toEqual(values.map((v) => 1 / (1 + Math.exp(-v))));
+  });
+
+  it('gives the exp op the same values on both backends (float32), Math.exp’s in float64', () => {
+    const g = new Generator(9);
+    const values = Array.from({ length: 300 }, () => (g.uniform() - 0.5) * 60);
+    setKernelBackend('js');
+    const js = exp(tensor(values, { dtype: 'float32' })).data;
+    setKernelBackend('wasm');
+    const wasm = exp(tensor(values, { dtype: 'float32' })).data;
+    for (let i = 0; i < values.length; i++) {
+      expect(close(wasm[i] as number, js[i] as number), `e^${values[i]}`).toBe(true);
+    }
+    expect(Array.from(exp(tensor(values)).data)).toEqual(values.map(Math.exp));
   });
 
   it("uses WebAssembly in 'auto' only from the size threshold up, and never under 'js'", () => {

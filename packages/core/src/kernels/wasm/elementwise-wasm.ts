@@ -1,6 +1,6 @@
 // The WebAssembly SIMD elementwise kernels (elementwise.wat, embedded by scripts/build-wasm.mjs):
-// float32 sigmoid, about ten times faster than a loop over Math.exp, and relu, reluGrad and
-// sigmoidGrad in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
+// float32 exp and sigmoid, about ten times faster than a loop over Math.exp, and relu, reluGrad
+// and sigmoidGrad in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
 // with a memory of its own; anything that fails here makes the caller run its JavaScript loop.
 import type { TypedArray } from '../../dtype.js';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './elementwise-wasm.generated.js';
@@ -11,6 +11,7 @@ type Kernel = (a: number, b: number, y: number, bytes?: number) => void;
 
 interface Exports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  exp32: Kernel;
   sigmoid32: Kernel;
   relu32: Kernel;
   relu64: Kernel;
@@ -22,6 +23,7 @@ interface Exports {
 
 /** The kernels by op: [float32, float64], null where that dtype has none. */
 const KERNELS = {
+  exp: ['exp32', null],
   sigmoid: ['sigmoid32', null],
   relu: ['relu32', 'relu64'],
   reluGrad: ['reluGrad32', 'reluGrad64'],

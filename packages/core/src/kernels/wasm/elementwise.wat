@@ -1,34 +1,37 @@
-;; Elementwise kernels with WebAssembly SIMD: the logistic sigmoid in float32 (f32x4), whose
-;; Math.exp is the largest single cost of training a sigmoid network in JavaScript (≈ 25 ns per
-;; element on Zen 3, against ≈ 2.5 ns here), and the cheap activation ops and derivative rules in
-;; float32 and float64 (relu, reluGrad, sigmoidGrad), which a JavaScript loop runs at 2–3 ns per
-;; element and SIMD at a tenth of that. In float64 they compute exactly what the JavaScript loops
+;; Elementwise kernels with WebAssembly SIMD: e^x and the logistic sigmoid in float32 (f32x4),
+;; whose Math.exp is the largest single cost of training a sigmoid network in JavaScript (≈ 25 ns
+;; per element on Zen 3, against ≈ 2.5 ns here), and the cheap activation ops and derivative rules
+;; in float32 and float64 (relu, reluGrad, sigmoidGrad), which a JavaScript loop runs at 2–3 ns per
+;; element and SIMD at a tenth of that. In float64 those compute exactly what the JavaScript loops
 ;; compute, bit for bit (the same IEEE operations in the same order); in float32 each operation
-;; rounds to float32, where JavaScript rounds once at the end: within 2 ulp. scripts/build-wasm.mjs compiles this into
-;; elementwise-wasm.generated.ts, with a relaxed-SIMD twin in which each Horner step
-;; (f32x4.add (local.get $cN) (f32x4.mul P R)) becomes one fused multiply-add; elementwise-wasm.ts
-;; copies the input into this module's memory, calls the kernel and copies the result out.
+;; rounds to float32, where JavaScript rounds once at the end: within 2 ulp.
+;; scripts/build-wasm.mjs compiles this into elementwise-wasm.generated.ts, with a relaxed-SIMD
+;; twin in which each Horner step (f32x4.add (local.get $cN) (f32x4.mul P R)) becomes one fused
+;; multiply-add; elementwise-wasm.ts copies the inputs into this module's memory, calls the kernel
+;; and copies the result out.
 ;;
 ;; e^v for float32, as Cephes' expf: v = k·ln 2 + r with k an integer and |r| ≤ ln 2 / 2, so
-;; e^v = 2^k · e^r, with e^r from a degree-7 polynomial. The sigmoid is within 3 ulp of Math.exp's
-;; rounded to float32 (worst 2.86 over 16.5 million inputs in [−100, 100], measured). k is rounded
-;; by adding and subtracting 1.5·2²³: the sum's low mantissa bits then hold k, and shifting them
-;; into the exponent field gives 2^k without a float-to-integer conversion (V8 spends a dozen
+;; e^v = 2^k · e^r, with e^r from a degree-7 polynomial: within 3 ulp of Math.exp rounded to
+;; float32, for e^x and for the sigmoid (measured worst: 2.86 ulp for the sigmoid over 16.5 million
+;; inputs in [−100, 100]). k is rounded by adding and subtracting 1.5·2²³: the sum's low mantissa
+;; bits then hold k as an integer, without a float-to-integer conversion (V8 spends a dozen
 ;; instructions on i32x4.trunc_sat_f32x4_s and on the NaN-exact f32x4.min/max; pmin/pmax are one
-;; each). v is clamped to [−87.33, 88.72] first, so 2^k stays in range: e^v below 2⁻¹²⁶ is taken
-;; as 2⁻¹²⁶ (σ = 1 / (1 + 1e-38) rounds to 1 anyway), and where 2^k would pass float32's largest
-;; power of two, as +∞ (σ = 0, where the exact σ is below 2⁻¹²⁶). NaN passes through as NaN.
+;; each). 2^k is applied as 2^floor(k/2) · 2^(k−floor(k/2)), two powers of two built in the
+;; exponent bits, so k from −150 to 128 (subnormal results, and results just below the largest
+;; float) stays exact.
+;; NaN passes through the clamp and the polynomial as NaN.
 (module
   (memory (export "memory") 1)
 
-  ;; y = 1 / (1 + e^−x) over $bytes bytes (a multiple of 32) from byte addresses $x and $y. Each
+  ;; y = e^(s·x) over $bytes bytes (a multiple of 32) from byte addresses $x and $y, s = ±1. Each
   ;; loop turn computes two vectors side by side (suffixes a and b): two independent chains of
   ;; dependent multiplies and adds keep the CPU busy while one waits (1.6 times faster than one).
-  (func (export "sigmoid32") (param $x i32) (param $y i32) (param $bytes i32)
-    (local $end i32)
+  (func $exp (param $x i32) (param $y i32) (param $bytes i32) (param $s f32)
+    (local $end i32) (local $sign v128)
     (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $c4 v128) (local $c5 v128)
-    (local $va v128) (local $ja v128) (local $ka v128) (local $ra v128) (local $pa v128)
-    (local $vb v128) (local $jb v128) (local $kb v128) (local $rb v128) (local $pb v128)
+    (local $va v128) (local $ja v128) (local $ka v128) (local $ra v128) (local $pa v128) (local $ia v128)
+    (local $vb v128) (local $jb v128) (local $kb v128) (local $rb v128) (local $pb v128) (local $ib v128)
+    (local.set $sign (f32x4.splat (local.get $s)))
     (local.set $c1 (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1))
     (local.set $c2 (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1))
     (local.set $c3 (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2))
@@ -38,11 +41,11 @@
     (block $done
       (loop $turn
         (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        ;; v = −x, clamped
-        (local.set $va (f32x4.pmax (f32x4.pmin (f32x4.neg (v128.load (local.get $x)))
-          (v128.const f32x4 88.72 88.72 88.72 88.72)) (v128.const f32x4 -87.33 -87.33 -87.33 -87.33)))
-        (local.set $vb (f32x4.pmax (f32x4.pmin (f32x4.neg (v128.load offset=16 (local.get $x)))
-          (v128.const f32x4 88.72 88.72 88.72 88.72)) (v128.const f32x4 -87.33 -87.33 -87.33 -87.33)))
+        ;; v = s·x, clamped to [−104, 88.73]: past these ends e^v is 0 or +∞ in float32 anyway
+        (local.set $va (f32x4.pmax (f32x4.pmin (f32x4.mul (v128.load (local.get $x)) (local.get $sign))
+          (v128.const f32x4 88.73 88.73 88.73 88.73)) (v128.const f32x4 -104 -104 -104 -104)))
+        (local.set $vb (f32x4.pmax (f32x4.pmin (f32x4.mul (v128.load offset=16 (local.get $x)) (local.get $sign))
+          (v128.const f32x4 88.73 88.73 88.73 88.73)) (v128.const f32x4 -104 -104 -104 -104)))
         ;; j = v·log₂e + 1.5·2²³ (k in its low bits); k = j − 1.5·2²³
         (local.set $ja (f32x4.add (f32x4.mul (local.get $va) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
           (v128.const f32x4 12582912 12582912 12582912 12582912)))
@@ -72,19 +75,45 @@
           (f32x4.mul (local.get $pa) (f32x4.mul (local.get $ra) (local.get $ra)))))
         (local.set $pb (f32x4.add (f32x4.add (local.get $rb) (v128.const f32x4 1 1 1 1))
           (f32x4.mul (local.get $pb) (f32x4.mul (local.get $rb) (local.get $rb)))))
-        ;; · 2^k: the bits of j + 127, shifted into the exponent field (j's high bits fall off); k = 128
-        ;; (v above 88.38) gives the pattern of +∞
+        ;; k as an integer: j's bits less those of 1.5·2²³; then · 2^floor(k/2) · 2^(k−floor(k/2)),
+        ;; each power of two as the bits (e + 127) << 23
+        (local.set $ia (i32x4.sub (local.get $ja) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))
+        (local.set $ib (i32x4.sub (local.get $jb) (v128.const i32x4 0x4b400000 0x4b400000 0x4b400000 0x4b400000)))
         (local.set $pa (f32x4.mul (local.get $pa)
-          (i32x4.shl (i32x4.add (local.get $ja) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+          (i32x4.shl (i32x4.add (i32x4.shr_s (local.get $ia) (i32.const 1)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
         (local.set $pb (f32x4.mul (local.get $pb)
-          (i32x4.shl (i32x4.add (local.get $jb) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
-        ;; y = 1 / (1 + e^v)
-        (v128.store (local.get $y)
-          (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pa))))
-        (v128.store offset=16 (local.get $y)
-          (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $pb))))
+          (i32x4.shl (i32x4.add (i32x4.shr_s (local.get $ib) (i32.const 1)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+        (local.set $pa (f32x4.mul (local.get $pa)
+          (i32x4.shl (i32x4.add (i32x4.sub (local.get $ia) (i32x4.shr_s (local.get $ia) (i32.const 1)))
+            (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+        (local.set $pb (f32x4.mul (local.get $pb)
+          (i32x4.shl (i32x4.add (i32x4.sub (local.get $ib) (i32x4.shr_s (local.get $ib) (i32.const 1)))
+            (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+        ;; at the bottom of the clamp (v ≤ −104, e^v below half the smallest float): 0
+        (v128.store (local.get $y) (v128.andnot (local.get $pa)
+          (f32x4.le (local.get $va) (v128.const f32x4 -104 -104 -104 -104))))
+        (v128.store offset=16 (local.get $y) (v128.andnot (local.get $pb)
+          (f32x4.le (local.get $vb) (v128.const f32x4 -104 -104 -104 -104))))
         (local.set $x (i32.add (local.get $x) (i32.const 32)))
         (local.set $y (i32.add (local.get $y) (i32.const 32)))
+        (br $turn))))
+
+  ;; y = e^x over $bytes bytes (a multiple of 32)
+  (func (export "exp32") (param $x i32) (param $y i32) (param $bytes i32)
+    (call $exp (local.get $x) (local.get $y) (local.get $bytes) (f32.const 1)))
+
+  ;; y = 1 / (1 + e^−x) over $bytes bytes (a multiple of 32): e^−x, then a second pass over y
+  ;; (e^−x = +∞ gives 0, e^−x = 0 gives 1)
+  (func (export "sigmoid32") (param $x i32) (param $y i32) (param $bytes i32)
+    (local $end i32)
+    (call $exp (local.get $x) (local.get $y) (local.get $bytes) (f32.const -1))
+    (local.set $end (i32.add (local.get $y) (local.get $bytes)))
+    (block $done
+      (loop $turn
+        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
+        (v128.store (local.get $y) (f32x4.div (v128.const f32x4 1 1 1 1)
+          (f32x4.add (v128.const f32x4 1 1 1 1) (v128.load (local.get $y)))))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $turn))))
 
   ;; The kernels below take byte addresses and a byte count that is a multiple of 16 (the caller
