@@ -5,9 +5,10 @@
 //   node scripts/build-wasm.mjs --check  fail if a committed module differs from a fresh build
 //
 // Each source gives two binaries: SIMD as written, and a relaxed-SIMD twin in which every
-// multiply-then-accumulate of a micro-kernel, (f32x4.add (local.get $cRC) (f32x4.mul X Y)),
-// becomes one (f32x4.relaxed_madd X Y (local.get $cRC)): a fused multiply-add where the CPU has
-// one. Engines without relaxed SIMD (Node 20 without a flag) reject the twin and get the first.
+// multiply-then-accumulate onto a local named $c…, (f32x4.add (local.get $cRC) (f32x4.mul X Y)) (a
+// matmul micro-kernel's sum, a polynomial's Horner step), becomes one
+// (f32x4.relaxed_madd X Y (local.get $cRC)): a fused multiply-add where the CPU has one. Engines
+// without relaxed SIMD (Node 20 without a flag) reject the twin and get the first.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
