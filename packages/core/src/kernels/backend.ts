@@ -1,6 +1,6 @@
-// Which kernels run the heavy ops (matmul, and float32 sigmoid): WebAssembly SIMD where it is
-// faster, or plain JavaScript. The two agree to float rounding; the switch exists for environments that forbid
-// WebAssembly and for tests that compare the two.
+// Which kernels run the heavy ops (matmul, float32 exp, sigmoid and tanh, the activations' rules):
+// WebAssembly SIMD where it is faster, or plain JavaScript. The two agree to float rounding; the
+// switch exists for environments that forbid WebAssembly and for tests that compare the two.
 import type { TypedArray } from '../dtype.js';
 import { BackpropError, ValueError } from '../errors.js';
 import type { Shape } from '../shape-math.js';
@@ -11,7 +11,8 @@ export type KernelBackend = 'auto' | 'js' | 'wasm';
 let setting: KernelBackend = 'auto';
 
 /**
- * Chooses the kernels for matrix products and float32 sigmoid. `'auto'` (the default) uses
+ * Chooses the kernels for matrix products and the elementwise ops that have WebAssembly twins
+ * (float32 exp, sigmoid, tanh; relu and the activations' rules). `'auto'` (the default) uses
  * WebAssembly SIMD for inputs large enough that it wins, and JavaScript where WebAssembly is
  * unavailable; `'js'` never touches WebAssembly (say, under a content security policy without
  * `'wasm-unsafe-eval'`); `'wasm'` uses it at every size, and throws here if it cannot load.
@@ -50,14 +51,16 @@ export function kernelSetting(): KernelBackend {
 
 // From these sizes (elements) the WebAssembly elementwise kernels, copies in and out included,
 // beat the JavaScript loops, op overhead included (measured on Zen 3, Node 20): float32 sigmoid
-// (and exp, the same vector e^x) is even at 32 and 2 times faster at 64; the cheap ops are even at
+// (and exp and tanh, the same vector e^x) is even at 32 and 2 times faster at 64; the cheap ops are even at
 // 256 and 1.5–3 times faster at 4096 (float64 and float32).
 export const WASM_MIN_ELEMENTS = {
   exp: 32,
   sigmoid: 32,
+  tanh: 32,
   relu: 256,
   reluGrad: 256,
   sigmoidGrad: 256,
+  tanhGrad: 256,
 };
 
 /** Whether an elementwise op of `n` elements should try its WebAssembly kernel (`from`: its size). */

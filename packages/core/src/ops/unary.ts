@@ -162,6 +162,9 @@ export const cos = unaryOp(
 export const tanh = unaryOp(
   'tanh',
   (x, out, n) => {
+    // float32 on WebAssembly SIMD where it loads (Cephes' tanhf, from the vector e^x); float64:
+    // Math.tanh
+    if (inWasm('tanh', x, null, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number);
   },
   (g, _x, y) => tanhGrad(g, y),
@@ -171,6 +174,7 @@ export const tanh = unaryOp(
 export const tanhGrad = derivativeOp(
   'tanhGrad',
   (g, y, out, n) => {
+    if (inWasm('tanhGrad', g, y, out, n)) return;
     for (let i = 0; i < n; i++)
       out[i] = (g[i] as number) * (1 - (y[i] as number) * (y[i] as number));
   },

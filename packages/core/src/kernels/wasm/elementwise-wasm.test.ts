@@ -4,7 +4,7 @@
 // formulas written out here (float64: bit for bit); every length, with nothing written past the
 // end; the ops' values and gradients on both backends; the fallback without WebAssembly.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { exp, grad, mul, relu, sigmoid, sum, tensor } from '../../index.js';
+import { exp, grad, mul, relu, sigmoid, sum, tanh, tensor } from '../../index.js';
 import { Generator } from '../../random.js';
 import { setKernelBackend, WASM_MIN_ELEMENTS } from '../backend.js';
 import {
@@ -126,6 +126,36 @@ function agreesWithMathExp(): void {
     ]);
   });
 
+  it('computes tanh within 2 ulp of Math.tanh rounded to float32, exact at the ends', () => {
+    const g = new Generator(13);
+    const x = new Float32Array(200_000);
+    for (let i = 0; i < x.length; i++) {
+      x[i] = i % 2 === 0 ? (g.uniform() - 0.5) * 4 : (g.uniform() - 0.5) * 40; // both forms
+    }
+    const y = new Float32Array(x.length);
+    expect(elementwiseWasm('tanh', x, null, y, x.length)).toBe(true);
+    const far = [];
+    for (let i = 0; i < x.length; i++) {
+      if (ulps(y[i] as number, Math.fround(Math.tanh(x[i] as number))) > 2) far.push(x[i]);
+    }
+    expect(far).toEqual([]);
+    const special = Float32Array.of(0, -0, Infinity, -Infinity, NaN, 1e-30, -1e-30, 20, -20);
+    const out = new Float32Array(special.length);
+    elementwiseWasm('tanh', special, null, out, special.length);
+    expect(Array.from(out)).toEqual([
+      0,
+      -0,
+      1,
+      -1,
+      NaN,
+      Math.fround(1e-30),
+      -Math.fround(1e-30),
+      1,
+      -1,
+    ]);
+    expect(Object.is(out[1], -0)).toBe(true);
+  });
+
   it('computes every length and writes nothing past n', () => {
     const g = new Generator(3);
     for (let n = 0; n <= 41; n++) {
@@ -198,6 +228,30 @@ describe('WebAssembly elementwise kernels', () => {
     expect(Array.from(exp(tensor(values)).data)).toEqual(values.map(Math.exp));
   });
 
+  it('gives the tanh op and its gradient the same values on both backends', () => {
+    const g = new Generator(10);
+    const values = Array.from({ length: 300 }, () => (g.uniform() - 0.5) * 8);
+    const run = (backend: 'js' | 'wasm', dtype: 'float32' | 'float64') => {
+      setKernelBackend(backend);
+      const x = tensor(values, { dtype });
+      return { y: tanh(x).data, dx: grad((t) => sum(tanh(t)))(x).data };
+    };
+    const [js, wasm] = [run('js', 'float32'), run('wasm', 'float32')];
+    for (let i = 0; i < values.length; i++) {
+      expect(ulps(wasm.y[i] as number, js.y[i] as number), `tanh ${values[i]}`).toBeLessThanOrEqual(
+        2,
+      );
+      // 1 − y² moves by 2|y| times y's error (2 ulp of y) and rounds a few times more
+      const bound = 6 * 2 ** -23 * Math.max(Math.abs(js.y[i] as number), 2 ** -23);
+      expect(Math.abs((wasm.dx[i] as number) - (js.dx[i] as number))).toBeLessThanOrEqual(
+        bound + 2 ** -22 * (js.dx[i] as number),
+      );
+    }
+    const [js64, wasm64] = [run('js', 'float64'), run('wasm', 'float64')];
+    expect(Array.from(wasm64.y)).toEqual(values.map(Math.tanh)); // float64: Math.tanh
+    expect(Array.from(wasm64.dx)).toEqual(Array.from(js64.dx)); // tanhGrad64: the same bits
+  });
+
   it("uses WebAssembly in 'auto' only from the size threshold up, and never under 'js'", () => {
     const small = tensor(new Array(WASM_MIN_ELEMENTS.sigmoid - 1).fill(0.25), { dtype: 'float32' });
     sigmoid(small);
@@ -229,6 +283,7 @@ const FORMULAS = {
   relu: (x: number) => Math.max(x, 0),
   reluGrad: (g: number, x: number) => g * (x > 0 ? 1 : 0),
   sigmoidGrad: (g: number, y: number) => g * (y * (1 - y)),
+  tanhGrad: (g: number, y: number) => g * (1 - y * y),
 };
 
 /** Random values with the special ones mixed in: NaN, ±0, ±∞, tiny and huge. */
@@ -245,10 +300,10 @@ function mixed(n: number, g: Generator, T: typeof Float32Array | typeof Float64A
 describe('WebAssembly relu, reluGrad and sigmoidGrad', () => {
   for (const T of [Float64Array, Float32Array]) {
     const dtype = T === Float64Array ? 'float64' : 'float32';
-    for (const op of ['relu', 'reluGrad', 'sigmoidGrad'] as const) {
+    for (const op of ['relu', 'reluGrad', 'sigmoidGrad', 'tanhGrad'] as const) {
       // float64: the same IEEE operations in the same order, so the same bits; float32: relu and
-      // reluGrad are exact in any precision, sigmoidGrad rounds three times instead of once
-      const exact = dtype === 'float64' || op !== 'sigmoidGrad';
+      // reluGrad are exact in any precision, the other rules round after each operation
+      const exact = dtype === 'float64' || op === 'relu' || op === 'reluGrad';
       it(`${op}, ${dtype}: ${exact ? 'bit for bit' : 'within 2 ulp of'} the JavaScript formula, every length`, () => {
         const g = new Generator(op.length);
         for (const n of [...Array.from({ length: 41 }, (_, i) => i), 1000]) {
@@ -261,7 +316,10 @@ describe('WebAssembly relu, reluGrad and sigmoidGrad', () => {
             const want =
               other === null
                 ? FORMULAS.relu(x[i] as number)
-                : FORMULAS[op as 'reluGrad' | 'sigmoidGrad'](x[i] as number, other[i] as number);
+                : FORMULAS[op as 'reluGrad' | 'sigmoidGrad' | 'tanhGrad'](
+                    x[i] as number,
+                    other[i] as number,
+                  );
             const wantT = dtype === 'float32' ? Math.fround(want) : want;
             const got = out[i] as number;
             if (exact || !Number.isFinite(wantT) || wantT === 0) {

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD elementwise kernels (elementwise.wat, embedded by scripts/build-wasm.mjs):
-// float32 exp and sigmoid, about ten times faster than a loop over Math.exp, and relu, reluGrad
-// and sigmoidGrad in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
+// float32 exp, sigmoid and tanh, about ten times faster than loops over Math.exp and Math.tanh,
+// and relu and the rules of relu, sigmoid and tanh in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
 // with a memory of its own; anything that fails here makes the caller run its JavaScript loop.
 import type { TypedArray } from '../../dtype.js';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './elementwise-wasm.generated.js';
@@ -19,6 +19,9 @@ interface Exports {
   reluGrad64: Kernel;
   sigmoidGrad32: Kernel;
   sigmoidGrad64: Kernel;
+  tanh32: Kernel;
+  tanhGrad32: Kernel;
+  tanhGrad64: Kernel;
 }
 
 /** The kernels by op: [float32, float64], null where that dtype has none. */
@@ -28,6 +31,8 @@ const KERNELS = {
   relu: ['relu32', 'relu64'],
   reluGrad: ['reluGrad32', 'reluGrad64'],
   sigmoidGrad: ['sigmoidGrad32', 'sigmoidGrad64'],
+  tanh: ['tanh32', null],
+  tanhGrad: ['tanhGrad32', 'tanhGrad64'],
 } as const;
 
 export type ElementwiseKernel = keyof typeof KERNELS;

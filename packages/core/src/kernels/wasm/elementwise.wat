@@ -116,6 +116,53 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (br $turn))))
 
+  ;; y = tanh x over $bytes bytes (a multiple of 32), as Cephes' tanhf: for |x| < 0.625,
+  ;; x + x·z·P(z) with z = x² (a degree-4 P); else ±(1 − 2 / (e^2|x| + 1)), with e^2|x| from $exp
+  ;; (+∞ gives ±1). Three passes: 2|x| into y, e^y in place, then both forms and a choice per lane.
+  (func (export "tanh32") (param $x i32) (param $y i32) (param $bytes i32)
+    (local $i i32) (local $v v128) (local $z v128) (local $p v128) (local $c0 v128) (local $c1 v128)
+    (local $c2 v128) (local $c3 v128)
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $turn
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (v128.store (i32.add (local.get $y) (local.get $i))
+          (f32x4.mul (f32x4.abs (v128.load (i32.add (local.get $x) (local.get $i))))
+            (v128.const f32x4 2 2 2 2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $turn)))
+    (call $exp (local.get $y) (local.get $y) (local.get $bytes) (f32.const 1))
+    (local.set $c0 (v128.const f32x4 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1 -3.33332819422e-1))
+    (local.set $c1 (v128.const f32x4 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1 1.33314422036e-1))
+    (local.set $c2 (v128.const f32x4 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2 -5.37397155531e-2))
+    (local.set $c3 (v128.const f32x4 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2 2.06390887954e-2))
+    (local.set $i (i32.const 0))
+    (block $done
+      (loop $turn
+        (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+        (local.set $v (v128.load (i32.add (local.get $x) (local.get $i))))
+        (local.set $z (f32x4.mul (local.get $v) (local.get $v)))
+        (local.set $p (v128.const f32x4 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3 -5.70498872745e-3))
+        (local.set $p (f32x4.add (local.get $c3) (f32x4.mul (local.get $p) (local.get $z))))
+        (local.set $p (f32x4.add (local.get $c2) (f32x4.mul (local.get $p) (local.get $z))))
+        (local.set $p (f32x4.add (local.get $c1) (f32x4.mul (local.get $p) (local.get $z))))
+        (local.set $p (f32x4.add (local.get $c0) (f32x4.mul (local.get $p) (local.get $z))))
+        ;; |tanh x| by the form for |x|, then x's sign bit (so tanh −0 = −0)
+        (v128.store (i32.add (local.get $y) (local.get $i))
+          (v128.or
+            (v128.bitselect
+              ;; small |x|: |x + x·z·P(z)|
+              (f32x4.abs (f32x4.add (local.get $v)
+                (f32x4.mul (f32x4.mul (local.get $v) (local.get $z)) (local.get $p))))
+              ;; large |x|: 1 − 2 / (e + 1)
+              (f32x4.sub (v128.const f32x4 1 1 1 1)
+                (f32x4.div (v128.const f32x4 2 2 2 2)
+                  (f32x4.add (v128.load (i32.add (local.get $y) (local.get $i))) (v128.const f32x4 1 1 1 1))))
+              (f32x4.lt (f32x4.abs (local.get $v)) (v128.const f32x4 0.625 0.625 0.625 0.625)))
+            (v128.and (local.get $v) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $turn))))
+
   ;; The kernels below take byte addresses and a byte count that is a multiple of 16 (the caller
   ;; pads to 32; the lanes past the end compute junk no one reads), one vector a loop turn.
 
@@ -199,6 +246,40 @@
         (v128.store (local.get $out)
           (f64x2.mul (v128.load (local.get $g))
             (f64x2.mul (local.get $yv) (f64x2.sub (v128.const f64x2 1 1) (local.get $yv)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $turn))))
+
+  ;; out = g·(1 − y·y): tanh's derivative rule from its output y. In float32 as g·((1 − y)(1 + y)):
+  ;; 1 − y·y loses most of its digits where |y| is near 1 once y·y is rounded to float32, while
+  ;; 1 − y (or 1 + y, for y < 0) is then exact. float64 keeps the JavaScript loop's formula.
+  (func (export "tanhGrad32") (param $g i32) (param $y i32) (param $out i32) (param $bytes i32)
+    (local $end i32) (local $yv v128)
+    (local.set $end (i32.add (local.get $g) (local.get $bytes)))
+    (block $done
+      (loop $turn
+        (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+        (local.set $yv (v128.load (local.get $y)))
+        (v128.store (local.get $out)
+          (f32x4.mul (v128.load (local.get $g))
+            (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $yv))
+              (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $yv)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $turn))))
+
+  (func (export "tanhGrad64") (param $g i32) (param $y i32) (param $out i32) (param $bytes i32)
+    (local $end i32) (local $yv v128)
+    (local.set $end (i32.add (local.get $g) (local.get $bytes)))
+    (block $done
+      (loop $turn
+        (br_if $done (i32.ge_u (local.get $g) (local.get $end)))
+        (local.set $yv (v128.load (local.get $y)))
+        (v128.store (local.get $out)
+          (f64x2.mul (v128.load (local.get $g))
+            (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $yv) (local.get $yv)))))
         (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
