@@ -50,9 +50,9 @@ export function kernelSetting(): KernelBackend {
 }
 
 // From these sizes (elements) the WebAssembly elementwise kernels, copies in and out included,
-// beat the JavaScript loops, op overhead included (measured on Zen 3, Node 20): float32 sigmoid
-// (and exp and tanh, the same vector e^x) is even at 32 and 2 times faster at 64; the cheap ops are even at
-// 256 and 1.5–3 times faster at 4096 (float64 and float32).
+// beat the JavaScript loops, op overhead included (scripts/bench-elementwise.mjs; Zen 3, Node 20):
+// float32 exp, sigmoid and tanh are even at 32 and 3–4 times faster at 256; the cheap ops are even
+// at 256 and 2–3 times faster at 4096 (float64 and float32).
 export const WASM_MIN_ELEMENTS = {
   exp: 32,
   sigmoid: 32,

@@ -1,16 +1,16 @@
 // The WebAssembly SIMD elementwise kernels (elementwise.wat, embedded by scripts/build-wasm.mjs):
-// float32 exp, sigmoid and tanh, about ten times faster than loops over Math.exp and Math.tanh,
+// float32 exp, sigmoid and tanh, about seven times faster than loops over Math.exp and Math.tanh,
 // and relu and the rules of relu, sigmoid and tanh in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
 // with a memory of its own; anything that fails here makes the caller run its JavaScript loop.
 import type { TypedArray } from '../../dtype.js';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './elementwise-wasm.generated.js';
-import { LazyKernels, RETAIN_BYTES, type WasmVariant } from './load.js';
+import { LazyKernels, type WasmMemory, type WasmVariant } from './load.js';
 
 /** A kernel of one input (x → y) or two (a, b → y): byte addresses, and a multiple of 32 bytes. */
 type Kernel = (a: number, b: number, y: number, bytes?: number) => void;
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   exp32: Kernel;
   sigmoid32: Kernel;
   relu32: Kernel;
@@ -37,12 +37,9 @@ const KERNELS = {
 
 export type ElementwiseKernel = keyof typeof KERNELS;
 
-const PAGE = 65536;
 const STEP = 32; // every kernel's loop takes a multiple of 32 bytes
 
 const module = new LazyKernels<Exports>(WASM_SIMD_BASE64, WASM_RELAXED_SIMD_BASE64);
-let heap32 = new Float32Array(0);
-let heap64 = new Float64Array(0);
 
 /** The instantiated module, or null (and `elementwiseUnavailableReason()` says why). */
 export function elementwiseKernels(): Exports | null {
@@ -62,8 +59,6 @@ export function elementwiseUnavailableReason(): string {
 /** Forgets the module, so the next use loads it again (for tests; see resetWasmKernels). */
 export function resetElementwiseKernels({ allowRelaxed = true } = {}): void {
   module.reset(allowRelaxed);
-  heap32 = new Float32Array(0);
-  heap64 = new Float64Array(0);
 }
 
 /**
@@ -82,22 +77,13 @@ export function elementwiseWasm(
   const name = KERNELS[op][size === 4 ? 0 : 1];
   if (name === null || x.BYTES_PER_ELEMENT !== size) return false;
   if (other !== null && other.BYTES_PER_ELEMENT !== size) return false;
-  const wasm = elementwiseKernels();
-  if (wasm === null) return false;
   const bytes = Math.ceil((n * size) / STEP) * STEP;
   // memory: [x][other][out]
   const otherPtr = bytes;
   const outPtr = other === null ? bytes : 2 * bytes;
-  const memory = wasm.memory;
-  const end = outPtr + bytes;
-  if (end > memory.buffer.byteLength) {
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false;
-    }
-  }
-  const heap = size === 4 ? view32(memory.buffer) : view64(memory.buffer);
+  const wasm = module.reserve(outPtr + bytes);
+  if (wasm === null) return false;
+  const heap = module.heap(size);
   heap.set(x.length === n ? x : x.subarray(0, n), 0);
   if (other === null) wasm[name](0, outPtr, bytes);
   else {
@@ -105,20 +91,6 @@ export function elementwiseWasm(
     wasm[name](0, otherPtr, outPtr, bytes);
   }
   out.set(heap.subarray(outPtr / size, outPtr / size + n));
-  if (memory.buffer.byteLength > RETAIN_BYTES) {
-    module.drop(); // the next call instantiates the compiled module again, with a small memory
-    heap32 = new Float32Array(0);
-    heap64 = new Float64Array(0);
-  }
+  module.release();
   return true;
-}
-
-function view32(buffer: ArrayBuffer): Float32Array {
-  if (heap32.buffer !== buffer) heap32 = new Float32Array(buffer);
-  return heap32;
-}
-
-function view64(buffer: ArrayBuffer): Float64Array {
-  if (heap64.buffer !== buffer) heap64 = new Float64Array(buffer);
-  return heap64;
 }

@@ -1,8 +1,9 @@
-;; Elementwise kernels with WebAssembly SIMD: e^x and the logistic sigmoid in float32 (f32x4),
-;; whose Math.exp is the largest single cost of training a sigmoid network in JavaScript (≈ 25 ns
-;; per element on Zen 3, against ≈ 2.5 ns here), and the cheap activation ops and derivative rules
-;; in float32 and float64 (relu, reluGrad, sigmoidGrad), which a JavaScript loop runs at 2–3 ns per
-;; element and SIMD at a tenth of that. In float64 those compute exactly what the JavaScript loops
+;; Elementwise kernels with WebAssembly SIMD: e^x, the logistic sigmoid and tanh in float32 (f32x4),
+;; whose Math.exp is the largest single cost of training a sigmoid network in JavaScript (as ops
+;; on 4096 elements, copies included: ≈ 25–37 ns per element in JavaScript, 3.5–6 ns here, on
+;; Zen 3; scripts/bench-elementwise.mjs), and the cheap activation ops and derivative rules in
+;; float32 and float64 (relu and the rules of relu, sigmoid, tanh): 4.5–10 ns per element as
+;; JavaScript ops, 2–3 times less here. In float64 those compute exactly what the JavaScript loops
 ;; compute, bit for bit (the same IEEE operations in the same order); in float32 each operation
 ;; rounds to float32, where JavaScript rounds once at the end: within 2 ulp.
 ;; scripts/build-wasm.mjs compiles this into elementwise-wasm.generated.ts, with a relaxed-SIMD

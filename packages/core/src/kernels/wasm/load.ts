@@ -26,7 +26,15 @@ function webAssembly(): WebAssemblyApi {
  * `drop()` (which gives its memory back). Anything that fails makes `get()` return null for good
  * (until `reset`), with the reason in `unavailable`.
  */
-export class LazyKernels<Exports extends object> {
+/** A module's memory, as the kernels export it. */
+export interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+const PAGE = 65536;
+
+export class LazyKernels<Exports extends { memory: WasmMemory }> {
   /** Which build is loaded: 'relaxed-simd', 'simd', or null before or without one. */
   variant: WasmVariant | null = null;
   /** Why the module could not be loaded ('' if it was, or was not tried). */
@@ -35,6 +43,8 @@ export class LazyKernels<Exports extends object> {
   instance: Exports | null = null;
   private compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
   private relaxedAllowed = true;
+  private heap32 = new Float32Array(0);
+  private heap64 = new Float64Array(0);
 
   constructor(
     private readonly simdBase64: string,
@@ -56,9 +66,51 @@ export class LazyKernels<Exports extends object> {
     return this.instance;
   }
 
+  /**
+   * The instance, its memory grown to at least `bytes`; null where it cannot load, or its memory
+   * cannot grow that far (past what the engine or the machine allows).
+   */
+  reserve(bytes: number): Exports | null {
+    const kernels = this.get();
+    if (kernels === null) return null;
+    const memory = kernels.memory;
+    if (bytes > memory.buffer.byteLength) {
+      try {
+        memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+      } catch {
+        return null;
+      }
+    }
+    return kernels;
+  }
+
+  /** A view of the live instance's memory as floats of `size` bytes (4 or 8), made again after it grew. */
+  heap(size: number): Float32Array | Float64Array {
+    const buffer = (this.instance as Exports).memory.buffer;
+    if (size === 4) {
+      if (this.heap32.buffer !== buffer) this.heap32 = new Float32Array(buffer);
+      return this.heap32;
+    }
+    if (this.heap64.buffer !== buffer) this.heap64 = new Float64Array(buffer);
+    return this.heap64;
+  }
+
+  /**
+   * After a call: drops the instance if its memory grew past RETAIN_BYTES, so one large operation
+   * does not pin its operands' size for the life of the page (the next call instantiates the
+   * compiled module again, with a small memory).
+   */
+  release(): void {
+    if (this.instance !== null && this.instance.memory.buffer.byteLength > RETAIN_BYTES) {
+      this.drop();
+    }
+  }
+
   /** Drops the instance: the next `get()` makes a fresh one (with a fresh, small memory). */
   drop(): void {
     this.instance = null;
+    this.heap32 = new Float32Array(0);
+    this.heap64 = new Float64Array(0);
   }
 
   /** Forgets everything, so the next `get()` loads again (for tests). */
@@ -67,7 +119,7 @@ export class LazyKernels<Exports extends object> {
     this.compiled = undefined;
     this.variant = null;
     this.unavailable = '';
-    this.instance = null;
+    this.drop();
   }
 
   /** Compiles the build this engine takes: relaxed SIMD where allowed and accepted, else SIMD. */

@@ -4,7 +4,7 @@
 // build elsewhere. Anything that fails here (no WebAssembly, no SIMD, a content security policy,
 // memory that cannot grow) makes the caller use the JavaScript kernel instead.
 import type { TypedArray } from '../../dtype.js';
-import { LazyKernels, RETAIN_BYTES, type WasmVariant } from './load.js';
+import { LazyKernels, RETAIN_BYTES, type WasmMemory, type WasmVariant } from './load.js';
 
 export { RETAIN_BYTES };
 
@@ -29,7 +29,7 @@ type Gemm = (
 ) => void;
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   gemm32: Gemm;
   gemm64: Gemm;
   /** C[i][j] += bias[j] over the m×n matrix C; addresses in bytes. */
@@ -45,11 +45,8 @@ const MC = { float32: 64, float64: 64 };
 const NC = 4096;
 const NR = { float32: 8, float64: 4 };
 const TILE_BYTES = 128;
-const PAGE = 65536;
 
 const module = new LazyKernels<Exports>(WASM_SIMD_BASE64, WASM_RELAXED_SIMD_BASE64);
-let heap32 = new Float32Array(0);
-let heap64 = new Float64Array(0);
 
 /** The instantiated module, or null (and `wasmUnavailableReason()` says why). */
 export function wasmKernels(): Exports | null {
@@ -72,8 +69,6 @@ export function wasmVariant(): WasmVariant | null {
  */
 export function resetWasmKernels({ allowRelaxed = true } = {}): void {
   module.reset(allowRelaxed);
-  heap32 = new Float32Array(0);
-  heap64 = new Float64Array(0);
 }
 
 /** Why the WebAssembly kernels could not be loaded ('' if they were, or were not tried). */
@@ -102,8 +97,6 @@ export function matmulWasm(
 ): boolean {
   const size = out.BYTES_PER_ELEMENT;
   if (a.BYTES_PER_ELEMENT !== size || b.BYTES_PER_ELEMENT !== size) return false;
-  const wasm = wasmKernels();
-  if (wasm === null) return false;
   const dtype = size === 4 ? 'float32' : 'float64';
   const mc = Math.min(MC[dtype], roundUp(m, 4));
   const kc = Math.min(KC[dtype], k);
@@ -114,26 +107,13 @@ export function matmulWasm(
   const bPtr = aPtr + roundUp(aLength * size, 64);
   const outPtr = bPtr + roundUp(bLength * size, 64);
   const biasPtr = outPtr + roundUp(out.length * size, 64);
-  const end = biasPtr + (bias === null ? 0 : n * size);
-  const memory = wasm.memory;
-  if (end > memory.buffer.byteLength) {
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false; // past what this engine or machine allows: the JS kernel needs no copies
-    }
-  }
-  if (dtype === 'float32') {
-    if (heap32.buffer !== memory.buffer) heap32 = new Float32Array(memory.buffer);
-    heap32.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 4);
-    heap32.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 4);
-    if (bias !== null) heap32.set(bias, biasPtr / 4);
-  } else {
-    if (heap64.buffer !== memory.buffer) heap64 = new Float64Array(memory.buffer);
-    heap64.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / 8);
-    heap64.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / 8);
-    if (bias !== null) heap64.set(bias, biasPtr / 8);
-  }
+  // null also when the memory cannot grow that far: the JS kernel needs no copies
+  const wasm = module.reserve(biasPtr + (bias === null ? 0 : n * size));
+  if (wasm === null) return false;
+  const heap = module.heap(size);
+  heap.set(a.length === aLength ? a : a.subarray(0, aLength), aPtr / size);
+  heap.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / size);
+  if (bias !== null) heap.set(bias, biasPtr / size);
   // element (i, p) of op(A) is i·ai + p·ap past its start; element (p, j) of op(B) p·bp + j·bj
   const [ai, ap] = transposeA ? [1, m] : [k, 1];
   const [bp, bj] = transposeB ? [1, k] : [n, 1];
@@ -159,13 +139,8 @@ export function matmulWasm(
   if (bias !== null && n > 0) {
     (dtype === 'float32' ? wasm.addRows32 : wasm.addRows64)(outPtr, biasPtr, out.length / n, n);
   }
-  const heap = dtype === 'float32' ? heap32 : heap64;
   out.set(heap.subarray(outPtr / size, outPtr / size + out.length));
-  if (memory.buffer.byteLength > RETAIN_BYTES) {
-    module.drop(); // the next call instantiates the compiled module again, with a small memory
-    heap32 = new Float32Array(0);
-    heap64 = new Float64Array(0);
-  }
+  module.release();
   return true;
 }
 
