@@ -1,8 +1,10 @@
 // backprop, imported from the workspace source (tsx --conditions=source), so the numbers track
 // the current code. Usage: tsx --conditions=source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
 // [--dtype=float32|float64] (A, B, C: that dtype only; the runner runs each in its own process)
+// [--compile] (B, C: the training step wrapped in core's `compile`, variant "<dtype>, compile")
 import {
   add,
+  compile,
   type DType,
   linear,
   matmul,
@@ -35,6 +37,7 @@ import {
 
 const LIB = 'backprop';
 const { workload, quick, dtype: onlyDtype } = childArgs();
+const compiled = process.argv.includes('--compile');
 
 /** The MLP of `spec` from core ops, trained by plain SGD on the parameters' data in place. */
 function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
@@ -50,8 +53,8 @@ function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
   ]);
   const layers = spec.init.length;
   const lr = spec.lr;
-  return (k) => {
-    const [x, y] = batches[k % batches.length] as [Tensor, Tensor];
+  // forward and backward(); with --compile, traced on the first call and replayed after it
+  const forwardBackward = (x: Tensor, y: Tensor): Tensor => {
     let h = x;
     for (let l = 0; l < layers; l++) {
       h = linear(h, params[2 * l] as Tensor, params[2 * l + 1] as Tensor); // x·W + b, one op
@@ -62,6 +65,12 @@ function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
     let loss = mean(square(sub(h, y)));
     if (spec.loss === 'half-se') loss = mul(loss, 0.5);
     loss.backward();
+    return loss;
+  };
+  const step = compiled ? compile(forwardBackward) : forwardBackward;
+  return (k) => {
+    const [x, y] = batches[k % batches.length] as [Tensor, Tensor];
+    const loss = step(x, y);
     for (const p of params) {
       const w = p.data;
       const g = (p.grad as Tensor).data;
@@ -96,7 +105,7 @@ await guard(LIB, workload, () => {
     }
     case 'B':
     case 'C':
-      benchTraining(LIB, workload, quick, onlyDtype, trainer);
+      benchTraining(LIB, workload, quick, onlyDtype, trainer, compiled ? ', compile' : '');
       break;
     case 'D': {
       const { a, b } = tinyInputs();

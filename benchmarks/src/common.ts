@@ -16,7 +16,7 @@ export function childArgs(): { workload: string; quick: boolean; dtype?: Dtype }
   const dtypeArg = args.find((a) => a.startsWith('--dtype='))?.slice('--dtype='.length);
   if (!workload || (dtypeArg !== undefined && dtypeArg !== 'float32' && dtypeArg !== 'float64')) {
     console.error(
-      'usage: tsx --conditions=source benchmarks/src/<lib>.ts <A|B|C|D|M|G> [--quick] [--dtype=float32|float64]',
+      'usage: tsx --conditions=source benchmarks/src/<lib>.ts <A|B|C|D|M|G> [--quick] [--dtype=float32|float64] [--compile]',
     );
     process.exit(2);
   }
@@ -414,13 +414,14 @@ export function benchTraining(
   quick: boolean,
   dtype: Dtype | undefined,
   trainer: (spec: TrainSpec, dtype: Dtype) => (k: number) => number,
+  suffix = '',
 ): void {
   const spec = workload === 'B' ? specB(quick) : specC(quick);
   for (const d of dtypesToRun(dtype))
     emitTrain(
       lib,
       spec,
-      d,
+      `${d}${suffix}`,
       trainLoop(spec, () => trainer(spec, d)),
     );
 }

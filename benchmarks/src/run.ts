@@ -57,6 +57,8 @@ interface Lib {
   workloads: readonly string[];
   /** workloads run once per dtype, each in its own process (`--dtype=float32`, `--dtype=float64`) */
   perDtype?: readonly string[];
+  /** workloads also run once per dtype with `--compile` (backprop's compile), each in its own process */
+  compiled?: readonly string[];
 }
 const LIBS: readonly Lib[] = [
   {
@@ -65,6 +67,7 @@ const LIBS: readonly Lib[] = [
     pkg: '@backprop/core',
     workloads: ['A', 'B', 'C', 'D', 'M', 'G'],
     perDtype: ['A', 'B', 'C'],
+    compiled: ['B', 'C'],
   },
   // hand-written loops over typed arrays, no library: the reference for the library's overhead
   { name: 'plain-js', file: 'plain.ts', workloads: ['A', 'B', 'C'], perDtype: ['B', 'C'] },
@@ -100,7 +103,12 @@ interface ChildOutcome {
   seconds: number;
 }
 
-function runChild(lib: Lib, workload: string, dtype?: string): Promise<ChildOutcome> {
+function runChild(
+  lib: Lib,
+  workload: string,
+  dtype?: string,
+  compiled = false,
+): Promise<ChildOutcome> {
   const args = [
     tsxCli,
     '--expose-gc',
@@ -109,6 +117,7 @@ function runChild(lib: Lib, workload: string, dtype?: string): Promise<ChildOutc
     workload,
     ...(quick ? ['--quick'] : []),
     ...(dtype ? [`--dtype=${dtype}`] : []),
+    ...(compiled ? ['--compile'] : []),
   ];
   const t0 = performance.now();
   return new Promise((done) => {
@@ -224,14 +233,15 @@ for (let round = 1; round <= (saved ? 0 : rounds); round++) {
     for (const lib of libs) {
       if (!lib.workloads.includes(w)) continue;
       const dtypes = lib.perDtype?.includes(w) ? ['float32', 'float64'] : [undefined];
-      for (const dtype of dtypes) {
-        const job = dtype ? `${w} ${dtype}` : w;
+      const modes = lib.compiled?.includes(w) ? [false, true] : [false];
+      for (const [dtype, compiled] of dtypes.flatMap((d) => modes.map((c) => [d, c] as const))) {
+        const job = `${w}${dtype ? ` ${dtype}` : ''}${compiled ? ' compile' : ''}`;
         process.stderr.write(`[round ${round}/${rounds}] ${lib.name} ${job} … `);
         if (lib.name === 'backprop') {
           const h = coreSourceHash();
           sourceVersions.set(h, [...(sourceVersions.get(h) ?? []), `round ${round} ${job}`]);
         }
-        const o = await runChild(lib, w, dtype);
+        const o = await runChild(lib, w, dtype, compiled);
         const summary = o.results
           .map((r) => `${r.variant}: ${fmtNum(r.value)} ${r.metric}`)
           .concat(o.errors.map((e) => `FAILED: ${e}`))
@@ -411,9 +421,17 @@ const bp = (w: string, v: string) => find('backprop', w, v);
 const tRows: [string, number, number, string][] = [];
 const target = (name: string, measured: number, goal: number, unit = '×') =>
   tRows.push([name, measured, goal, unit]);
+const COMPILED = 'float32, compile';
 target('C: backprop f32 ÷ brain.js', speedup(bp('C', 'float32'), find('brain.js', 'C')), 1.0);
+target(
+  'C: backprop f32 compile ÷ brain.js',
+  speedup(bp('C', COMPILED), find('brain.js', 'C')),
+  1.0,
+);
 target('C: backprop f32 ÷ tfjs-cpu', speedup(bp('C', 'float32'), find('tfjs-cpu', 'C')), 30);
+target('C: backprop f32 compile ÷ tfjs-cpu', speedup(bp('C', COMPILED), find('tfjs-cpu', 'C')), 30);
 target('B: backprop f32 ÷ jax-js jit', speedup(bp('B', 'float32'), find('jax-js', 'B')), 2);
+target('B: backprop f32 compile ÷ jax-js jit', speedup(bp('B', COMPILED), find('jax-js', 'B')), 2);
 target('A: backprop f32 matmul GFLOP/s', med(bp('A', 'float32')), 30, ' GFLOP/s');
 target('A: backprop f32 ÷ tfjs-wasm', speedup(bp('A', 'float32'), find('tfjs-wasm', 'A')), 1.4);
 target('A: backprop f64 ÷ tfjs-cpu (f32)', speedup(bp('A', 'float64'), find('tfjs-cpu', 'A')), 4);
@@ -497,6 +515,8 @@ interface Section {
 const SHORT: Record<string, string> = {
   float32: 'f32',
   float64: 'f64',
+  'float32, compile': 'f32 compile',
+  'float64, compile': 'f64 compile',
   'float32, inputs requiresGrad (records a node)': 'f32 recording',
 };
 const warmB = specB(quick);
@@ -522,7 +542,7 @@ const SECTIONS: Section[] = [
       `(C: at least ${warmC.warmupSeconds} s and ${warmC.warmupMinSteps} steps); then the measured copy runs a fixed number of warm-up steps and of timed ` +
       "steps (the same for every library, so its losses are those of the same steps everywhere) in 10 chunks; a round's " +
       'number is the median chunk rate, RME that of the chunk rates.',
-    ours: ['float32', 'float64'],
+    ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
   },
   {
     w: 'C',
@@ -531,7 +551,7 @@ const SECTIONS: Section[] = [
       'Sigmoid on every layer and ½(o−y)² — the network brain.js builds, so brain.js trains the same model ' +
       'from the same weights (its updates are the same SGD, momentum 1e-9). 64 samples cycled, lr 0.1. ' +
       'A step is forward + backward + update + reading the loss. Timed loop as in B.',
-    ours: ['float32', 'float64'],
+    ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
   },
   {
     w: 'D',

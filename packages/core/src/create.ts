@@ -4,6 +4,7 @@ import { ValueError } from './errors.js';
 import { type Generator, pickGenerator } from './random.js';
 import { checkShape, sizeOf } from './shape-math.js';
 import { Tensor } from './tensor.js';
+import { compute } from './trace.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -22,10 +23,13 @@ function make(
   shape: readonly number[],
   options: CreateOptions,
   fill: (data: Float64Array | Float32Array) => void,
+  drawn = false,
 ): Tensor {
   const s = checkShape(op, shape);
   const data = allocate(checkDType(options.dtype ?? 'float64', op), sizeOf(s));
-  fill(data);
+  // random numbers are drawn again on each call of a compiled function; the rest are constants
+  if (drawn) compute(data, () => fill(data), true);
+  else fill(data);
   const t = new Tensor(data, s);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
@@ -92,10 +96,23 @@ export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   });
 }
 
+/**
+ * A tensor of random numbers from `draw`. The numbers are drawn again on each call of a compiled
+ * function, from the generator the options name (a `seed` starts a fresh one each time).
+ */
+function random(
+  op: string,
+  shape: readonly number[],
+  options: RandomOptions,
+  draw: (g: Generator, d: Float64Array | Float32Array) => void,
+): Tensor {
+  pickGenerator(options); // checks the options before anything is made
+  return make(op, shape, options, (d) => draw(pickGenerator(options), d), true);
+}
+
 /** Uniform random numbers in [0, 1), reproducible with `seed` or `generator`. */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const g = pickGenerator(options);
-  return make('rand', shape, options, (d) => {
+  return random('rand', shape, options, (g, d) => {
     if (d instanceof Float32Array) {
       // 24 bits, the float32 significand: rounding a double near 1 to float32 would give exactly 1
       for (let i = 0; i < d.length; i++) d[i] = Math.floor(g.uniform() * 2 ** 24) / 2 ** 24;
@@ -107,8 +124,7 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 
 /** Standard normal random numbers, reproducible with `seed` or `generator`. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const g = pickGenerator(options);
-  return make('randn', shape, options, (d) => {
+  return random('randn', shape, options, (g, d) => {
     for (let i = 0; i < d.length; i++) d[i] = g.normal();
   });
 }

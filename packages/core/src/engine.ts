@@ -2,6 +2,13 @@
 import { GradError, NonFiniteError, ShapeError } from './errors.js';
 import { formatShape, sameShape } from './shape-math.js';
 import type { Tensor } from './tensor.js';
+import {
+  currentRecording,
+  type GradWrite,
+  noteInputs,
+  type Recording,
+  recordingInto,
+} from './trace.js';
 
 /**
  * A vector–Jacobian product: given the gradient of the output, one gradient per input
@@ -117,6 +124,7 @@ function describe(t: Tensor, i: number, what = 'an output'): string {
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;
   if (detecting) site = checkForward(op, inputs, output);
+  if (currentRecording() !== null) noteInputs(inputs);
   if (!gradEnabled) return output;
   for (let i = 0; i < inputs.length; i++) {
     if ((inputs[i] as Tensor).requiresGrad) {
@@ -363,8 +371,10 @@ export function backward(
   }
   if (g.dtype !== root.dtype) g = g.astype(root.dtype);
   const createGraph = options.createGraph ?? false;
+  const tracing = currentRecording();
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
     if (t._node && !t._retainGrad) return;
+    if (tracing !== null) return traceGradWrite(tracing, t, gt, createGraph);
     // a leaf's .grad gets storage of its own, so changing one gradient in place never changes
     // another: the sum with the previous .grad (a new tensor), a gradient this sweep made and
     // gave to no one else, or else a copy
@@ -376,6 +386,38 @@ export function backward(
       gt._born = 0; // given away: the next tensor that gets this gradient gets a copy
     } else t.grad = gt.clone();
   });
+}
+
+/**
+ * While `compile` traces: the gradient goes to the leaf the way every replay will give it, and
+ * the trace remembers it (see compile.ts).
+ */
+function traceGradWrite(r: Recording, t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    throw new GradError(
+      'backward(): createGraph is not supported inside a compiled function (its .grad would keep a graph of the ' +
+        'first call); use grad/vjp inside it, which compile replays',
+    );
+  }
+  const write: GradWrite = { leaf: t, grad: g, copy: !r.written.has(g.data) };
+  r.gradWrites.push(write);
+  giveGrad(write, t);
+}
+
+/**
+ * @internal Gives `w.grad` to `leaf` as `backward()` does: `.grad` becomes it (a copy if the
+ * trace does not recompute its array), or, if `.grad` holds one already, the sum of the two.
+ */
+export function giveGrad(w: GradWrite, leaf: Tensor): void {
+  if (!w.copy && leaf.grad === null)
+    leaf.grad = w.grad; // the usual case: nothing is computed
+  else {
+    recordingInto(null, () => {
+      const g = w.copy ? w.grad.clone() : w.grad;
+      const prev = leaf.grad;
+      leaf.grad = prev === null ? g : withGradMode(false, () => prev.add(g));
+    });
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import * as shapeOps from './ops/shape.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import * as unary from './ops/unary.js';
 import { checkShape, formatShape, sizeOf } from './shape-math.js';
+import { compute, currentRecording } from './trace.js';
 
 /** Nested arrays of numbers, as `tensor()` takes and `toArray()` gives. */
 export type NestedArray = number | readonly NestedArray[];
@@ -144,7 +145,7 @@ export class Tensor {
   /** A copy with its own data, as a new leaf. */
   clone(): Tensor {
     const data = allocate(this.dtype, this.size); // not data.slice(): that always gets a buffer of its own
-    data.set(this.data);
+    compute(data, () => data.set(this.data), true);
     return new Tensor(data, this.shape);
   }
 
@@ -152,6 +153,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    readingValues('item()');
     if (this.size !== 1) {
       throw new ValueError(
         `item(): the tensor has shape ${formatShape(this.shape)}; only a one-element tensor has an item`,
@@ -162,6 +164,7 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
+    readingValues('toArray()');
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.shape.length) return this.data[offset] as number;
       const n = this.shape[dim] as number;
@@ -452,6 +455,16 @@ function flatten(value: NestedArray, shape: readonly number[]): number[] {
   };
   walk(value, 0, '');
   return out;
+}
+
+/** Values read inside a function `compile` traces would be frozen into its trace: refused. */
+function readingValues(where: string): void {
+  if (currentRecording() !== null) {
+    throw new ValueError(
+      `${where} inside a compiled function: the value would be read once, while compile traces it, and ` +
+        'never again; return the tensor from the function and read it outside',
+    );
+  }
 }
 
 /** Turns a TensorLike into a Tensor; numbers take `like`'s dtype so `x.mul(2)` keeps float32. */

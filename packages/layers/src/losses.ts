@@ -1,6 +1,7 @@
 // Loss functions (prediction, target, options) => Tensor, composed from core's ops, so every
 // gradient comes from autodiff. Shapes must match exactly: a loss never broadcasts silently.
 import {
+  arange,
   DTypeError,
   ShapeError,
   Tensor,
@@ -149,8 +150,7 @@ export function crossEntropy(
   const logp = logits.logSoftmax(1);
   let perSample: Tensor;
   if (t.ndim === 1 && t.shape[0] === batch) {
-    // class indices: pick log p[i, k_i] from the flattened rows
-    const picks = new Int32Array(batch);
+    // class indices: pick log p[i, k_i] from the flattened rows, at i·classes + k_i
     for (let i = 0; i < batch; i++) {
       const k = t.data[i] as number;
       if (!Number.isInteger(k) || k < 0 || k >= classes) {
@@ -158,8 +158,9 @@ export function crossEntropy(
           `${op}: the target of sample ${i} is ${k}; class indices must be integers from 0 to ${classes - 1}`,
         );
       }
-      picks[i] = i * classes + k;
     }
+    // computed with ops, so that a compiled function (core's compile) picks each call's classes
+    const picks = t.add(arange(0, batch * classes, classes, { dtype: t.dtype }));
     perSample = logp
       .reshape([batch * classes])
       .gather(picks)

@@ -4,6 +4,7 @@ import { record } from '../engine.js';
 import { type BinaryKernel, broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
 import { broadcastPair, broadcastShapes, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { compute } from '../trace.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -19,7 +20,11 @@ function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Parti
     const [a, b] = operandPair(name, left, right);
     const shape = broadcastPair(name, a.shape, b.shape);
     const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
-    zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data);
+    compute(
+      y.data,
+      () => zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data),
+      true,
+    );
     return record(name, [a, b], y, (g) => [
       a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
       b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
@@ -125,7 +130,13 @@ export function pow(base: TensorLike, exponent: TensorLike): Tensor {
   const [a] = operands('pow', base) as [Tensor];
   const p = exponent;
   const y = new Tensor(allocate(a.dtype, a.size), a.shape);
-  for (let i = 0; i < a.size; i++) y.data[i] = (a.data[i] as number) ** p;
+  compute(
+    y.data,
+    () => {
+      for (let i = 0; i < a.size; i++) y.data[i] = (a.data[i] as number) ** p;
+    },
+    true,
+  );
   // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
   return record('pow', [a], y, (g) => [p === 0 ? g.zerosLike() : g.mul(a.pow(p - 1).mul(p))]);
 }
@@ -140,12 +151,18 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [x, z] = operands('where', toTensor(a, like), toTensor(b, like)) as [Tensor, Tensor];
   const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
   const n = sizeOf(shape);
-  const [mb, xb, zb] = [m, x, z].map((t) =>
-    t.size === n ? t.data : broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
-  );
   const y = new Tensor(allocate(x.dtype, n), shape);
-  const [mv, xv, zv, out] = [mb, xb, zb, y.data] as Float64Array[];
-  for (let i = 0; i < n; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
+  compute(
+    y.data,
+    () => {
+      const [mv, xv, zv] = [m, x, z].map((t) =>
+        t.size === n ? t.data : broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
+      ) as Float64Array[];
+      const out = y.data as Float64Array;
+      for (let i = 0; i < n; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
+    },
+    true,
+  );
   return record('where', [m, x, z], y, (g) => [
     null,
     x.requiresGrad ? sumTo(where(m, g, 0), x.shape) : null,
@@ -159,7 +176,11 @@ function comparison(name: string, kernel: BinaryKernel) {
     const [a, b] = operandPair(name, left, right);
     const shape = broadcastPair(name, a.shape, b.shape);
     const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
-    zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data);
+    compute(
+      y.data,
+      () => zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data),
+      true,
+    );
     return y;
   };
 }

@@ -2,6 +2,7 @@
 import { noGrad, record } from '../engine.js';
 import { GradError, ValueError } from '../errors.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { currentRecording } from '../trace.js';
 
 export interface OpDefinition {
   /** Shown in errors, `toString`, `toDot` and `toMermaid`. */
@@ -37,6 +38,13 @@ export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) =>
     const result = noGrad(() => forward(...inputs));
     if (!(result instanceof Tensor))
       throw new ValueError(`${name}: forward must return a Tensor, got ${typeof result}`);
+    const r = currentRecording();
+    if (r !== null && !r.written.has(result.data) && !inputs.some((x) => x.data === result.data)) {
+      throw new ValueError(
+        `${name}: inside a compiled function, forward must compute its output with backprop's ops; this ` +
+          'one made its values some other way (a loop over .data?), which compile cannot replay',
+      );
+    }
     const output = new Tensor(result.data, result.shape); // a fresh node, even if forward returned an input
     return record(name, inputs, output, (g) => {
       const r = vjp(g, inputs, output);

@@ -5,6 +5,7 @@ import { ShapeError } from '../errors.js';
 import * as kernel from '../kernels/matmul.js';
 import { broadcastShapes, formatShape, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { compute } from '../trace.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -69,7 +70,8 @@ function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const n = b.shape[b.ndim - (tb ? 2 : 1)] as number;
   const shape = plain ? [m, n] : [...batch, m, n];
   const out = allocate(a.dtype, plain ? m * n : sizeOf(shape));
-  const y = new Tensor(kernel.matmul(a.data, a.shape, ta, b.data, b.shape, tb, batch, out), shape);
+  compute(out, () => kernel.matmul(a.data, a.shape, ta, b.data, b.shape, tb, batch, out), true);
+  const y = new Tensor(out, shape);
   // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
   // or B was read transposed gives the four cases below (summed over broadcast batch axes).
   return record('matmul', [a, b], y, (g) => [
@@ -112,7 +114,12 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
   const shape = matrix ? [rows, outputs] : [...x.shape.slice(0, -1), outputs];
   const out = allocate(x.dtype, rows * outputs);
   const xShape = matrix ? x.shape : [rows, inputs];
-  kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out, b?.data ?? null);
+  compute(
+    out,
+    () =>
+      kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out, b?.data ?? null),
+    true,
+  );
   const y = new Tensor(out, shape);
   return record('linear', b === undefined ? [x, w] : [x, w, b], y, (g) => {
     const g2 = matrix ? g : g.reshape([rows, outputs]);
@@ -134,6 +141,6 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
 /** A copy of `t`'s values in storage of its own, with `shape` (same size). */
 function copyAs(t: Tensor, shape: readonly number[]): Tensor {
   const data = allocate(t.dtype, t.size);
-  data.set(t.data);
+  compute(data, () => data.set(t.data), true);
   return new Tensor(data, shape);
 }

@@ -5,6 +5,7 @@ import { ValueError } from '../errors.js';
 import { reduce, sum as sumKernel } from '../kernels/reduce.js';
 import { formatShape, normalizeAxes, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { compute } from '../trace.js';
 import { where } from './binary.js';
 
 /** Which axes to reduce: one, several, or all (`undefined`/`null`); negative axes count from the end. */
@@ -39,7 +40,9 @@ function output(r: Reduction): TypedArray {
 /** Sum of the elements over `axis`. */
 export function sum(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const r = plan('sum', input, axis, keepDims);
-  const y = new Tensor(sumKernel(r.x.data, r.x.shape, r.axes, output(r)), r.shape);
+  const out = output(r);
+  compute(out, () => sumKernel(r.x.data, r.x.shape, r.axes, out));
+  const y = new Tensor(out, r.shape);
   return record('sum', [r.x], y, (g) => [g.reshape(r.kept).broadcastTo(r.x.shape)]); // each element counts once
 }
 
@@ -47,8 +50,11 @@ export function sum(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
 export function mean(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const r = plan('mean', input, axis, keepDims);
   const count = r.axes.reduce((n, a) => n * (r.x.shape[a] as number), 1);
-  const out = sumKernel(r.x.data, r.x.shape, r.axes, output(r));
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / count;
+  const out = output(r);
+  compute(out, () => {
+    sumKernel(r.x.data, r.x.shape, r.axes, out);
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / count;
+  });
   const y = new Tensor(out, r.shape);
   // each element counts 1/count
   return record('mean', [r.x], y, (g) => [
@@ -72,7 +78,9 @@ function extreme(op: 'max' | 'min', input: TensorLike, axis: Axis, keepDims: boo
 }
 
 function fold(r: Reduction, init: number, combine: (acc: number, v: number) => number): Tensor {
-  return new Tensor(reduce(r.x.data, r.x.shape, r.axes, init, combine, output(r)), r.shape);
+  const out = output(r);
+  compute(out, () => reduce(r.x.data, r.x.shape, r.axes, init, combine, out));
+  return new Tensor(out, r.shape);
 }
 
 const maxNaN = (acc: number, v: number) => (v > acc || Number.isNaN(v) ? v : acc);

@@ -15,6 +15,7 @@ import {
   sizeOf,
 } from '../shape-math.js';
 import { type IndicesLike, Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { compute } from '../trace.js';
 import { operands } from './operands.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
@@ -64,8 +65,10 @@ export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
     );
   }
   if (p.every((a, i) => a === i)) return x;
+  const out = allocate(x.dtype, x.size);
+  compute(out, () => layout.transpose(x.data, x.shape, p, out), true);
   const y = new Tensor(
-    layout.transpose(x.data, x.shape, p, allocate(x.dtype, x.size)),
+    out,
     p.map((a) => x.shape[a] as number),
   );
   const inverse = p.map((_, i) => p.indexOf(i));
@@ -85,10 +88,9 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
       `broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}`,
     );
   }
-  const y = new Tensor(
-    broadcastCopy(x.data, x.shape, target, allocate(x.dtype, sizeOf(target))),
-    target,
-  );
+  const out = allocate(x.dtype, sizeOf(target));
+  compute(out, () => broadcastCopy(x.data, x.shape, target, out), true);
+  const y = new Tensor(out, target);
   return record('broadcastTo', [x], y, (g) => [sumTo(g, x.shape)]); // copies' gradients add up
 }
 
@@ -111,10 +113,9 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
       `sumTo: cannot sum shape ${formatShape(x.shape)} to ${formatShape(shape)}, which does not broadcast to it`,
     );
   }
-  const y = new Tensor(
-    reduce.sum(x.data, x.shape, axes, allocate(x.dtype, sizeOf(shape))),
-    [...shape], // the caller's array may change later
-  );
+  const out = allocate(x.dtype, sizeOf(shape));
+  compute(out, () => reduce.sum(x.data, x.shape, axes, out));
+  const y = new Tensor(out, [...shape]); // a copy of the shape: the caller's array may change later
   return record('sumTo', [x], y, (g) => [g.broadcastTo(x.shape)]); // each copy gets the sum's gradient
 }
 
@@ -170,19 +171,14 @@ export function slice(
   });
   if (sameShape(size, x.shape)) return x;
   const y = new Tensor(allocate(x.dtype, sizeOf(size)), size);
-  layout.copyRegion(
-    x.data,
-    x.shape,
-    begin,
-    y.data,
-    size,
-    size.map(() => 0),
-    size,
-  );
+  compute(y.data, () => layout.copyRegion(x.data, x.shape, begin, y.data, size, origin(y), size));
   return record('slice', [x], y, (g) => [
     g.pad(begin.map((b, i) => [b, (x.shape[i] as number) - b - (size[i] as number)])),
   ]);
 }
+
+/** The first position of every axis of `x`: [0, 0, …]. */
+const origin = (x: Tensor) => x.shape.map(() => 0);
 
 function clip(pos: number, dim: number, what: string, axis: number): number {
   if (!Number.isInteger(pos))
@@ -206,14 +202,8 @@ export function pad(input: TensorLike, widths: readonly (readonly [number, numbe
   if (sameShape(shape, x.shape)) return x;
   const y = new Tensor(allocate(x.dtype, sizeOf(shape)), shape);
   const before = widths.map((w) => w[0]);
-  layout.copyRegion(
-    x.data,
-    x.shape,
-    x.shape.map(() => 0),
-    y.data,
-    shape,
-    before,
-    x.shape,
+  compute(y.data, () =>
+    layout.copyRegion(x.data, x.shape, origin(x), y.data, shape, before, x.shape),
   );
   return record('pad', [x], y, (g) => [
     g.slice(
@@ -245,18 +235,14 @@ export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
   let offset = 0;
   for (const x of xs) {
     offsets.push(offset);
-    const start = shape.map((_, k) => (k === a ? offset : 0));
-    layout.copyRegion(
-      x.data,
-      x.shape,
-      x.shape.map(() => 0),
-      y.data,
-      shape,
-      start,
-      x.shape,
-    );
     offset += x.shape[a] as number;
   }
+  compute(y.data, () =>
+    xs.forEach((x, i) => {
+      const start = shape.map((_, k) => (k === a ? (offsets[i] as number) : 0));
+      layout.copyRegion(x.data, x.shape, origin(x), y.data, shape, start, x.shape);
+    }),
+  );
   // each input's gradient is its block of the output's gradient
   return record('concat', xs, y, (g) =>
     xs.map((x, i) => {
@@ -288,6 +274,10 @@ export function stack(inputs: readonly TensorLike[], axis = 0): Tensor {
   );
 }
 
+function indexCount(indices: IndicesLike): number {
+  return indices instanceof Tensor ? indices.size : indices.length;
+}
+
 function toIndices(op: string, indices: IndicesLike, size: number, axis: number): Int32Array {
   const raw: ArrayLike<number> = indices instanceof Tensor ? indices.data : indices;
   const out = new Int32Array(raw.length);
@@ -307,14 +297,15 @@ function toIndices(op: string, indices: IndicesLike, size: number, axis: number)
 export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tensor {
   const x = toTensor(input);
   const a = normalizeAxis('gather', axis, x.ndim);
-  const idx = toIndices('gather', indices, x.shape[a] as number, a);
   const shape = [...x.shape];
-  shape[a] = idx.length;
-  const y = new Tensor(
-    layout.gather(x.data, x.shape, a, idx, allocate(x.dtype, sizeOf(shape))),
-    shape,
+  shape[a] = indexCount(indices);
+  const out = allocate(x.dtype, sizeOf(shape));
+  // the indices are read when the step runs: a compiled function reads them afresh on every call
+  compute(out, () =>
+    layout.gather(x.data, x.shape, a, toIndices('gather', indices, x.shape[a] as number, a), out),
   );
-  return record('gather', [x], y, (g) => [scatterAdd(g, idx, x.shape[a] as number, a)]); // picked rows get their gradients back, summed
+  const y = new Tensor(out, shape);
+  return record('gather', [x], y, (g) => [scatterAdd(g, indices, x.shape[a] as number, a)]); // picked rows get their gradients back, summed
 }
 
 /** The adjoint of `gather`: a tensor with `size` slices along `axis`, where slice j of `x` is added at `indices[j]`. */
@@ -326,17 +317,21 @@ export function scatterAdd(
 ): Tensor {
   const x = toTensor(input);
   const a = normalizeAxis('scatterAdd', axis, x.ndim);
-  const idx = toIndices('scatterAdd', indices, size, a);
-  if (idx.length !== x.shape[a]) {
+  const count = indexCount(indices);
+  if (count !== x.shape[a]) {
     throw new ShapeError(
-      `scatterAdd: ${idx.length} indices for axis ${a} of shape ${formatShape(x.shape)}; expected ${x.shape[a]}`,
+      `scatterAdd: ${count} indices for axis ${a} of shape ${formatShape(x.shape)}; expected ${x.shape[a]}`,
     );
+  }
+  if (!Number.isInteger(size) || size < 0) {
+    throw new ValueError(`scatterAdd: size must be a non-negative integer, got ${size}`);
   }
   const shape = [...x.shape];
   shape[a] = size;
-  const y = new Tensor(
-    layout.scatterAdd(x.data, shape, a, idx, allocate(x.dtype, sizeOf(shape))),
-    shape,
+  const out = allocate(x.dtype, sizeOf(shape));
+  compute(out, () =>
+    layout.scatterAdd(x.data, shape, a, toIndices('scatterAdd', indices, size, a), out),
   );
-  return record('scatterAdd', [x], y, (g) => [g.gather(idx, a)]);
+  const y = new Tensor(out, shape);
+  return record('scatterAdd', [x], y, (g) => [g.gather(indices, a)]);
 }

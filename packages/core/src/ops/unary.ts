@@ -6,6 +6,7 @@ import { useWasmElementwise, WASM_MIN_ELEMENTS } from '../kernels/backend.js';
 import type { UnaryKernel } from '../kernels/elementwise.js';
 import { type ElementwiseKernel, elementwiseWasm } from '../kernels/wasm/elementwise-wasm.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { compute } from '../trace.js';
 
 /**
  * An elementwise op from a function of one number: `f` computes each element, `vjp(g, x, y)` maps
@@ -35,7 +36,7 @@ function unaryOp(
   return (input) => {
     const x = toTensor(input);
     const y = new Tensor(allocate(x.dtype, x.size), x.shape);
-    kernel(x.data, y.data, x.size);
+    compute(y.data, () => kernel(x.data, y.data, x.size), true);
     return record(name, [x], y, (g) => [vjp(g, x, y)]);
   };
 }
@@ -53,7 +54,7 @@ function derivativeOp(
 ): (g: Tensor, v: Tensor) => Tensor {
   return (g, v) => {
     const y = new Tensor(allocate(g.dtype, g.size), g.shape);
-    kernel(g.data, v.data, y.data, g.size);
+    compute(y.data, () => kernel(g.data, v.data, y.data, g.size), true);
     return record(name, [g, v], y, (gg) => [
       g.requiresGrad ? dg(gg, v) : null,
       dv !== null && v.requiresGrad ? dv(gg, g, v) : null,
@@ -290,6 +291,6 @@ export function astype(input: TensorLike, dtype: DType): Tensor {
   checkDType(dtype, 'astype');
   if (x.dtype === dtype) return x;
   const y = new Tensor(allocate(dtype, x.size), x.shape);
-  y.data.set(x.data);
+  compute(y.data, () => y.data.set(x.data), true);
   return record('astype', [x], y, (g) => [g.astype(x.dtype)]);
 }

@@ -1,0 +1,277 @@
+// compile: run a function once with its ops recording what they compute (a trace), then on
+// every later call rerun only that arithmetic, on the same arrays: no tensors, no graph nodes, no
+// topological sort. The first call is eager code; the rest are its kernels in a row. Like
+// `jax.jit`, it is for functions whose work depends on the shapes of their inputs, not on values.
+import { giveGrad, isDetectAnomalyEnabled, isGradEnabled } from './engine.js';
+import { ValueError } from './errors.js';
+import { Tensor } from './tensor.js';
+import {
+  currentRecording,
+  type GradWrite,
+  type Recording,
+  recordingInto,
+  type Step,
+} from './trace.js';
+
+export interface CompileOptions {
+  /**
+   * How many traces to keep, one per combination of argument shapes, dtypes and other values
+   * (default 8). A call that fits none traces again and replaces the least recently used.
+   */
+  maxTraces?: number;
+}
+
+/** What the arguments of one trace looked like: each tensor's dtype, shape and requiresGrad, each other value. */
+type Slot =
+  | {
+      readonly kind: 'tensor';
+      readonly dtype: string;
+      readonly shape: readonly number[];
+      readonly requiresGrad: boolean;
+    }
+  | { readonly kind: 'array'; readonly length: number }
+  | { readonly kind: 'value'; readonly value: unknown };
+
+interface Program {
+  readonly slots: Slot[];
+  readonly gradMode: boolean;
+  /** The tensors the trace ran on, one per tensor argument: each call copies its arguments in. */
+  readonly inputs: Tensor[];
+  readonly steps: Step[];
+  /** Tensors the function used without making them, with `requiresGrad` as it was. */
+  readonly leaves: [Tensor, boolean][];
+  /** Gradients `backward()` gave, and to whom: a tensor argument's index, or −1 for `write.leaf`. */
+  readonly gradWrites: { write: GradWrite; argument: number }[];
+  /** What the function returned while it was traced (its tensors are refilled by the steps). */
+  readonly result: unknown;
+}
+
+/**
+ * Compiles `fn` for speed: the first call runs it as usual while every op records the arithmetic
+ * it does; later calls with arguments of the same shapes rerun only that arithmetic, on the same
+ * arrays, with no tensors, graph or topological sort in between. For a small network's training
+ * step, that is most of its cost (docs/performance.md has the numbers).
+ *
+ * What the function may do: any of backprop's ops, `grad`/`valueAndGrad`/`vjp` and friends, and
+ * `backward()`, whose gradients reach `.grad` on every call (added to a `.grad` that is not null,
+ * as `backward()` does). Its arguments are tensors, arrays of tensors, and numbers, strings or
+ * booleans. It returns tensors (or arrays or plain objects of them), which come back as new
+ * tensors without a graph: differentiate inside the function, not through its result.
+ *
+ * What it must not do, because the replay would not see it:
+ * - decide anything from tensor values (`item()` and `toArray()` throw while it is traced), or
+ *   read or write `.data` itself;
+ * - replace a tensor it closes over (update parameters in place, as optimisers do).
+ *
+ * A call whose arguments differ in shape, dtype or `requiresGrad` (or in a number, string or
+ * boolean argument), or after a closed-over tensor's `requiresGrad` changed, traces again. The
+ * `.grad` tensors it gives are reused by the next call (as PyTorch reuses `.grad`): clone one to
+ * keep it. With anomaly detection on, every call runs eagerly.
+ *
+ * @example
+ * const step = compile((x: Tensor, y: Tensor) => {
+ *   const loss = mse(net(x), y);
+ *   loss.backward(); // gradients into each parameter's .grad, on every call
+ *   return loss;
+ * });
+ * for (const [x, y] of batches) {
+ *   const loss = step(x, y);
+ *   optimizer.step();
+ *   optimizer.zeroGrad();
+ * }
+ */
+// biome-ignore lint/suspicious/noExplicitAny: compile keeps the user's signature, whatever it is
+export function compile<F extends (...args: any[]) => unknown>(
+  fn: F,
+  options: CompileOptions = {},
+): F {
+  if (typeof fn !== 'function') {
+    throw new ValueError(`compile: expected a function, got ${describe(fn)}`);
+  }
+  const maxTraces = options.maxTraces ?? 8;
+  if (!Number.isInteger(maxTraces) || maxTraces < 1) {
+    throw new ValueError(`compile: maxTraces must be a positive integer, got ${maxTraces}`);
+  }
+  const programs: Program[] = []; // most recently used first
+  const tensors: Tensor[] = []; // this call's tensor arguments, reused from call to call
+  const compiled = (...args: unknown[]): unknown => {
+    // inside another trace: this function's ops become part of that one
+    if (currentRecording() !== null || isDetectAnomalyEnabled()) return copyOut(fn(...args));
+    tensors.length = 0;
+    const gradMode = isGradEnabled();
+    for (let i = 0; i < programs.length; i++) {
+      const p = programs[i] as Program;
+      if (p.gradMode !== gradMode || !fits(args, p.slots, tensors) || !sameLeaves(p)) {
+        tensors.length = 0;
+        continue;
+      }
+      if (i > 0) programs.unshift(...programs.splice(i, 1));
+      return replay(p, tensors);
+    }
+    const p = trace(fn, args, gradMode);
+    programs.unshift(p);
+    if (programs.length > maxTraces) programs.pop();
+    return copyOut(p.result);
+  };
+  return compiled as F;
+}
+
+/** The first call: runs `fn` on copies of the tensor arguments, recording every step. */
+function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: boolean): Program {
+  const slots: Slot[] = [];
+  const given: Tensor[] = [];
+  const inputs: Tensor[] = [];
+  const traced = args.map((a, i) =>
+    describeArgument(a, `argument ${i}`, slots, (t) => {
+      const copy = new Tensor(t.data.slice(), t.shape);
+      copy.requiresGrad = t.requiresGrad;
+      given.push(t);
+      inputs.push(copy);
+      return copy;
+    }),
+  );
+  const r: Recording = { steps: [], written: new Set(), leaves: new Map(), gradWrites: [] };
+  const result = recordingInto(r, () => fn(...traced));
+  checkResult(result, 'the result');
+  const own = new Map(inputs.map((t, i) => [t, i]));
+  const gradWrites = r.gradWrites.map((write) => ({
+    write,
+    argument: own.get(write.leaf) ?? -1,
+  }));
+  for (const { write, argument } of gradWrites) {
+    if (argument >= 0) giveGrad(write, given[argument] as Tensor); // the caller's tensor, not the copy
+  }
+  for (const t of inputs) t.grad = null;
+  const leaves = [...r.leaves].filter(([t]) => !own.has(t));
+  return { slots, gradMode, inputs, steps: r.steps, leaves, gradWrites, result };
+}
+
+/** A later call: the arguments' values in, the steps in order, the gradients out. */
+function replay(p: Program, tensors: readonly Tensor[]): unknown {
+  for (const { write, argument } of p.gradWrites) {
+    // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
+    const leaf = argument >= 0 ? (tensors[argument] as Tensor) : write.leaf;
+    if (leaf.grad === write.grad) leaf.grad = write.grad.clone();
+  }
+  for (let i = 0; i < p.inputs.length; i++) {
+    (p.inputs[i] as Tensor).data.set((tensors[i] as Tensor).data);
+  }
+  const steps = p.steps;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i] as Step;
+    if (s.zero) s.out.fill(0);
+    s.run();
+  }
+  for (const { write, argument } of p.gradWrites) {
+    giveGrad(write, argument >= 0 ? (tensors[argument] as Tensor) : write.leaf);
+  }
+  return copyOut(p.result);
+}
+
+/** Replaces each tensor in the arguments by `use(tensor)`, noting the arguments' layout in `slots`. */
+function describeArgument(
+  a: unknown,
+  where: string,
+  slots: Slot[],
+  use: (t: Tensor) => Tensor,
+): unknown {
+  if (a instanceof Tensor) {
+    slots.push({
+      kind: 'tensor',
+      dtype: a.dtype,
+      shape: [...a.shape],
+      requiresGrad: a.requiresGrad,
+    });
+    return use(a);
+  }
+  if (Array.isArray(a)) {
+    slots.push({ kind: 'array', length: a.length });
+    return a.map((v, i) => describeArgument(v, `${where}[${i}]`, slots, use));
+  }
+  if (a === null || a === undefined || ['number', 'string', 'boolean'].includes(typeof a)) {
+    slots.push({ kind: 'value', value: a });
+    return a;
+  }
+  throw new ValueError(
+    `compile: ${where} is ${describe(a)}; a compiled function takes tensors, arrays of them, and numbers, ` +
+      'strings or booleans (those are part of its trace: a new value traces it again)',
+  );
+}
+
+/** Whether `args` have the layout of `slots`; collects their tensors into `tensors` on the way. */
+function fits(args: readonly unknown[], slots: readonly Slot[], tensors: Tensor[]): boolean {
+  let k = 0;
+  for (let i = 0; i < args.length && k >= 0; i++) k = fitsAt(args[i], slots, k, tensors);
+  return k === slots.length;
+}
+
+/** Matches one argument against `slots` from `k` on: the slot after it, or −1 if it does not fit. */
+function fitsAt(a: unknown, slots: readonly Slot[], k: number, tensors: Tensor[]): number {
+  const s = slots[k];
+  if (s === undefined) return -1;
+  if (s.kind === 'tensor') {
+    if (!(a instanceof Tensor) || !sameLayout(a, s)) return -1;
+    tensors.push(a);
+    return k + 1;
+  }
+  if (s.kind === 'array') {
+    if (!Array.isArray(a) || a.length !== s.length) return -1;
+    let next = k + 1;
+    for (let i = 0; i < a.length && next >= 0; i++) next = fitsAt(a[i], slots, next, tensors);
+    return next;
+  }
+  return Object.is(a, s.value) ? k + 1 : -1;
+}
+
+function sameLayout(a: Tensor, s: Slot & { kind: 'tensor' }): boolean {
+  if (a.dtype !== s.dtype || a.requiresGrad !== s.requiresGrad || a.ndim !== s.shape.length) {
+    return false;
+  }
+  for (let i = 0; i < a.ndim; i++) if (a.shape[i] !== s.shape[i]) return false;
+  return true;
+}
+
+function sameLeaves(p: Program): boolean {
+  for (let i = 0; i < p.leaves.length; i++) {
+    const [t, requiresGrad] = p.leaves[i] as [Tensor, boolean];
+    if (t.requiresGrad !== requiresGrad) return false;
+  }
+  return true;
+}
+
+/** The function's result must be made of tensors, arrays, plain objects and plain values. */
+function checkResult(v: unknown, where: string): void {
+  if (v instanceof Tensor || v === null || typeof v !== 'object') {
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
+      throw new ValueError(
+        `compile: ${where} is ${describe(v)}; return tensors, arrays or plain objects of them`,
+      );
+    }
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) checkResult(v[i], `${where}[${i}]`);
+  } else if (Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, u] of Object.entries(v)) checkResult(u, `${where}.${k}`);
+  } else {
+    throw new ValueError(
+      `compile: ${where} is ${describe(v)}; return tensors, arrays or plain objects of them`,
+    );
+  }
+}
+
+/** The result with every tensor replaced by a copy of its values (a new leaf, no graph). */
+function copyOut(v: unknown): unknown {
+  if (v instanceof Tensor) return v.clone();
+  if (Array.isArray(v)) return v.map(copyOut);
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, copyOut(u)]));
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  return `a ${typeof v}`;
+}
