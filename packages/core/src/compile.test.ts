@@ -9,6 +9,7 @@ import {
   GradError,
   grad,
   hvp,
+  isCompiling,
   linear,
   logsumexp,
   manualSeed,
@@ -429,6 +430,26 @@ describe('compile: what the replay could not see is refused', () => {
       return w;
     });
     expect(() => compiled()).toThrow(GradError);
+  });
+});
+
+describe('isCompiling', () => {
+  it('is true only while compile traces, for code that must not run inside', () => {
+    const seen: boolean[] = [];
+    const compiled = compile((x: Tensor) => {
+      seen.push(isCompiling());
+      return x.neg();
+    });
+    compiled(tensor([1]));
+    compiled(tensor([2])); // a replay: the function does not run
+    expect(seen).toEqual([true]);
+    expect(isCompiling()).toBe(false);
+    expect(() =>
+      compile(() => {
+        throw new Error('boom');
+      })(),
+    ).toThrow('boom');
+    expect(isCompiling()).toBe(false); // and after a trace that failed
   });
 });
 

@@ -116,6 +116,15 @@ export function compile<F extends (...args: any[]) => unknown>(
   return compiled as F;
 }
 
+/**
+ * Whether `compile` is tracing a function right now. For libraries: code that changes arrays in
+ * place (an optimiser's step, gradient clipping) would run once, at the trace, and never on the
+ * replays, so it should refuse to run while this is true. Ops need not check: they are traced.
+ */
+export function isCompiling(): boolean {
+  return currentRecording() !== null;
+}
+
 /** The first call: runs `fn` on copies of the tensor arguments, recording every step. */
 function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: boolean): Program {
   const slots: Slot[] = [];

@@ -1,6 +1,6 @@
 // @backprop/core: tensors and reverse-mode automatic differentiation. The public API, listed.
 
-export { type CompileOptions, compile } from './compile.js';
+export { type CompileOptions, compile, isCompiling } from './compile.js';
 export {
   arange,
   type CreateOptions,

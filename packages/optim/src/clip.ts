@@ -1,6 +1,6 @@
 // Gradient clipping, between backward() and step(): by the global norm of all gradients, or by value.
 import { NonFiniteError, Tensor, ValueError } from '@backprop/core';
-import { checkNonNegative, describe } from './optimizer.js';
+import { checkNonNegative, describe, refuseWhileCompiling } from './optimizer.js';
 
 /**
  * Scales all gradients together so that their global norm (the norm of all of them concatenated)
@@ -25,6 +25,7 @@ export function clipGradNorm(
   options: { errorIfNonfinite?: boolean } = {},
 ): number {
   const where = 'clipGradNorm';
+  refuseWhileCompiling(where);
   checkNonNegative(where, 'maxNorm', maxNorm);
   if (typeof normType !== 'number' || Number.isNaN(normType) || normType <= 0) {
     throw new ValueError(
@@ -61,6 +62,7 @@ export function clipGradNorm(
  */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const where = 'clipGradValue';
+  refuseWhileCompiling(where);
   checkNonNegative(where, 'clipValue', clipValue);
   for (const p of toList(where, params)) {
     const g = p.grad?.data;

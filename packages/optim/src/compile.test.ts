@@ -3,7 +3,7 @@
 import { compile, type DType, randn, type Tensor, tensor } from '@backprop/core';
 import { crossEntropy, MLP, mse } from '@backprop/layers';
 import { describe, expect, it } from 'vitest';
-import { Adam, SGD } from './index.js';
+import { Adam, clipGradNorm, clipGradValue, SGD } from './index.js';
 
 type Step = (x: Tensor, y: Tensor) => Tensor;
 
@@ -63,4 +63,22 @@ describe('compile with layers and optim', () => {
       });
     }
   }
+});
+
+describe('compile refuses what it cannot replay', () => {
+  it('an optimiser step or gradient clipping inside the compiled function', () => {
+    const net = new MLP({ inputs: 2, hidden: [3], seed: 0 });
+    const opt = new SGD(net.parameters(), { lr: 0.1 });
+    const step = (inside: () => void) =>
+      compile((x: Tensor) => {
+        net.forward(x).sum().backward();
+        inside();
+        return x;
+      })(tensor([[1, 2]]));
+    expect(() => step(() => opt.step())).toThrow(/SGD.step\(\) inside a compiled function/);
+    expect(() => step(() => clipGradNorm(net.parameters(), 1))).toThrow(
+      /clipGradNorm inside a compiled function: it changes arrays in place/,
+    );
+    expect(() => step(() => clipGradValue(net.parameters(), 1))).toThrow(/clipGradValue inside/);
+  });
 });

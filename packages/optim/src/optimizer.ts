@@ -1,6 +1,13 @@
 // The Optimizer base: parameter groups with their own options, the step loop over parameters that
 // have a gradient, zeroGrad, and checkpoints (state / loadState). Each algorithm only writes `update`.
-import { GradError, ShapeError, Tensor, type TypedArray, ValueError } from '@backprop/core';
+import {
+  GradError,
+  isCompiling,
+  ShapeError,
+  Tensor,
+  type TypedArray,
+  ValueError,
+} from '@backprop/core';
 
 /** An option's value: every optimiser option is a number, a boolean or a pair of numbers. */
 export type OptionValue = number | boolean | readonly number[];
@@ -134,6 +141,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   /** Applies one update to every parameter that has a gradient (those with `grad` null are skipped). */
   step(): void {
     const { name } = this.spec;
+    refuseWhileCompiling(`${name}.step()`);
     let index = 0;
     this.paramGroups.forEach((group, gi) => {
       const where = this.paramGroups.length > 1 ? `${name}.step() group ${gi}` : `${name}.step()`;
@@ -344,6 +352,19 @@ export function checkUnit(where: string, key: string, value: unknown, closed = f
 export function checkBoolean(where: string, key: string, value: unknown): void {
   if (typeof value !== 'boolean') {
     throw new ValueError(`${where}: ${key} must be true or false, got ${describe(value)}`);
+  }
+}
+
+/**
+ * Updates in place (a step, clipping) are plain loops that core's `compile` cannot replay: inside a
+ * function it traces they would run once and never again, so they refuse.
+ */
+export function refuseWhileCompiling(where: string): void {
+  if (isCompiling()) {
+    throw new ValueError(
+      `${where} inside a compiled function: it changes arrays in place, which compile cannot replay; ` +
+        'call it after the compiled function returns',
+    );
   }
 }
 

@@ -278,6 +278,63 @@ describe('fit: training', () => {
   });
 });
 
+describe('fit: compile', () => {
+  /** Blobs in the plane, three classes; an MLP with two hidden layers; Adam; batches of 16 (the last of 11). */
+  function run(compile: boolean | undefined, dtype: 'float32' | 'float64') {
+    const g = new Generator(7);
+    const labels = Array.from({ length: 91 }, (_, i) => i % 3);
+    const points = labels.map((c) => [c - 1 + 0.6 * g.normal(), (c % 2) + 0.6 * g.normal()]);
+    const model = new MLP({
+      inputs: 2,
+      hidden: [8, 8],
+      activation: 'tanh',
+      outputs: 3,
+      seed: 5,
+      dtype,
+    });
+    const history = fit(model, {
+      x: tensor(points, { dtype }),
+      y: tensor(labels, { dtype }),
+      loss: crossEntropy,
+      optimizer: new Adam(model.parameters(), { lr: 0.02 }),
+      epochs: 8,
+      batchSize: 16,
+      validationSplit: 0.2,
+      metrics: { accuracy: (t, p) => accuracy(t, argmax(p)) },
+      clipGradNorm: 5,
+      ...(compile === undefined ? {} : { compile }),
+    });
+    return { history: withoutTime(history), weights: copy(model.parameters()) };
+  }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`compile: true gives the same history and weights, bit for bit (${dtype})`, () => {
+      const eager = run(undefined, dtype);
+      const compiled = run(true, dtype);
+      expect(compiled.history).toEqual(eager.history);
+      expect(compiled.weights).toEqual(eager.weights);
+      expect(eager.history.epochs.at(-1)?.loss).toBeLessThan(
+        eager.history.epochs[0]?.loss as number,
+      );
+    });
+  }
+
+  it('compile must be a boolean', () => {
+    const model = linearModel();
+    const { x, y } = line(8, 1);
+    expect(() =>
+      fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        epochs: 1,
+        compile: 'yes' as never,
+      }),
+    ).toThrow(/fit: compile must be true or false, got/);
+  });
+});
+
 describe('fit: validation and metrics', () => {
   it('records valLoss and metrics computed without a graph on the validation data', () => {
     const train = line(40, 8);

@@ -3,6 +3,7 @@
 // early stopping with the best weights restored, LR schedules, clipping, callbacks and progress.
 import {
   BackpropError,
+  compile,
   concat,
   Generator,
   NonFiniteError,
@@ -147,6 +148,14 @@ export interface FitOptions {
    * epochs. `false`: nothing. Or `{ write, isTTY, every }` to send it elsewhere (see ProgressOptions).
    */
   progress?: ProgressSetting;
+  /**
+   * Run each batch's forward pass, loss and `backward()` through core's `compile` (default
+   * false): traced once per batch size, then only its kernel calls are replayed, which is faster
+   * for small models (the same numbers as without). The model's forward pass and the loss must
+   * then compute with backprop's ops only (what a model from `@backprop/layers` does); see
+   * `compile` for what it cannot follow.
+   */
+  compile?: boolean;
 }
 
 const KNOWN_OPTIONS = [
@@ -167,6 +176,7 @@ const KNOWN_OPTIONS = [
   'clipGradNorm',
   'callbacks',
   'progress',
+  'compile',
 ];
 
 /**
@@ -203,6 +213,15 @@ export function fit(model: Trainable, options: FitOptions): History {
   const minDelta = stop?.minDelta ?? 0;
   const patience = stop?.patience ?? 5;
   const params = model.parameters();
+  // one batch: forward, loss, backward (the loss is checked for divergence before the step)
+  let batchWhere = 'fit'; // named in errors from the model's output or the loss
+  const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
+    const prediction = model.forward(xb);
+    const l = lossValue(batchWhere, loss, prediction, yb);
+    l.backward();
+    return [l, metrics ? prediction : null];
+  };
+  const runBatch = o.compile ? compile(forwardBackward) : forwardBackward;
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
   if (validationIndices) history.validationIndices = validationIndices;
@@ -225,17 +244,14 @@ export function fit(model: Trainable, options: FitOptions): History {
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
         const where = `fit: epoch ${epoch}, batch ${b + 1}/${batches}`;
         const value = inContext(where, () => {
-          const xb = x.gather(indices);
-          const yb = y.gather(indices);
           optimizer.zeroGrad();
-          const prediction = model.forward(xb);
-          const l = lossValue(where, loss, prediction, yb);
+          batchWhere = where;
+          const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
           const v = l.item();
           if (!Number.isFinite(v)) throw divergence(where, v, lr, indices, rows);
-          l.backward();
           if (o.clipGradNorm !== undefined) clipGradNorm(optimizer.params, o.clipGradNorm);
           optimizer.step();
-          if (metrics) predictions.push(prediction.detach());
+          if (prediction) predictions.push(prediction.detach());
           return v;
         });
         lossSum += value * indices.length;
@@ -451,6 +467,15 @@ interface Resolved {
   clipGradNorm?: number;
   callbacks?: FitCallbacks;
   progress: ProgressSetting;
+  compile: boolean;
+}
+
+function readCompile(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new ValueError(`fit: compile must be true or false, got ${describe(value)}`);
+  }
+  return value;
 }
 
 function readOptions(model: Trainable, options: FitOptions): Resolved {
@@ -604,6 +629,7 @@ function readOptions(model: Trainable, options: FitOptions): Resolved {
     clipGradNorm: clip,
     callbacks,
     progress: options.progress ?? 'auto',
+    compile: readCompile(options.compile),
   };
 }
 
