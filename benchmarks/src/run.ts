@@ -468,7 +468,9 @@ for (const m of [mem32, mem64]) {
 L.push('');
 L.push(
   'Ratios: backprop ÷ peer within each round (for µs/op, peer ÷ backprop), median over rounds: above 1 means backprop is faster. ' +
-    'The GFLOP/s target compares the median over rounds.',
+    'The GFLOP/s target compares the median over rounds. ' +
+    'B and C have two rows each: backprop run eagerly (every op makes its tensor and graph node, backward() sorts and sweeps) ' +
+    "and the same step under core's `compile` (traced once, then its kernel calls replayed), the counterpart of jax-js's `jit`.",
 );
 L.push('');
 
@@ -674,7 +676,12 @@ L.push(
       'Nothing native is built. benchmarks/ is outside the root `tsc -b` references; `pnpm --filter @backprop/benchmarks typecheck` checks it.',
     '- **backprop**: `@backprop/core` from the workspace source (`tsx --conditions=source`), so the numbers track the current code. ' +
       "Core ops only (linear = x·W + b as one op, sigmoid, relu, sub, square, mean, mul); A uses matmul; SGD updates the parameters' data in place. " +
-      'float32 and float64; A, B and C run each dtype in its own process (`--dtype=`), D, M and G one process each.',
+      'float32 and float64; A, B and C run each dtype in its own process (`--dtype=`), D, M and G one process each. ' +
+      'B and C also run a second way, each in a process of its own (`--compile`, variants "float32, compile" and "float64, compile"): ' +
+      "the same forward and backward() wrapped in core's `compile`, which traces the step on its first call and then replays " +
+      'only its kernel calls (no tensors, graph or sort); the SGD loop stays outside it, as before. The losses show both train ' +
+      'the same model (compile gives the same bits as eager). Eager is what most code runs; compile is the counterpart of ' +
+      "jax-js's `jit`.",
     '- **plain-js**: no library — hand-written loops over typed arrays (benchmarks/src/plain.ts), buffers allocated ' +
       'once; the MLP as one forward, one backward-to-input and one SGD function per layer, gradients derived by hand; ' +
       'A as a naive i-k-j triple loop and a 4×4 register-blocked loop over Float32Array. float32 and float64 (B, C), ' +
