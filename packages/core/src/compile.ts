@@ -281,6 +281,6 @@ function copyOut(v: unknown): unknown {
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `a ${typeof v}`;
+  const name = typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
