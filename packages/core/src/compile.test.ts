@@ -418,6 +418,13 @@ describe('compile: what the replay could not see is refused', () => {
     );
     expect(() => compile(() => () => 1)()).toThrow(/compile: the result is a function/);
     expect(() => compile(1 as never)).toThrow(/compile: expected a function, got a number/);
+    const w = tensor([1, 2], { requiresGrad: true });
+    const twice = compile((x: Tensor) => x.mul(2));
+    expect(() => twice(w.exp())).toThrow(
+      /compile: argument 0 was computed by exp and requires grad; .* pass it detached/,
+    );
+    twice(w.exp().detach());
+    expect(() => twice(w.exp())).toThrow(/argument 0 was computed by exp/); // after a trace too
     expect(() => compile(() => 1, { maxTraces: 0 })).toThrow(
       /maxTraces must be a positive integer/,
     );

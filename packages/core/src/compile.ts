@@ -55,7 +55,8 @@ interface Program {
  * What the function may do: any of backprop's ops, `grad`/`valueAndGrad`/`vjp` and friends, and
  * `backward()`, whose gradients reach `.grad` on every call (added to a `.grad` that is not null,
  * as `backward()` does). Its arguments are tensors, arrays of tensors, and numbers, strings or
- * booleans. It returns tensors (or arrays or plain objects of them), which come back as new
+ * booleans; a tensor argument must be a leaf (its gradients go to its `.grad`, as for a
+ * parameter). It returns tensors (or arrays or plain objects of them), which come back as new
  * tensors without a graph: differentiate inside the function, not through its result.
  *
  * What it must not do, because the replay would not see it:
@@ -185,6 +186,12 @@ function describeArgument(
   use: (t: Tensor) => Tensor,
 ): unknown {
   if (a instanceof Tensor) {
+    if (a._node !== null) {
+      throw new ValueError(
+        `compile: ${where} was computed by ${a._node.op} and requires grad; a compiled function cannot send ` +
+          'gradients back through its arguments: pass it detached (.detach()), or compute it inside the function',
+      );
+    }
     slots.push({
       kind: 'tensor',
       dtype: a.dtype,
@@ -219,7 +226,7 @@ function fitsAt(a: unknown, slots: readonly Slot[], k: number, tensors: Tensor[]
   const s = slots[k];
   if (s === undefined) return -1;
   if (s.kind === 'tensor') {
-    if (!(a instanceof Tensor) || !sameLayout(a, s)) return -1;
+    if (!(a instanceof Tensor) || a._node !== null || !sameLayout(a, s)) return -1; // a graph: trace (and refuse)
     tensors.push(a);
     return k + 1;
   }
