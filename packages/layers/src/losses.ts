@@ -124,7 +124,9 @@ export function huber(prediction: Tensor, target: TensorLike, options: HuberOpti
  * apart by its shape: `[batch]` holds class indices (integers in 0 … classes − 1; a number array,
  * an Int32Array or a tensor), `[batch, classes]` holds one-hot rows or probabilities (not
  * checked to sum to 1; soft labels are allowed). `reduction`: `'mean'` over samples (the
- * default, as PyTorch), `'sum'`, or `'none'` for one loss per sample.
+ * default, as PyTorch), `'sum'`, or `'none'` for one loss per sample. Inside a function compiled
+ * with core's `compile`, class indices are checked against 0 … classes − 1 when it is traced; its
+ * later calls check only that each index falls inside the batch's scores.
  */
 export function crossEntropy(
   logits: Tensor,
