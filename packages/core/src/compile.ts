@@ -2,6 +2,7 @@
 // every later call rerun only that arithmetic, on the same arrays: no tensors, no graph nodes, no
 // topological sort. The first call is eager code; the rest are its kernels in a row. Like
 // `jax.jit`, it is for functions whose work depends on the shapes of their inputs, not on values.
+import type { DType } from './dtype.js';
 import { giveGrad, isDetectAnomalyEnabled, isGradEnabled } from './engine.js';
 import { ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
@@ -25,7 +26,7 @@ export interface CompileOptions {
 type Slot =
   | {
       readonly kind: 'tensor';
-      readonly dtype: string;
+      readonly dtype: DType;
       readonly shape: readonly number[];
       readonly requiresGrad: boolean;
     }
@@ -158,10 +159,10 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
 
 /** A later call: the arguments' values in, the steps in order, the gradients out. */
 function replay(p: Program, tensors: readonly Tensor[]): unknown {
-  for (const { write, argument } of p.gradWrites) {
+  for (const w of p.gradWrites) {
     // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
-    const leaf = argument >= 0 ? (tensors[argument] as Tensor) : write.leaf;
-    if (leaf.grad === write.grad) leaf.grad = write.grad.clone();
+    const leaf = receiver(w, tensors);
+    if (leaf.grad === w.write.grad) leaf.grad = w.write.grad.clone();
   }
   for (let i = 0; i < p.inputs.length; i++) {
     (p.inputs[i] as Tensor).data.set((tensors[i] as Tensor).data);
@@ -172,10 +173,13 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
     if (s.zero) s.out.fill(0);
     s.run();
   }
-  for (const { write, argument } of p.gradWrites) {
-    giveGrad(write, argument >= 0 ? (tensors[argument] as Tensor) : write.leaf);
-  }
+  for (const w of p.gradWrites) giveGrad(w.write, receiver(w, tensors));
   return copyOut(p.result);
+}
+
+/** Who gets a gradient on this call: the caller's tensor argument, or the closed-over leaf. */
+function receiver(w: Program['gradWrites'][number], tensors: readonly Tensor[]): Tensor {
+  return w.argument >= 0 ? (tensors[w.argument] as Tensor) : w.write.leaf;
 }
 
 /** Replaces each tensor in the arguments by `use(tensor)`, noting the arguments' layout in `slots`. */
