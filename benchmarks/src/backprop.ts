@@ -2,10 +2,13 @@
 // the current code. Usage: tsx --conditions=source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
 // [--dtype=float32|float64] (A, B, C: that dtype only; the runner runs each in its own process)
 // [--compile] (B, C: the training step wrapped in core's `compile`, variant "<dtype>, compile")
+// [--relaxed-simd] (A: the runner starts this process with Node 20's --experimental-wasm-relaxed-simd,
+// so the kernels take their fused multiply-add build; variant "<dtype>, relaxed SIMD", one thread)
 import {
   add,
   compile,
   type DType,
+  getWasmBuild,
   linear,
   matmul,
   mean,
@@ -38,6 +41,7 @@ import {
 const LIB = 'backprop';
 const { workload, quick, dtype: onlyDtype } = childArgs();
 const compiled = process.argv.includes('--compile');
+const relaxed = process.argv.includes('--relaxed-simd');
 
 /** The MLP of `spec` from core ops, trained by plain SGD on the parameters' data in place. */
 function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
@@ -95,6 +99,17 @@ await guard(LIB, workload, () => {
         const ta = tensor(a, { dtype, shape: [n, n] });
         const tb = tensor(b, { dtype, shape: [n, n] });
         const product = () => matmul(ta, tb).data[0] as number;
+        if (relaxed) {
+          // what Node 22+ and Chromium 114+ run by default: the kernels' fused multiply-add build
+          const { build, why } = getWasmBuild();
+          if (build !== 'relaxed-simd') {
+            throw new Error(
+              `--relaxed-simd: the engine took the ${build ?? 'JavaScript'} kernels${why ? ` (${why})` : ''}, not relaxed SIMD`,
+            );
+          }
+          benchMatmul(LIB, `${dtype}, relaxed SIMD`, n, quick, product);
+          continue;
+        }
         benchMatmul(LIB, dtype, n, quick, product);
         // the second core: the same product split over two threads (@backprop/core/node)
         useThreads(2);

@@ -59,7 +59,29 @@ interface Lib {
   perDtype?: readonly string[];
   /** workloads also run once per dtype with `--compile` (backprop's compile), each in its own process */
   compiled?: readonly string[];
+  /**
+   * workloads also run once per dtype in a process started with Node 20's
+   * `--experimental-wasm-relaxed-simd` (`--relaxed-simd`): the kernels' fused multiply-add build,
+   * which Node 22+ and Chromium 114+ take by default
+   */
+  relaxed?: readonly string[];
 }
+
+/** One way of running a workload: extra arguments for Node and for the child. */
+interface Mode {
+  tag: string;
+  node: readonly string[];
+  child: readonly string[];
+}
+const EAGER: Mode = { tag: '', node: [], child: [] };
+const COMPILE: Mode = { tag: ' compile', node: [], child: ['--compile'] };
+// Node 22+ accepts relaxed SIMD without the flag, and ignores it
+const RELAXED: Mode = {
+  tag: ' relaxed SIMD',
+  node: ['--experimental-wasm-relaxed-simd'],
+  child: ['--relaxed-simd'],
+};
+
 const LIBS: readonly Lib[] = [
   {
     name: 'backprop',
@@ -68,6 +90,7 @@ const LIBS: readonly Lib[] = [
     workloads: ['A', 'B', 'C', 'D', 'M', 'G'],
     perDtype: ['A', 'B', 'C'],
     compiled: ['B', 'C'],
+    relaxed: ['A'],
   },
   // hand-written loops over typed arrays, no library: the reference for the library's overhead
   { name: 'plain-js', file: 'plain.ts', workloads: ['A', 'B', 'C'], perDtype: ['B', 'C'] },
@@ -106,18 +129,19 @@ interface ChildOutcome {
 function runChild(
   lib: Lib,
   workload: string,
-  dtype?: string,
-  compiled = false,
+  dtype: string | undefined,
+  mode: Mode,
 ): Promise<ChildOutcome> {
   const args = [
     tsxCli,
+    ...mode.node, // tsx hands Node's flags on to the process it starts
     '--expose-gc',
     '--conditions=source',
     join(here, lib.file),
     workload,
     ...(quick ? ['--quick'] : []),
     ...(dtype ? [`--dtype=${dtype}`] : []),
-    ...(compiled ? ['--compile'] : []),
+    ...mode.child,
   ];
   const t0 = performance.now();
   return new Promise((done) => {
@@ -233,15 +257,19 @@ for (let round = 1; round <= (saved ? 0 : rounds); round++) {
     for (const lib of libs) {
       if (!lib.workloads.includes(w)) continue;
       const dtypes = lib.perDtype?.includes(w) ? ['float32', 'float64'] : [undefined];
-      const modes = lib.compiled?.includes(w) ? [false, true] : [false];
-      for (const [dtype, compiled] of dtypes.flatMap((d) => modes.map((c) => [d, c] as const))) {
-        const job = `${w}${dtype ? ` ${dtype}` : ''}${compiled ? ' compile' : ''}`;
+      const modes = [
+        EAGER,
+        ...(lib.compiled?.includes(w) ? [COMPILE] : []),
+        ...(lib.relaxed?.includes(w) ? [RELAXED] : []),
+      ];
+      for (const [dtype, mode] of dtypes.flatMap((d) => modes.map((m) => [d, m] as const))) {
+        const job = `${w}${dtype ? ` ${dtype}` : ''}${mode.tag}`;
         process.stderr.write(`[round ${round}/${rounds}] ${lib.name} ${job} … `);
         if (lib.name === 'backprop') {
           const h = coreSourceHash();
           sourceVersions.set(h, [...(sourceVersions.get(h) ?? []), `round ${round} ${job}`]);
         }
-        const o = await runChild(lib, w, dtype, compiled);
+        const o = await runChild(lib, w, dtype, mode);
         const summary = o.results
           .map((r) => `${r.variant}: ${fmtNum(r.value)} ${r.metric}`)
           .concat(o.errors.map((e) => `FAILED: ${e}`))
@@ -434,6 +462,13 @@ target('B: backprop f32 ÷ jax-js jit', speedup(bp('B', 'float32'), find('jax-js
 target('B: backprop f32 compile ÷ jax-js jit', speedup(bp('B', COMPILED), find('jax-js', 'B')), 2);
 target('A: backprop f32 matmul GFLOP/s', med(bp('A', 'float32')), 30, ' GFLOP/s');
 target('A: backprop f32 ÷ tfjs-wasm', speedup(bp('A', 'float32'), find('tfjs-wasm', 'A')), 1.4);
+const RELAXED_A = 'float32, relaxed SIMD';
+target('A: backprop f32 relaxed SIMD (FMA) GFLOP/s', med(bp('A', RELAXED_A)), 30, ' GFLOP/s');
+target(
+  'A: backprop f32 relaxed SIMD (FMA) ÷ tfjs-wasm',
+  speedup(bp('A', RELAXED_A), find('tfjs-wasm', 'A')),
+  1.4,
+);
 target('A: backprop f64 ÷ tfjs-cpu (f32)', speedup(bp('A', 'float64'), find('tfjs-cpu', 'A')), 4);
 L.push('## Targets (issue 5)');
 L.push('');
@@ -519,6 +554,8 @@ const SHORT: Record<string, string> = {
   float64: 'f64',
   'float32, compile': 'f32 compile',
   'float64, compile': 'f64 compile',
+  'float32, relaxed SIMD': 'f32 relaxed',
+  'float64, relaxed SIMD': 'f64 relaxed',
   'float32, inputs requiresGrad (records a node)': 'f32 recording',
 };
 const warmB = specB(quick);
@@ -530,8 +567,11 @@ const SECTIONS: Section[] = [
     blurb:
       'C = A·B for two 512×512 matrices (uniform in [−1, 1)), forward only, result read back into a typed array. ' +
       "GFLOP/s = 2n³ / time, time = the median of benchmark.js's samples (each one cycle's mean time per call); " +
-      "RME is benchmark.js's relative margin of error of the mean.",
-    ours: ['float32', 'float64'],
+      "RME is benchmark.js's relative margin of error of the mean. " +
+      'backprop also runs in a process started with `--experimental-wasm-relaxed-simd` (variants "…, relaxed SIMD"): ' +
+      'its kernels then take their fused multiply-add build, which Node 22+ and Chromium 114+ take without a flag; ' +
+      "the peers' binaries are the same either way.",
+    ours: ['float32', 'float64', 'float32, relaxed SIMD', 'float64, relaxed SIMD'],
   },
   {
     w: 'B',

@@ -56,7 +56,13 @@ export {
   gradcheck,
 } from './gradcheck.js';
 export { type GraphOptions, toDot, toMermaid } from './graph.js';
-export { getKernelBackend, type KernelBackend, setKernelBackend } from './kernels/backend.js';
+export {
+  getKernelBackend,
+  getWasmBuild,
+  type KernelBackend,
+  setKernelBackend,
+} from './kernels/backend.js';
+export type { WasmVariant } from './kernels/wasm/load.js';
 export {
   add,
   div,

@@ -4,7 +4,8 @@
 import type { TypedArray } from '../dtype.js';
 import { BackpropError, ValueError } from '../errors.js';
 import type { Shape } from '../shape-math.js';
-import { wasmKernels, wasmUnavailableReason } from './wasm/matmul-wasm.js';
+import type { WasmVariant } from './wasm/load.js';
+import { wasmKernels, wasmUnavailableReason, wasmVariant } from './wasm/matmul-wasm.js';
 
 export type KernelBackend = 'auto' | 'js' | 'wasm';
 
@@ -42,6 +43,20 @@ export function setKernelBackend(backend: KernelBackend): void {
  */
 export function getKernelBackend(): 'js' | 'wasm' {
   return setting !== 'js' && wasmKernels() !== null ? 'wasm' : 'js';
+}
+
+/**
+ * Which build of the WebAssembly kernels this engine runs: `'relaxed-simd'` (fused multiply-adds:
+ * Node 22+, Chromium 114+, or Node 20 started with `--experimental-wasm-relaxed-simd`), `'simd'`
+ * (separate multiply and add), or null where WebAssembly is unavailable (then `why` says why).
+ * Loads the module if it is not loaded yet.
+ *
+ * @example
+ * getWasmBuild(); // { build: 'relaxed-simd', why: '' } on Node 22
+ */
+export function getWasmBuild(): { build: WasmVariant | null; why: string } {
+  const loaded = wasmKernels() !== null;
+  return { build: loaded ? wasmVariant() : null, why: loaded ? '' : wasmUnavailableReason() };
 }
 
 /** The setting itself, for the kernels (no loading). */

@@ -7,7 +7,12 @@ import { staleModules } from '../../../scripts/build-wasm.mjs';
 import { BackpropError, gradients, matmul as matmulOp, randn, ValueError } from '../../index.js';
 import { Generator } from '../../random.js';
 import type { Shape } from '../../shape-math.js';
-import { getKernelBackend, type KernelBackend, setKernelBackend } from '../backend.js';
+import {
+  getKernelBackend,
+  getWasmBuild,
+  type KernelBackend,
+  setKernelBackend,
+} from '../backend.js';
 import { matmul, WASM_MIN_MULTIPLY_ADDS } from '../matmul.js';
 import {
   RETAIN_BYTES,
@@ -159,6 +164,7 @@ describe('WebAssembly matmul', () => {
     expect(wasmKernels(), wasmUnavailableReason()).not.toBeNull();
     expect(wasmVariant()).toBe('simd');
     expect(getKernelBackend()).toBe('wasm');
+    expect(getWasmBuild()).toEqual({ build: 'simd', why: '' });
   });
 
   agreesWithJs();
@@ -250,6 +256,10 @@ describe('WebAssembly matmul', () => {
     resetWasmKernels({ allowRelaxed });
     expect(getKernelBackend()).toBe('js');
     expect(wasmUnavailableReason()).toMatch(/no WebAssembly/);
+    expect(getWasmBuild()).toEqual({
+      build: null,
+      why: 'this JavaScript engine has no WebAssembly',
+    });
     expect(() => setKernelBackend('wasm')).toThrow(BackpropError);
     expect(() => setKernelBackend('wasm')).toThrow(/cannot load here \(.*no WebAssembly\)/);
     const g = new Generator(5);
@@ -313,6 +323,7 @@ describe('WebAssembly matmul, relaxed-SIMD build', () => {
   it('loads the relaxed-SIMD build where the engine accepts it', () => {
     expect(wasmKernels(), wasmUnavailableReason()).not.toBeNull();
     expect(wasmVariant()).toBe('relaxed-simd');
+    expect(getWasmBuild()).toEqual({ build: 'relaxed-simd', why: '' });
   });
 
   agreesWithJs();
