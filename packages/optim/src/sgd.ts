@@ -77,6 +77,10 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(p: TypedArray, g: TypedArray, state: ParamState, o: SGDOptions): void {
     const { lr, momentum, dampening, nesterov, weightDecay, maximize } = o;
+    if (momentum === 0 && weightDecay === 0 && !maximize) {
+      plainStep(p, g, -lr);
+      return;
+    }
     const first = state.buffers.momentumBuffer === undefined;
     const buf = momentum !== 0 ? buffer(state, 'momentumBuffer', p) : null;
     for (let i = 0; i < p.length; i++) {
@@ -89,4 +93,21 @@ export class SGD extends Optimizer<SGDOptions> {
       p[i] = p[i] + -lr * d;
     }
   }
+}
+
+/**
+ * Plain SGD, θ ← θ + (−η)·g: what the general loop computes with no momentum, weight decay or
+ * maximize (the same bits), four elements a loop turn. For a small network the update is a
+ * visible share of a step, and a turn of V8's loop costs about as much as one element's update.
+ */
+function plainStep(p: TypedArray, g: TypedArray, minusLr: number): void {
+  const n = p.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    p[i] = (p[i] as number) + minusLr * (g[i] as number);
+    p[i + 1] = (p[i + 1] as number) + minusLr * (g[i + 1] as number);
+    p[i + 2] = (p[i + 2] as number) + minusLr * (g[i + 2] as number);
+    p[i + 3] = (p[i + 3] as number) + minusLr * (g[i + 3] as number);
+  }
+  for (; i < n; i++) p[i] = (p[i] as number) + minusLr * (g[i] as number);
 }

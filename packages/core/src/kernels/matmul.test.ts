@@ -26,9 +26,13 @@ describe.each<KernelBackend>(['js', 'wasm'])('matmul kernel (%s)', (backend) => 
   beforeEach(() => setKernelBackend(backend));
   afterAll(() => setKernelBackend('auto'));
   const g = new Generator(3);
-  // (m, k, n): tiny (plain loop), odd sizes on the blocked path, and a single row/column
+  // (m, k, n): tiny (plain loop), outer products (k = 1: four columns a loop turn, and the
+  // rest), odd sizes on the blocked path, and a single row/column
   const sizes: [number, number, number][] = [
     [3, 2, 5],
+    [7, 1, 6],
+    [16, 1, 16],
+    [2, 1, 3],
     [37, 53, 29],
     [1, 300, 17],
     [65, 64, 1],
