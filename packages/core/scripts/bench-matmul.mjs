@@ -2,20 +2,26 @@
 // float64 (GFLOP/s = 2·m·k·n per second, copies into and out of wasm memory included). Runs the
 // TypeScript sources directly:
 //   npx tsx packages/core/scripts/bench-matmul.mjs [--quick] [--shapes] [--n=64,512] [--no-float64]
-//     [--no-js]
-// On Node 20 the relaxed-SIMD build (fused multiply-adds) needs a V8 flag:
+//     [--no-js] [--builds]
+// The kernels take the relaxed-SIMD build (fused multiply-adds) where the engine accepts it: on
+// Node 20 only with a V8 flag,
 //   node --experimental-wasm-relaxed-simd --import tsx packages/core/scripts/bench-matmul.mjs
-// --shapes adds small and rectangular products (where the size threshold comes from); --n
-// measures only those square sizes; --no-js times the WebAssembly kernel alone (the JS loops
-// at n = 512 take a tenth of a second a call and flush the caches). Each number is the best of
-// several rounds, alternating the two kernels, so a busy machine skews both alike. On a shared machine the wall clock undercounts, so GFLOP/s per second of this
-// process's CPU time is shown too (it counts only time the process ran).
+// --builds compares the two WebAssembly builds instead of JS against WebAssembly: plain SIMD
+// (separate multiply and add) against relaxed SIMD (fused), alternating in one process; it sets
+// that flag itself (Node 22+ takes the build without it). --shapes adds small and rectangular
+// products (where the size threshold comes from); --n measures only those square sizes; --no-js
+// times the WebAssembly kernel alone (the JS loops at n = 512 take a tenth of a second a call and
+// flush the caches). Each number is the best of several rounds, alternating the two kernels, so
+// a busy machine skews both alike. On a shared machine the wall clock undercounts, so GFLOP/s per
+// second of this process's CPU time is shown too (it counts only time the process ran).
 import { setKernelBackend } from '../src/kernels/backend.ts';
 import { matmul } from '../src/kernels/matmul.ts';
-import { wasmVariant } from '../src/kernels/wasm/matmul-wasm.ts';
+import { resetWasmKernels, wasmVariant } from '../src/kernels/wasm/matmul-wasm.ts';
 
 const quick = process.argv.includes('--quick');
+const builds = process.argv.includes('--builds');
 const withJs = !process.argv.includes('--no-js');
+if (builds) (await import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
 const rounds = quick ? 3 : 9;
 const roundMs = quick ? 40 : 120;
 
@@ -27,7 +33,12 @@ function random(T, size) {
 
 /** Adds one round's GFLOP/s (by wall clock and by CPU time) of one kernel on op(A)·op(B). */
 function measure(backend, T, m, k, n, ta, tb, round) {
-  setKernelBackend(backend);
+  if (backend === 'simd' || backend === 'relaxed-simd') {
+    resetWasmKernels({ allowRelaxed: backend === 'relaxed-simd' });
+    setKernelBackend('wasm');
+    if (wasmVariant() !== backend)
+      throw new Error(`asked for the ${backend} build, got ${wasmVariant()}`);
+  } else setKernelBackend(backend);
   const a = random(T, m * k);
   const b = random(T, k * n);
   const out = new T(m * n);
@@ -81,7 +92,11 @@ if (process.argv.includes('--shapes')) {
 }
 
 setKernelBackend('wasm');
-console.log(`Node ${process.version}, WebAssembly build: ${wasmVariant()}`);
+// the two columns: JS loops and the build this engine takes, or (--builds) the two builds
+const [left, right] = builds ? ['simd', 'relaxed-simd'] : ['js', 'wasm'];
+console.log(
+  `Node ${process.version}, WebAssembly build: ${builds ? 'simd, relaxed-simd' : wasmVariant()}`,
+);
 console.log('GFLOP/s: best and median by wall clock, median by CPU time; × compares CPU time');
 const dtypes = [
   [Float32Array, 'float32'],
@@ -92,17 +107,18 @@ for (const [T, dtype] of dtypes) {
     const js = { wall: [], cpu: [] };
     const wasm = { wall: [], cpu: [] };
     for (let r = 0; r < rounds; r++) {
-      if (withJs) measure('js', T, m, k, n, ta, tb, js);
-      measure('wasm', T, m, k, n, ta, tb, wasm);
+      if (withJs || builds) measure(left, T, m, k, n, ta, tb, js);
+      measure(right, T, m, k, n, ta, tb, wasm);
     }
     const j = stats(js);
     const w = stats(wasm);
     const shape = `${m}×${k}${ta ? 'ᵀ' : ''} · ${k}×${n}${tb ? 'ᵀ' : ''}`;
     const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-').padStart(6);
     console.log(
-      `${dtype}  ${shape.padEnd(20)} js ${f(j.best)} ${f(j.median)} ${f(j.cpu)}` +
-        `   wasm ${f(w.best)} ${f(w.median)} ${f(w.cpu)}   ×${withJs ? (w.cpu / j.cpu).toFixed(1) : '-'}`,
+      `${dtype}  ${shape.padEnd(20)} ${left} ${f(j.best)} ${f(j.median)} ${f(j.cpu)}` +
+        `   ${right} ${f(w.best)} ${f(w.median)} ${f(w.cpu)}   ×${withJs || builds ? (w.cpu / j.cpu).toFixed(2) : '-'}`,
     );
   }
 }
+if (builds) resetWasmKernels();
 setKernelBackend('auto');
