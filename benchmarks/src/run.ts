@@ -73,9 +73,20 @@ interface Mode {
   node: readonly string[];
   child: readonly string[];
 }
+// A module of one f32x4.relaxed_madd ((module (func (param v128 v128 v128) (result v128)
+// (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2)))), by wat2wasm
+// --enable-relaxed-simd): whether this Node takes relaxed SIMD without a flag.
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 96, 3, 123, 123, 123, 1, 123, 3, 2, 1, 0, 7, 5, 1, 1, 102,
+  0, 0, 10, 13, 1, 11, 0, 32, 0, 32, 1, 32, 2, 253, 133, 2, 11,
+]);
+/** Node 22+: backprop's kernels take their fused build anyway, so no flagged process is needed. */
+const relaxedByDefault = (
+  globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }
+).WebAssembly.validate(RELAXED_PROBE);
 const EAGER: Mode = { tag: '', node: [], child: [] };
 const COMPILE: Mode = { tag: ' compile', node: [], child: ['--compile'] };
-// Node 22+ accepts relaxed SIMD without the flag, and ignores it
+// Node 22+ takes relaxed SIMD without the flag, and refuses to start with it
 const RELAXED: Mode = {
   tag: ' relaxed SIMD',
   node: ['--experimental-wasm-relaxed-simd'],
@@ -260,7 +271,7 @@ for (let round = 1; round <= (saved ? 0 : rounds); round++) {
       const modes = [
         EAGER,
         ...(lib.compiled?.includes(w) ? [COMPILE] : []),
-        ...(lib.relaxed?.includes(w) ? [RELAXED] : []),
+        ...(lib.relaxed?.includes(w) && !relaxedByDefault ? [RELAXED] : []),
       ];
       for (const [dtype, mode] of dtypes.flatMap((d) => modes.map((m) => [d, m] as const))) {
         const job = `${w}${dtype ? ` ${dtype}` : ''}${mode.tag}`;
@@ -433,6 +444,11 @@ if (meta.sourceVersions.length > 1) {
 }
 L.push(`- **Node:** ${meta.node}`);
 L.push(
+  relaxedByDefault
+    ? '- **WebAssembly:** this Node takes relaxed SIMD by default, so backprop\'s A rows (and every product and vector exp) ran the kernels\' fused multiply-add build; there are no separate "relaxed SIMD" rows'
+    : '- **WebAssembly:** this Node takes plain SIMD by default (backprop\'s kernels: separate multiply and add); the "relaxed SIMD" rows of A come from processes started with `--experimental-wasm-relaxed-simd` (the fused multiply-add build that Node 22+ and Chromium 114+ take by default)',
+);
+L.push(
   `- **Mode:** ${quick ? 'quick (smoke run: 1 round, short loops; not for quoting)' : 'full'}; ` +
     `${rounds} round(s); each number is the median over rounds` +
     (saved ? ` (report re-rendered from ${renderFrom})` : ''),
@@ -462,7 +478,8 @@ target('B: backprop f32 ÷ jax-js jit', speedup(bp('B', 'float32'), find('jax-js
 target('B: backprop f32 compile ÷ jax-js jit', speedup(bp('B', COMPILED), find('jax-js', 'B')), 2);
 target('A: backprop f32 matmul GFLOP/s', med(bp('A', 'float32')), 30, ' GFLOP/s');
 target('A: backprop f32 ÷ tfjs-wasm', speedup(bp('A', 'float32'), find('tfjs-wasm', 'A')), 1.4);
-const RELAXED_A = 'float32, relaxed SIMD';
+// on a Node that takes relaxed SIMD by default, the plain float32 row is the fused build
+const RELAXED_A = relaxedByDefault ? 'float32' : 'float32, relaxed SIMD';
 target('A: backprop f32 relaxed SIMD (FMA) GFLOP/s', med(bp('A', RELAXED_A)), 30, ' GFLOP/s');
 target(
   'A: backprop f32 relaxed SIMD (FMA) ÷ tfjs-wasm',
