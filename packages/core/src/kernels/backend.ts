@@ -46,10 +46,11 @@ export function getKernelBackend(): 'js' | 'wasm' {
 }
 
 /**
- * Which build of the WebAssembly kernels this engine runs: `'relaxed-simd'` (fused multiply-adds:
- * Node 22+, Chromium 114+, or Node 20 started with `--experimental-wasm-relaxed-simd`), `'simd'`
- * (separate multiply and add), or null where WebAssembly is unavailable (then `why` says why).
- * Loads the module if it is not loaded yet.
+ * Which build of the WebAssembly kernels this engine loads (and runs, unless
+ * `setKernelBackend('js')`): `'relaxed-simd'` (fused multiply-adds: Node 22+, Chromium 114+, or
+ * Node 20 started with `--experimental-wasm-relaxed-simd`), `'simd'` (separate multiply and add),
+ * or null where WebAssembly is unavailable (then `why` says why). Loads the module if it is not
+ * loaded yet.
  *
  * @example
  * getWasmBuild(); // { build: 'relaxed-simd', why: '' } on Node 22
