@@ -76,6 +76,8 @@ const cases: [string, (x: Tensor) => Tensor][] = [
   ['pow (number)', (x) => x.pow(3)],
   ['pow (tensor)', (x) => x.pow(row)],
   ['where, comparisons', (x) => where(x.gt(1.2), x.square(), x.mul(x.le(0.9)))],
+  // a mask and an operand smaller than the output: broadcast into arrays refilled on every call
+  ['where (broadcast)', (x) => where(x.sum(1, true).gt(x.sum().div(3)), x, row)],
   ['matmul', (x) => matmul(x, W)],
   ['matmul (vector)', (x) => matmul(x, v)],
   ['matmul (batched)', (x) => matmul(x.reshape([3, 1, 4]), x.reshape([3, 4, 1]))],

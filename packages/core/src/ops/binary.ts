@@ -152,12 +152,15 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
   const n = sizeOf(shape);
   const y = new Tensor(allocate(x.dtype, n), shape);
+  // an operand smaller than the output is broadcast into an array of its own, made once here
+  const copies = [m, x, z].map((t) => (t.size === n ? null : allocate(t.dtype, n)));
   compute(
     y.data,
     () => {
-      const [mv, xv, zv] = [m, x, z].map((t) =>
-        t.size === n ? t.data : broadcastCopy(t.data, t.shape, shape, allocate(t.dtype, n)),
-      ) as Float64Array[];
+      const [mv, xv, zv] = [m, x, z].map((t, i) => {
+        const copy = copies[i];
+        return copy ? broadcastCopy(t.data, t.shape, shape, copy) : t.data;
+      }) as Float64Array[];
       const out = y.data as Float64Array;
       for (let i = 0; i < n; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
     },

@@ -171,7 +171,8 @@ export function slice(
   });
   if (sameShape(size, x.shape)) return x;
   const y = new Tensor(allocate(x.dtype, sizeOf(size)), size);
-  compute(y.data, () => layout.copyRegion(x.data, x.shape, begin, y.data, size, origin(y), size));
+  const zeros = origin(y);
+  compute(y.data, () => layout.copyRegion(x.data, x.shape, begin, y.data, size, zeros, size));
   return record('slice', [x], y, (g) => [
     g.pad(begin.map((b, i) => [b, (x.shape[i] as number) - b - (size[i] as number)])),
   ]);
@@ -202,9 +203,8 @@ export function pad(input: TensorLike, widths: readonly (readonly [number, numbe
   if (sameShape(shape, x.shape)) return x;
   const y = new Tensor(allocate(x.dtype, sizeOf(shape)), shape);
   const before = widths.map((w) => w[0]);
-  compute(y.data, () =>
-    layout.copyRegion(x.data, x.shape, origin(x), y.data, shape, before, x.shape),
-  );
+  const zeros = origin(x);
+  compute(y.data, () => layout.copyRegion(x.data, x.shape, zeros, y.data, shape, before, x.shape));
   return record('pad', [x], y, (g) => [
     g.slice(
       before,
@@ -237,12 +237,14 @@ export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
     offsets.push(offset);
     offset += x.shape[a] as number;
   }
-  compute(y.data, () =>
+  // where each input's block starts in the output, and in the input itself
+  const starts = offsets.map((o) => shape.map((_, k) => (k === a ? o : 0)));
+  const zeros = origin(y);
+  compute(y.data, () => {
     xs.forEach((x, i) => {
-      const start = shape.map((_, k) => (k === a ? (offsets[i] as number) : 0));
-      layout.copyRegion(x.data, x.shape, origin(x), y.data, shape, start, x.shape);
-    }),
-  );
+      layout.copyRegion(x.data, x.shape, zeros, y.data, shape, starts[i] as number[], x.shape);
+    });
+  });
   // each input's gradient is its block of the output's gradient
   return record('concat', xs, y, (g) =>
     xs.map((x, i) => {

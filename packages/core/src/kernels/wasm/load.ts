@@ -21,11 +21,6 @@ function webAssembly(): WebAssemblyApi {
   return api;
 }
 
-/**
- * One embedded kernel module, loaded on first use: compiled once, instantiated again after
- * `drop()` (which gives its memory back). Anything that fails makes `get()` return null for good
- * (until `reset`), with the reason in `unavailable`.
- */
 /** A module's memory, as the kernels export it. */
 export interface WasmMemory {
   buffer: ArrayBuffer;
@@ -34,6 +29,11 @@ export interface WasmMemory {
 
 const PAGE = 65536;
 
+/**
+ * One embedded kernel module, loaded on first use: compiled once, instantiated again after
+ * `drop()` (which gives its memory back). Anything that fails makes `get()` return null for good
+ * (until `reset`), with the reason in `unavailable`.
+ */
 export class LazyKernels<Exports extends { memory: WasmMemory }> {
   /** Which build is loaded: 'relaxed-simd', 'simd', or null before or without one. */
   variant: WasmVariant | null = null;

@@ -1,6 +1,6 @@
 // The WebAssembly SIMD matrix product (matmul.wat, embedded by scripts/build-wasm.mjs): compiled
 // on first use, fed by copying the operands into its memory. Its relaxed-SIMD twin (fused
-// multiply-adds, about 1.5 times faster) is taken where the engine accepts it, the plain SIMD
+// multiply-adds, 1.1–1.3 times faster at n = 512: bench-matmul.mjs --builds) is taken where the engine accepts it, the plain SIMD
 // build elsewhere. Anything that fails here (no WebAssembly, no SIMD, a content security policy,
 // memory that cannot grow) makes the caller use the JavaScript kernel instead.
 import type { TypedArray } from '../../dtype.js';
