@@ -2,7 +2,7 @@
 // every later call rerun only that arithmetic, on the same arrays: no tensors, no graph nodes, no
 // topological sort. The first call is eager code; the rest are its kernels in a row. Like
 // `jax.jit`, it is for functions whose work depends on the shapes of their inputs, not on values.
-import type { DType } from './dtype.js';
+import { allocate, type DType } from './dtype.js';
 import { giveGrad, isDetectAnomalyEnabled, isGradEnabled } from './engine.js';
 import { ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
@@ -26,6 +26,8 @@ export interface CompileOptions {
 type Slot =
   | {
       readonly kind: 'tensor';
+      /** Its place among the tensor arguments (the index into Program.inputs). */
+      readonly index: number;
       readonly dtype: DType;
       readonly shape: readonly number[];
       readonly requiresGrad: boolean;
@@ -95,18 +97,15 @@ export function compile<F extends (...args: any[]) => unknown>(
     throw new ValueError(`compile: maxTraces must be a positive integer, got ${maxTraces}`);
   }
   const programs: Program[] = []; // most recently used first
-  const tensors: Tensor[] = []; // this call's tensor arguments, reused from call to call
+  // this call's tensor arguments: filled by index, never emptied (emptying would drop its storage)
+  const tensors: Tensor[] = [];
   const compiled = (...args: unknown[]): unknown => {
     // inside another trace: this function's ops become part of that one
     if (currentRecording() !== null || isDetectAnomalyEnabled()) return copyOut(fn(...args));
-    tensors.length = 0;
     const gradMode = isGradEnabled();
     for (let i = 0; i < programs.length; i++) {
       const p = programs[i] as Program;
-      if (p.gradMode !== gradMode || !fits(args, p.slots, tensors) || !sameLeaves(p)) {
-        tensors.length = 0;
-        continue;
-      }
+      if (p.gradMode !== gradMode || !fits(args, p.slots, tensors) || !sameLeaves(p)) continue;
       if (i > 0) programs.unshift(...programs.splice(i, 1));
       return replay(p, tensors);
     }
@@ -198,6 +197,7 @@ function describeArgument(
     }
     slots.push({
       kind: 'tensor',
+      index: slots.filter((s) => s.kind === 'tensor').length,
       dtype: a.dtype,
       shape: [...a.shape],
       requiresGrad: a.requiresGrad,
@@ -218,7 +218,7 @@ function describeArgument(
   );
 }
 
-/** Whether `args` have the layout of `slots`; collects their tensors into `tensors` on the way. */
+/** Whether `args` have the layout of `slots`; puts their tensors into `tensors` on the way. */
 function fits(args: readonly unknown[], slots: readonly Slot[], tensors: Tensor[]): boolean {
   let k = 0;
   for (let i = 0; i < args.length && k >= 0; i++) k = fitsAt(args[i], slots, k, tensors);
@@ -231,7 +231,7 @@ function fitsAt(a: unknown, slots: readonly Slot[], k: number, tensors: Tensor[]
   if (s === undefined) return -1;
   if (s.kind === 'tensor') {
     if (!(a instanceof Tensor) || a._node !== null || !sameLayout(a, s)) return -1; // a graph: trace (and refuse)
-    tensors.push(a);
+    tensors[s.index] = a;
     return k + 1;
   }
   if (s.kind === 'array') {
@@ -282,7 +282,14 @@ function checkResult(v: unknown, where: string): void {
 
 /** The result with every tensor replaced by a copy of its values (a new leaf, no graph). */
 function copyOut(v: unknown): unknown {
-  if (v instanceof Tensor) return v.clone();
+  if (v instanceof Tensor) {
+    // clone() also leaves its copy as a step of an enclosing trace; outside one, a bare copy
+    // spares every call a closure
+    if (currentRecording() !== null) return v.clone();
+    const data = allocate(v.dtype, v.size);
+    data.set(v.data);
+    return new Tensor(data, v.shape);
+  }
   if (Array.isArray(v)) return v.map(copyOut);
   if (v !== null && typeof v === 'object') {
     return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, copyOut(u)]));

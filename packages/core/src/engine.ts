@@ -411,13 +411,15 @@ function traceGradWrite(r: Recording, t: Tensor, g: Tensor, createGraph: boolean
 export function giveGrad(w: GradWrite, leaf: Tensor): void {
   if (!w.copy && leaf.grad === null)
     leaf.grad = w.grad; // the usual case: nothing is computed
-  else {
-    recordingInto(null, () => {
-      const g = w.copy ? w.grad.clone() : w.grad;
-      const prev = leaf.grad;
-      leaf.grad = prev === null ? g : withGradMode(false, () => prev.add(g));
-    });
-  }
+  else addGiven(w, leaf); // apart: its closures would cost this function a context on every call
+}
+
+function addGiven(w: GradWrite, leaf: Tensor): void {
+  recordingInto(null, () => {
+    const g = w.copy ? w.grad.clone() : w.grad;
+    const prev = leaf.grad;
+    leaf.grad = prev === null ? g : withGradMode(false, () => prev.add(g));
+  });
 }
 
 /**

@@ -77,8 +77,8 @@ export function wasmUnavailableReason(): string {
 }
 
 /**
- * out [batch, m, n] = op(A)·op(B) for every batch item, where `items` lists each item's element
- * offsets into a, b and out. Returns false, having written nothing, when WebAssembly is
+ * out [batch, m, n] = op(A)·op(B) for every batch item, where `offsets` holds each item's element
+ * offsets into a, b and out, three numbers an item (null: one item, at 0). Returns false, having written nothing, when WebAssembly is
  * unavailable or its memory cannot hold the operands.
  */
 export function matmulWasm(
@@ -92,7 +92,7 @@ export function matmulWasm(
   m: number,
   k: number,
   n: number,
-  items: (visit: (aOffset: number, bOffset: number, outOffset: number) => void) => void,
+  offsets: readonly number[] | null,
   bias: TypedArray | null = null,
 ): boolean {
   const size = out.BYTES_PER_ELEMENT;
@@ -115,10 +115,16 @@ export function matmulWasm(
   heap.set(b.length === bLength ? b : b.subarray(0, bLength), bPtr / size);
   if (bias !== null) heap.set(bias, biasPtr / size);
   // element (i, p) of op(A) is i·ai + p·ap past its start; element (p, j) of op(B) p·bp + j·bj
-  const [ai, ap] = transposeA ? [1, m] : [k, 1];
-  const [bp, bj] = transposeB ? [1, k] : [n, 1];
+  const ai = transposeA ? 1 : k;
+  const ap = transposeA ? m : 1;
+  const bp = transposeB ? 1 : n;
+  const bj = transposeB ? k : 1;
   const gemm = dtype === 'float32' ? wasm.gemm32 : wasm.gemm64;
-  items((aOffset, bOffset, outOffset) =>
+  if (offsets === null) gemm(aPtr, ai, ap, bPtr, bp, bj, outPtr, m, k, n, work, mc, kc, nc);
+  for (let t = 0; offsets !== null && t < offsets.length; t += 3) {
+    const aOffset = offsets[t] as number;
+    const bOffset = offsets[t + 1] as number;
+    const outOffset = offsets[t + 2] as number;
     gemm(
       aPtr + aOffset * size,
       ai,
@@ -134,8 +140,8 @@ export function matmulWasm(
       mc,
       kc,
       nc,
-    ),
-  );
+    );
+  }
   if (bias !== null && n > 0) {
     (dtype === 'float32' ? wasm.addRows32 : wasm.addRows64)(outPtr, biasPtr, out.length / n, n);
   }
