@@ -26,10 +26,13 @@ describe.each<KernelBackend>(['js', 'wasm'])('matmul kernel (%s)', (backend) => 
   beforeEach(() => setKernelBackend(backend));
   afterAll(() => setKernelBackend('auto'));
   const g = new Generator(3);
-  // (m, k, n): tiny (plain loop), outer products (k = 1: four columns a loop turn, and the
-  // rest), odd sizes on the blocked path, and a single row/column
+  // (m, k, n): tiny (plain loop: eight columns a block, then four, then one), outer products
+  // (k = 1: four columns a loop turn, and the rest), odd sizes on the blocked path, and a single
+  // row/column
   const sizes: [number, number, number][] = [
     [3, 2, 5],
+    [1, 16, 16],
+    [3, 5, 13],
     [7, 1, 6],
     [16, 1, 16],
     [2, 1, 3],

@@ -41,9 +41,11 @@ function gemm(
 }
 
 /**
- * Small products without packing: four output columns at a time, their sums kept in local
- * variables over the whole k loop (twice as fast as accumulating a row of the output in memory).
- * Element (i, p) of op(A) is A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
+ * Small products without packing: eight output columns at a time (then four, then one), their
+ * sums kept in local variables over the whole k loop (twice as fast as accumulating a row of the
+ * output in memory; eight columns take 1.3 times less than four at 1×16·16×16, since a turn of
+ * V8's loop costs about as much as the arithmetic in it). Element (i, p) of op(A) is
+ * A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
  */
 function small(
   A: TypedArray,
@@ -81,6 +83,35 @@ function small(
     const rowA = aOff + i * ai;
     const o = oOff + i * n;
     let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let s4 = 0;
+      let s5 = 0;
+      let s6 = 0;
+      let s7 = 0;
+      for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp) {
+        const v = A[x] as number;
+        s0 += v * (B[y] as number);
+        s1 += v * (B[y + bj] as number);
+        s2 += v * (B[y + 2 * bj] as number);
+        s3 += v * (B[y + 3 * bj] as number);
+        s4 += v * (B[y + 4 * bj] as number);
+        s5 += v * (B[y + 5 * bj] as number);
+        s6 += v * (B[y + 6 * bj] as number);
+        s7 += v * (B[y + 7 * bj] as number);
+      }
+      out[o + j] = s0;
+      out[o + j + 1] = s1;
+      out[o + j + 2] = s2;
+      out[o + j + 3] = s3;
+      out[o + j + 4] = s4;
+      out[o + j + 5] = s5;
+      out[o + j + 6] = s6;
+      out[o + j + 7] = s7;
+    }
     for (; j + 4 <= n; j += 4) {
       let s0 = 0;
       let s1 = 0;
