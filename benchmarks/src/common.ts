@@ -126,6 +126,12 @@ export interface TrainSpec {
   /** Then the measured copy: this many untimed steps, then `steps` timed ones. */
   warmupSteps: number;
   steps: number;
+  /**
+   * Timing goes on past `steps` (more chunks of the same size, the model still training) until
+   * this many seconds are timed: this machine switches between two speeds every few seconds, so
+   * a fast library's 0.1 s window caught one speed or the other (see docs/performance.md).
+   */
+  minTimedSeconds: number;
 }
 
 /** Mini-batch `k` of the data set, as [x, y] copies (batches are cycled in order). */
@@ -168,6 +174,7 @@ export function specB(quick: boolean): TrainSpec {
     init: mlpInit(sizes, 300),
     warmupMinSteps: quick ? 20 : 200,
     warmupSeconds: quick ? 0.5 : 1,
+    minTimedSeconds: quick ? 0 : 3,
     warmupSteps: quick ? 10 : 30,
     steps: quick ? 60 : 400,
   };
@@ -202,6 +209,7 @@ export function specC(quick: boolean): TrainSpec {
     // tiny steps through many functions: V8 settles later than in B (about 1.5 s on a loaded machine)
     warmupMinSteps: quick ? 200 : 2000,
     warmupSeconds: quick ? 0.5 : 2,
+    minTimedSeconds: quick ? 0 : 3,
     warmupSteps: quick ? 200 : 2000,
     steps: quick ? 1000 : 20000,
   };
@@ -224,7 +232,7 @@ export function tailMean(xs: readonly number[], n: number): number {
   return s / n;
 }
 
-/** Timed steps are split into this many chunks; a round's number is the median chunk's rate. */
+/** The fixed timed steps are split into this many chunks (the RME is over the chunks' rates). */
 export const CHUNKS = 10;
 
 /**
@@ -237,10 +245,10 @@ export const CHUNKS = 10;
  * `warmupSeconds` seconds (whichever takes longer), so that V8 has optimised the library's code by
  * the time anything is timed, however fast or slow the library is; then gc() if exposed. The
  * measured model is a second `makeStep()`: `warmupSteps` untimed steps, then `steps` timed ones,
- * the same for every library, so its losses are those of the same steps for everyone.
- * The timed steps run in CHUNKS equal chunks; the rate is the median chunk's (robust to bursts
- * of other work on the machine), with the RME of the chunk rates (95 %, Student t) like
- * benchmark.js reports.
+ * the same for every library, so its losses are those of the same steps for everyone. Those run
+ * in CHUNKS equal chunks; if they took less than `minTimedSeconds`, more chunks of the same size
+ * follow until that much is timed (their losses are not reported). The rate is all timed steps
+ * over all timed seconds, with the RME of the chunk rates (95 %, Student t) like benchmark.js.
  */
 export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number): TrainResult {
   const w0 = performance.now();
@@ -268,8 +276,13 @@ export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number
     for (; k < end; k++) losses.push(step(k));
     rates.push(n / ((performance.now() - tc) / 1000));
   }
+  while (performance.now() - t0 < spec.minTimedSeconds * 1000) {
+    const tc = performance.now();
+    for (const end = k + chunk; k < end; k++) step(k);
+    rates.push(chunk / ((performance.now() - tc) / 1000));
+  }
   const seconds = (performance.now() - t0) / 1000;
-  const stepsPerSecond = median(rates);
+  const stepsPerSecond = (k - spec.warmupSteps) / seconds;
   return {
     seconds,
     stepsPerSecond,
@@ -279,6 +292,7 @@ export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number
     lastLoss: losses[total - 1] as number,
     lastEpochLoss: tailMean(losses, spec.samples / spec.batch),
     totalSteps: total,
+    timedSteps: k - spec.warmupSteps,
     warmupThrowawaySteps: warm,
     warmupSeconds,
   };
@@ -297,14 +311,17 @@ export function rme(xs: readonly number[]): number {
 export interface TrainResult {
   /** wall time of all timed steps */
   seconds: number;
+  /** all timed steps over all timed seconds */
   stepsPerSecond: number;
   samplesPerSecond: number;
   rme: number;
   firstLoss: number;
   lastLoss: number;
   lastEpochLoss: number;
-  /** steps of the measured model (its warm-up + timed) */
+  /** steps of the measured model whose losses are reported (its warm-up + the fixed timed steps) */
   totalSteps: number;
+  /** timed steps, the fixed ones and any run to fill `minTimedSeconds` */
+  timedSteps: number;
   /** steps and seconds of the throwaway warm-up model */
   warmupThrowawaySteps: number;
   warmupSeconds: number;
@@ -443,14 +460,20 @@ export function emitTrain(
     value: perSample ? r.samplesPerSecond : r.stepsPerSecond,
     method:
       `timed loop (throwaway model warmed ≥ ${spec.warmupSeconds} s, ≥ ${spec.warmupMinSteps} steps; ` +
-      `measured: ${spec.warmupSteps} warm-up + ${spec.steps} timed steps, median of ${CHUNKS} chunks)`,
+      `measured: ${spec.warmupSteps} warm-up + ${spec.steps} timed steps, and more until ≥ ${spec.minTimedSeconds} s are timed; ` +
+      'all timed steps ÷ all timed seconds)',
     rme: r.rme,
     firstLoss: r.firstLoss,
     lastLoss: r.lastLoss,
     lastEpochLoss: r.lastEpochLoss,
     peakRssMB: peakRssMB(),
     note,
-    extra: { warmupThrowawaySteps: r.warmupThrowawaySteps, warmupSeconds: r.warmupSeconds },
+    extra: {
+      timedSteps: r.timedSteps,
+      timedSeconds: r.seconds,
+      warmupThrowawaySteps: r.warmupThrowawaySteps,
+      warmupSeconds: r.warmupSeconds,
+    },
   });
 }
 

@@ -599,8 +599,10 @@ const SECTIONS: Section[] = [
       `first a throwaway copy of the model (same weights, same batches) trains for at least ${warmB.warmupSeconds} s and at least ` +
       `${warmB.warmupMinSteps} steps, whichever takes longer, so that V8 has optimised all of the library's code whatever its speed ` +
       `(C: at least ${warmC.warmupSeconds} s and ${warmC.warmupMinSteps} steps); then the measured copy runs a fixed number of warm-up steps and of timed ` +
-      "steps (the same for every library, so its losses are those of the same steps everywhere) in 10 chunks; a round's " +
-      'number is the median chunk rate, RME that of the chunk rates.',
+      'steps (the same for every library, so its losses are those of the same steps everywhere) in 10 chunks, then more ' +
+      `chunks of the same size until at least ${warmB.minTimedSeconds} s are timed (this machine switches between two speeds every few ` +
+      "seconds, and a fast library's fixed steps took a tenth of a second); a round's number is all timed steps over all " +
+      'timed seconds, RME that of the chunk rates.',
     ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
   },
   {

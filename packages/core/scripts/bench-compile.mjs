@@ -1,10 +1,13 @@
 // The C workload's training step (MLP 2→16→16→1, sigmoid, ½(o − y)², batch 1, SGD in place)
 // eager and under compile, and the compiled step's kernel calls one by one. Prints µs per step by
 // CPU time, best of rounds that alternate eager and compiled (a busy machine skews both alike),
-// the number of kernel calls a compiled step replays, and each one's cost. Runs the sources:
+// the number of kernel calls a compiled step replays, and each one's cost, then the bytes a step
+// allocates (V8's sampling heap profiler, objects already collected included: an estimate, ± a
+// few per cent). Runs the sources:
 //   npx tsx packages/core/scripts/bench-compile.mjs [--quick] [--dtype=float32|float64]
 // docs/performance.md ("compile") quotes it. This machine runs the same code at two speeds from
 // one process to the next (docs/performance.md, "What profiles show"): run it more than once.
+import { Session } from 'node:inspector/promises';
 import { compile } from '../src/compile.ts';
 import { randn } from '../src/create.ts';
 import { linear } from '../src/ops/matmul.ts';
@@ -116,3 +119,30 @@ each.forEach((ns, i) => {
     `  ${String(i).padStart(4)}  ${String(recording.steps[i].out.length).padStart(15)}  ${ns.toFixed(0).padStart(4)}`,
   );
 });
+
+/** Bytes allocated per call of `run`, by sampling every 128 bytes allocated. */
+async function bytesPerCall(run) {
+  const calls = quick ? 20000 : 100000;
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 128,
+    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: true,
+  });
+  for (let i = 0; i < calls; i++) run();
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  let bytes = 0;
+  const walk = (node) => {
+    bytes += node.selfSize;
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  return bytes / calls;
+}
+
+console.log('\nBytes allocated per step (the loss read and the SGD loop included):');
+console.log(`  eager     ${(await bytesPerCall(eager)).toFixed(0)}`);
+console.log(`  compiled  ${(await bytesPerCall(compiled)).toFixed(0)}`);
