@@ -422,7 +422,7 @@ L.push(
 );
 L.push('');
 L.push(
-  'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 13 minutes; ' +
+  'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 16 minutes; ' +
     '`pnpm bench --quick` is a one-round smoke run that writes benchmarks/results/quick.md instead). ' +
     'Benchmarks are not part of `npm test`.',
 );
