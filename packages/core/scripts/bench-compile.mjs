@@ -5,8 +5,8 @@
 // allocates (V8's sampling heap profiler, objects already collected included: an estimate, ± a
 // few per cent). Runs the sources:
 //   npx tsx packages/core/scripts/bench-compile.mjs [--quick] [--dtype=float32|float64]
-// docs/performance.md ("compile") quotes it. This machine runs the same code at two speeds from
-// one process to the next (docs/performance.md, "What profiles show"): run it more than once.
+// docs/performance.md ("compile") quotes it. This machine switches between two speeds every few
+// seconds (docs/performance.md, "What profiles show"): run it more than once.
 import { Session } from 'node:inspector/promises';
 import { compile } from '../src/compile.ts';
 import { randn } from '../src/create.ts';

@@ -43,8 +43,8 @@ function gemm(
 /**
  * Small products without packing: eight output columns at a time (then four, then one), their
  * sums kept in local variables over the whole k loop (twice as fast as accumulating a row of the
- * output in memory; eight columns take 1.3 times less than four at 1×16·16×16, since a turn of
- * V8's loop costs about as much as the arithmetic in it). Element (i, p) of op(A) is
+ * output in memory; eight columns took 1.3 times less than four at 1×16·16×16 in a throwaway
+ * alternating loop, since a turn of V8's loop costs about as much as the arithmetic in it). Element (i, p) of op(A) is
  * A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
  */
 function small(

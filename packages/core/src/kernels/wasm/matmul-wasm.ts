@@ -121,26 +121,28 @@ export function matmulWasm(
   const bj = transposeB ? k : 1;
   const gemm = dtype === 'float32' ? wasm.gemm32 : wasm.gemm64;
   if (offsets === null) gemm(aPtr, ai, ap, bPtr, bp, bj, outPtr, m, k, n, work, mc, kc, nc);
-  for (let t = 0; offsets !== null && t < offsets.length; t += 3) {
-    const aOffset = offsets[t] as number;
-    const bOffset = offsets[t + 1] as number;
-    const outOffset = offsets[t + 2] as number;
-    gemm(
-      aPtr + aOffset * size,
-      ai,
-      ap,
-      bPtr + bOffset * size,
-      bp,
-      bj,
-      outPtr + outOffset * size,
-      m,
-      k,
-      n,
-      work,
-      mc,
-      kc,
-      nc,
-    );
+  else {
+    for (let t = 0; t < offsets.length; t += 3) {
+      const aOffset = offsets[t] as number;
+      const bOffset = offsets[t + 1] as number;
+      const outOffset = offsets[t + 2] as number;
+      gemm(
+        aPtr + aOffset * size,
+        ai,
+        ap,
+        bPtr + bOffset * size,
+        bp,
+        bj,
+        outPtr + outOffset * size,
+        m,
+        k,
+        n,
+        work,
+        mc,
+        kc,
+        nc,
+      );
+    }
   }
   if (bias !== null && n > 0) {
     (dtype === 'float32' ? wasm.addRows32 : wasm.addRows64)(outPtr, biasPtr, out.length / n, n);
