@@ -1,5 +1,5 @@
-// Activations: plain functions (a: Tensor) => Tensor, and a catalog that maps names to them
-// (for configs, JSON and command lines). Adding one is one definition and, optionally, one call.
+// Activations: plain functions (a: Tensor) => Tensor, made by `defineActivation` with what the
+// catalog (catalog.ts) needs to know of them; families of them with numeric parameters.
 import { elementwise, type Tensor, ValueError } from '@backprop/core';
 
 /** An activation z = f(a). Elementwise ones act on each neuron; softmax couples a whole row. */
@@ -122,24 +122,12 @@ function describeGiven(d: ActivationDefinition): string {
   return given.length === 0 ? 'neither' : given.join(' and ');
 }
 
-// ------------------------------------------------------------------------------------ the catalog
-
-const catalog = new Map<string, ActivationEntry>();
-
-/** A family of activations with numeric parameters, e.g. leakyRelu(α): saved as 'leakyRelu(0.2)'. */
-interface Family {
-  signature: string;
-  /** How many parameters the signature names. */
-  arity: number;
-  make: (...params: number[]) => DefinedActivation;
-}
-const families = new Map<string, Family>();
-/** Activations made by a family, whose entry names ('leakyRelu(0.2)') parse back to the same function. */
-const familyMade = new WeakSet<Activation>();
+// ------------------------------------------------------------------------------------ families
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-function checkName(where: string, name: unknown): string {
+/** `name` if it can be a catalog name (a letter or _, then letters, digits, _, . or -). */
+export function checkName(where: string, name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new ValueError(
       `${where}: a catalog name is a letter or _ followed by letters, digits, _, . or -; got ${JSON.stringify(name)}`,
@@ -148,87 +136,29 @@ function checkName(where: string, name: unknown): string {
   return name;
 }
 
-function isDefined(value: unknown): value is DefinedActivation {
+export function isDefined(value: unknown): value is DefinedActivation {
   return typeof value === 'function' && typeof (value as { entry?: unknown }).entry === 'object';
 }
 
-/**
- * Adds an activation made by `defineActivation` to the catalog under its name, or under `as` (an
- * alias: `registerActivation(silu, { as: 'swish' })`). A name already taken is an error unless
- * `replace` is set.
- */
-export function registerActivation(
-  activation: DefinedActivation,
-  options: { replace?: boolean; as?: string } = {},
-): void {
-  if (!isDefined(activation)) {
-    throw new ValueError(
-      'registerActivation: expected an activation made by defineActivation (a function with an entry)',
-    );
-  }
-  const name = checkName('registerActivation', options.as ?? activation.entry.name);
-  if (catalog.has(name) && !options.replace) {
-    throw new ValueError(
-      `registerActivation: '${name}' is already registered (pass { replace: true } to replace it)`,
-    );
-  }
-  const { entry } = activation;
-  catalog.set(
-    name,
-    name === entry.name
-      ? entry
-      : Object.freeze({
-          ...entry,
-          description: `${entry.description} (alias of ${entry.name})`,
-          name,
-        }),
-  );
-}
-
-/**
- * Registers a family of activations with numeric parameters and returns its maker, checked: the
- * catalog resolves `'name(p1, p2)'` by calling `make(p1, p2)`, and `activationName` gives that
- * string back for whatever the returned maker made. `make` names its activations with
- * `familyCall(name, params)` (or returns a registered one, e.g. for the default parameters).
- * `signature` documents the parameters in errors, e.g. 'leakyRelu(alpha)'.
- * @example
- * export const leakyRelu = registerActivationFamily('leakyRelu', 'leakyRelu(alpha)', (alpha = 0.01) => …);
- */
-export function registerActivationFamily<P extends number[]>(
-  name: string,
-  signature: string,
-  make: (...params: P) => DefinedActivation,
-): (...params: P) => DefinedActivation {
-  checkName('registerActivationFamily', name);
-  if (families.has(name))
-    throw new ValueError(`registerActivationFamily: '${name}' is already registered`);
-  const checked = (...params: P): DefinedActivation => {
-    const made = make(...params);
-    if (!isDefined(made))
-      throw new ValueError(
-        `${name}: the family must return an activation made by defineActivation`,
-      );
-    const expected = familyCall(name, params);
-    if (made.entry.name !== expected && catalog.get(made.entry.name)?.fn !== made) {
-      throw new ValueError(
-        `${name}: the activation made for (${params.join(', ')}) is named '${made.entry.name}'; ` +
-          `expected '${expected}' so that it can be found again`,
-      );
-    }
-    familyMade.add(made);
-    return made;
+/** A family of activations with numeric parameters, e.g. leakyRelu(α): saved as 'leakyRelu(0.2)'. */
+export type ActivationFamily<P extends number[] = number[]> = ((
+  ...params: P
+) => DefinedActivation) & {
+  readonly family: {
+    readonly name: string;
+    /** e.g. 'leakyRelu(alpha)', for errors. */
+    readonly signature: string;
+    /** How many parameters the signature names. */
+    readonly arity: number;
   };
-  const params = /^[^(]*\((.*)\)$/.exec(signature)?.[1]?.trim();
-  if (params === undefined)
-    throw new ValueError(
-      `registerActivationFamily(${name}): signature must look like '${name}(alpha)', got '${signature}'`,
-    );
-  families.set(name, {
-    signature,
-    arity: params === '' ? 0 : params.split(',').length,
-    make: checked as (...params: number[]) => DefinedActivation,
-  });
-  return checked;
+};
+
+/** Activations made by a family, whose entry names ('leakyRelu(0.2)') parse back to the same function. */
+const familyMade = new WeakSet<Activation>();
+
+/** Whether `fn` was made by a family (so its entry's name is the family call that makes it again). */
+export function isFamilyMember(fn: Activation): boolean {
+  return familyMade.has(fn);
 }
 
 /** The catalog name of a family member: `leakyRelu(0.2)`. Numbers print so that they parse back exactly. */
@@ -236,60 +166,38 @@ export function familyCall(name: string, params: readonly number[]): string {
   return `${name}(${params.map(String).join(', ')})`;
 }
 
-/** Removes an activation (or an alias) from the catalog; true if it was there. Used by tests. */
-export function unregisterActivation(name: string): boolean {
-  return catalog.delete(name);
-}
-
-const CALL = /^([A-Za-z_][A-Za-z0-9_.-]*)\((.*)\)$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function knownNames(): string {
-  const plain = [...catalog.keys()].join(', ');
-  const fams = [...families.values()].map((f) => f.signature).join(', ');
-  return fams ? `${plain}; with parameters: ${fams}` : plain;
-}
-
 /**
- * The catalog entry for `name`: a registered name such as 'relu', or a family call such as
- * 'leakyRelu(0.2)'. An unknown name is an error listing the known ones.
+ * A family's maker, checked: `make(...params)` must return an activation named
+ * `familyCall(name, params)`, or named `name` itself (the family's default member, which is then
+ * registered under that name). Not yet in the catalog: see `registerActivationFamily`.
  */
-export function getActivationEntry(name: string): ActivationEntry {
-  const entry = typeof name === 'string' ? catalog.get(name) : undefined;
-  if (entry) return entry;
-  const call = typeof name === 'string' ? CALL.exec(name.trim()) : null;
-  const family = call ? families.get(call[1] as string) : undefined;
-  if (call && family) {
-    const inside = (call[2] as string).trim();
-    const args = inside === '' ? [] : inside.split(',').map((s) => s.trim());
-    if (args.length > family.arity || !args.every((s) => NUMBER.test(s))) {
+export function defineActivationFamily<P extends number[]>(
+  name: string,
+  signature: string,
+  make: (...params: P) => DefinedActivation,
+): ActivationFamily<P> {
+  checkName('registerActivationFamily', name);
+  const params = /^[^(]*\((.*)\)$/.exec(signature)?.[1]?.trim();
+  if (params === undefined)
+    throw new ValueError(
+      `registerActivationFamily(${name}): signature must look like '${name}(alpha)', got '${signature}'`,
+    );
+  const checked = (...args: P): DefinedActivation => {
+    const made = make(...args);
+    if (!isDefined(made))
       throw new ValueError(
-        `activation '${name}': expected at most ${family.arity} number(s), as in ${family.signature}`,
+        `${name}: the family must return an activation made by defineActivation`,
+      );
+    const expected = familyCall(name, args);
+    if (made.entry.name !== expected && made.entry.name !== name) {
+      throw new ValueError(
+        `${name}: the activation made for (${args.join(', ')}) is named '${made.entry.name}'; ` +
+          `expected '${expected}' so that it can be found again`,
       );
     }
-    return family.make(...args.map(Number)).entry;
-  }
-  throw new ValueError(
-    `unknown activation ${JSON.stringify(name)}; known activations: ${knownNames()}`,
-  );
-}
-
-/** The activation function registered as `name` (or made by the family call `name`, e.g. 'elu(0.5)'). */
-export function getActivation(name: string): Activation {
-  return getActivationEntry(name).fn;
-}
-
-/** Every registered activation's entry (aliases included), in registration order. */
-export function activationEntries(): ActivationEntry[] {
-  return [...catalog.values()];
-}
-
-/**
- * The name under which `fn` can be found again with `getActivation` (the first one registered
- * for it, or a family call such as 'leakyRelu(0.2)'), or undefined; used to save models as JSON.
- */
-export function activationName(fn: Activation): string | undefined {
-  for (const entry of catalog.values()) if (entry.fn === fn) return entry.name;
-  if (familyMade.has(fn)) return (fn as DefinedActivation).entry.name;
-  return undefined;
+    familyMade.add(made);
+    return made;
+  };
+  const family = { name, signature, arity: params === '' ? 0 : params.split(',').length };
+  return Object.assign(checked, { family: Object.freeze(family) });
 }

@@ -1,12 +1,11 @@
-// The built-in activations: the lecture's five (p. 6–7) and the usual modern ones, each registered
-// in the catalog when this module loads. Composed from core's ops unless stated (NOTE lines).
+// The built-in activations: the lecture's five (p. 6–7) and the usual modern ones, listed at the end
+// for the catalog (catalog.ts). Composed from core's ops unless stated (NOTE lines).
 import { type DType, Tensor, ValueError } from '@backprop/core';
 import {
   type DefinedActivation,
   defineActivation,
+  defineActivationFamily,
   familyCall,
-  registerActivation,
-  registerActivationFamily,
 } from './activation.js';
 import { Module } from './module.js';
 import { type SavedModel, toJSON } from './serialize.js';
@@ -105,7 +104,7 @@ const rbfDefault = makeRbf(1, 'rbf'); // the catalog's 'rbf'
  * Radial basis function z = exp(−γa²), γ > 0 (default 1; the catalog's 'rbf'); z′ = −2γa·exp(−γa²)
  * (p. 7). For a learnable γ use the `RBF` module. In the catalog as 'rbf' or e.g. 'rbf(0.5)'.
  */
-export const rbf = registerActivationFamily('rbf', 'rbf(gamma)', (gamma = 1) => {
+export const rbf = defineActivationFamily('rbf', 'rbf(gamma)', (gamma = 1) => {
   checkParam('rbf', 'gamma', gamma, true);
   return gamma === 1 ? rbfDefault : makeRbf(gamma, familyCall('rbf', [gamma]));
 });
@@ -198,16 +197,10 @@ const leakyReluDefault = makeLeakyRelu(0.01, 'leakyRelu');
  * Leaky ReLU z = a for a > 0, αa otherwise (α default 0.01, PyTorch's); z′ = 1 or α, and α at
  * a = 0 (PyTorch's convention). In the catalog as 'leakyRelu' (α = 0.01) or e.g. 'leakyRelu(0.2)'.
  */
-export const leakyRelu = registerActivationFamily(
-  'leakyRelu',
-  'leakyRelu(alpha)',
-  (alpha = 0.01) => {
-    checkParam('leakyRelu', 'alpha', alpha);
-    return alpha === 0.01
-      ? leakyReluDefault
-      : makeLeakyRelu(alpha, familyCall('leakyRelu', [alpha]));
-  },
-);
+export const leakyRelu = defineActivationFamily('leakyRelu', 'leakyRelu(alpha)', (alpha = 0.01) => {
+  checkParam('leakyRelu', 'alpha', alpha);
+  return alpha === 0.01 ? leakyReluDefault : makeLeakyRelu(alpha, familyCall('leakyRelu', [alpha]));
+});
 
 /**
  * α(e^a − 1) for a ≤ 0 and a for a > 0, composed so that neither branch overflows: the exp sees
@@ -235,7 +228,7 @@ const eluDefault = makeElu(1, 'elu');
  * Exponential linear unit z = a for a > 0, α(e^a − 1) otherwise (α default 1); z′ = 1 or αe^a,
  * and α at a = 0 (PyTorch's convention). In the catalog as 'elu' (α = 1) or e.g. 'elu(0.5)'.
  */
-export const elu = registerActivationFamily('elu', 'elu(alpha)', (alpha = 1) => {
+export const elu = defineActivationFamily('elu', 'elu(alpha)', (alpha = 1) => {
   checkParam('elu', 'alpha', alpha);
   return alpha === 1 ? eluDefault : makeElu(alpha, familyCall('elu', [alpha]));
 });
@@ -356,27 +349,30 @@ export const hardTanh = defineActivation({
   description: "hard tanh clamp(a, −1, 1), PyTorch's; f′(±1) = 0",
 });
 
-// The catalog: the lecture's five first, then the others; aliases last, so that activationName
-// gives the primary name. The families above return these instances for their defaults.
-for (const activation of [
-  sigmoid,
-  softsign,
-  softmax,
-  relu,
-  rbfDefault,
-  identity,
-  tanh,
-  leakyReluDefault,
-  eluDefault,
-  selu,
-  gelu,
-  silu,
-  softplus,
-  mish,
-  hardSigmoid,
-  hardTanh,
-]) {
-  registerActivation(activation);
-}
-registerActivation(gelu, { as: 'gelu' });
-registerActivation(silu, { as: 'swish' });
+/**
+ * What the catalog starts with (catalog.ts): the lecture's five first, then the others; aliases
+ * after them, so that `activationName` gives the primary name. The families return these
+ * instances for their default parameters.
+ */
+export const BUILT_INS = {
+  activations: [
+    sigmoid,
+    softsign,
+    softmax,
+    relu,
+    rbfDefault,
+    identity,
+    tanh,
+    leakyReluDefault,
+    eluDefault,
+    selu,
+    gelu,
+    silu,
+    softplus,
+    mish,
+    hardSigmoid,
+    hardTanh,
+  ],
+  aliases: { gelu, swish: silu },
+  families: [rbf, leakyRelu, elu],
+} as const;

@@ -3,17 +3,10 @@ export {
   type Activation,
   type ActivationDefinition,
   type ActivationEntry,
-  activationEntries,
-  activationName,
+  type ActivationFamily,
   type DefinedActivation,
   defineActivation,
-  getActivation,
-  getActivationEntry,
-  registerActivation,
-  registerActivationFamily,
-  unregisterActivation,
 } from './activation.js';
-// Importing this module registers the built-in activations in the catalog.
 export {
   elu,
   gelu,
@@ -37,6 +30,15 @@ export {
   swish,
   tanh,
 } from './activations.js';
+export {
+  activationEntries,
+  activationName,
+  getActivation,
+  getActivationEntry,
+  registerActivation,
+  registerActivationFamily,
+  unregisterActivation,
+} from './catalog.js';
 export {
   defaultInit,
   getInitializer,

@@ -8,12 +8,8 @@ import {
   ValueError,
   zeros,
 } from '@backprop/core';
-import {
-  type Activation,
-  type ActivationEntry,
-  activationName,
-  getActivationEntry,
-} from './activation.js';
+import type { Activation, ActivationEntry } from './activation.js';
+import { activationName, getActivationEntry } from './catalog.js';
 
 /**
  * Makes a tensor of `shape` ([fanIn, fanOut] for a weight matrix, as `x·W` uses it) from

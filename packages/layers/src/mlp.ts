@@ -13,7 +13,8 @@ import {
   tensor,
   ValueError,
 } from '@backprop/core';
-import { type Activation, activationName, getActivationEntry } from './activation.js';
+import type { Activation } from './activation.js';
+import { activationName, getActivationEntry } from './catalog.js';
 import { defaultInit, getInitializer } from './init.js';
 import { checkSize, Linear } from './linear.js';
 import { Module } from './module.js';

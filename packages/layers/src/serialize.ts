@@ -2,8 +2,9 @@
 // exactly. Browser-safe (no Node APIs; files are node.ts). Loading checks the whole document
 // before it builds anything, so bad input gives an error naming the spot, never a half-built model.
 import { BackpropError, type DType, type Tensor, ValueError } from '@backprop/core';
-import { type Activation, activationName, getActivationEntry } from './activation.js';
+import type { Activation } from './activation.js';
 import { RBF } from './activations.js';
+import { activationName, getActivationEntry } from './catalog.js';
 import { getInitializer } from './init.js';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
