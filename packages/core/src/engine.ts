@@ -85,7 +85,8 @@ export function detectAnomaly<T>(fn: () => T): T {
 }
 
 // Frames of this library's own code (source or built), as opposed to the user's (tests included).
-const LIBRARY_FRAME = /[\\/](packages[\\/]core[\\/](src|dist)|@backprop[\\/]core[\\/]dist)[\\/]/;
+// An installed package's frames read src/ too where Node applies its source maps.
+const LIBRARY_FRAME = /[\\/](packages|@backprop)[\\/]core[\\/](src|dist)[\\/]/;
 const TEST_FILE = /\.test\.[cm]?[jt]s/;
 const RUNTIME_FRAME = /node:internal|\(native\)/;
 
