@@ -1,5 +1,5 @@
-// backprop, imported from the workspace source (tsx --conditions=source), so the numbers track
-// the current code. Usage: tsx --conditions=source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
+// backprop, imported from the workspace source (tsx --conditions=@backprop/source), so the numbers track
+// the current code. Usage: tsx --conditions=@backprop/source benchmarks/src/backprop.ts <A|B|C|D|M|G> [--quick]
 // [--dtype=float32|float64] (A, B, C: that dtype only; the runner runs each in its own process)
 // [--compile] (B, C: the training step wrapped in core's `compile`, variant "<dtype>, compile")
 // [--relaxed-simd] (A: the runner starts this process with Node 20's --experimental-wasm-relaxed-simd,

@@ -1,5 +1,5 @@
 // The benchmark runner behind `pnpm bench`: runs every library in its own child process
-// (`tsx --conditions=source benchmarks/src/<lib>.ts <workload> [--dtype=…]`), one at a time, for
+// (`tsx --conditions=@backprop/source benchmarks/src/<lib>.ts <workload> [--dtype=…]`), one at a time, for
 // 3 rounds, collects the JSON results they print, and writes a Markdown report with medians and
 // ratios. Libraries with both dtypes (backprop, plain JS) run each dtype of A, B and C in its own
 // process, so V8 never sees the other dtype's typed arrays in the same kernels.
@@ -147,7 +147,7 @@ function runChild(
     tsxCli,
     ...mode.node, // tsx hands Node's flags on to the process it starts
     '--expose-gc',
-    '--conditions=source',
+    '--conditions=@backprop/source',
     join(here, lib.file),
     workload,
     ...(quick ? ['--quick'] : []),
@@ -733,7 +733,7 @@ L.push(
       "script among them is core-js's (pulled in by `@tensorflow/tfjs`; it prints a funding banner): pnpm 12 stops with " +
       'ERR_PNPM_IGNORED_BUILDS on an unreviewed script, so pnpm-workspace.yaml denies it (`allowBuilds: core-js: false`). ' +
       'Nothing native is built. benchmarks/ is outside the root `tsc -b` references; `pnpm --filter @backprop/benchmarks typecheck` checks it.',
-    '- **backprop**: `@backprop/core` from the workspace source (`tsx --conditions=source`), so the numbers track the current code. ' +
+    '- **backprop**: `@backprop/core` from the workspace source (`tsx --conditions=@backprop/source`), so the numbers track the current code. ' +
       "Core ops only (linear = x·W + b as one op, sigmoid, relu, sub, square, mean, mul); A uses matmul; SGD updates the parameters' data in place. " +
       'float32 and float64; A, B and C run each dtype in its own process (`--dtype=`), D, M and G one process each. ' +
       'B and C also run a second way, each in a process of its own (`--compile`, variants "float32, compile" and "float64, compile"): ' +

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DemoResult, runDemo } from './demo.js';
 
+const rootScripts: Record<string, string> = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).scripts;
+
 describe('the demo (`npm run demo`): the lecture end to end', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'demo-'));
   const lines: string[] = [];
@@ -70,8 +74,10 @@ describe('the demo (`npm run demo`): the lecture end to end', () => {
   it('ends by timing itself and naming the full examples', () => {
     expect(result.seconds).toBeGreaterThan(0);
     expect(lines.at(-4)).toMatch(/^Demo done in \d+\.\d s/);
+    // each named command exists, and runs that example
     for (const name of ['slide-gradients', 'vanishing-gradients', 'regression']) {
-      expect(text).toContain(`examples/src/${name}.ts`);
+      expect(text).toContain(`npm run example:${name}`);
+      expect(rootScripts[`example:${name}`]).toContain(`examples/src/${name}.ts`);
     }
   });
 });

@@ -62,11 +62,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const seconds = (performance.now() - start) / 1000;
   log('');
   log(`Demo done in ${seconds.toFixed(1)} s. The full versions, one command each:`);
-  log('  npx tsx --conditions=source examples/src/slide-gradients.ts      k = 1 and k = 3 (p. 18)');
-  log(
-    '  npx tsx --conditions=source examples/src/vanishing-gradients.ts  the bound explained, depths 1–10',
-  );
-  log('  npx tsx --conditions=source examples/src/regression.ts           the training alone');
+  log('  npm run example:slide-gradients      k = 1 and k = 3 (p. 18)');
+  log('  npm run example:vanishing-gradients  the bound explained, depths 1–10');
+  log('  npm run example:regression           the training alone');
   return { slide, vanishing, regression, seconds };
 }
 

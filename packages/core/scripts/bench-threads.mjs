@@ -3,7 +3,7 @@
 // (@backprop/core/node's useThreads; the kernel is the WebAssembly one either way). Runs the
 // TypeScript sources directly:
 //   pnpm --filter @backprop/core bench:threads [--n=256,512,1024] [--threads=2] [--rounds=9]
-//   (= tsx --conditions=source packages/core/scripts/bench-threads.mjs from the repository root)
+//   (= tsx --conditions=@backprop/source packages/core/scripts/bench-threads.mjs from the repository root)
 // Each round times both settings back to back, in alternating order, so a machine that others
 // are using slows both alike; a number is the median over rounds of the wall-clock time per
 // product, with the fastest and slowest rounds beside it. "cpu" is this process's CPU time per

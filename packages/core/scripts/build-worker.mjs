@@ -43,7 +43,7 @@ export async function bundleWorker() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    conditions: ['source'],
+    conditions: ['@backprop/source'],
     minifySyntax: true,
     minifyWhitespace: true,
     legalComments: 'none',

@@ -253,7 +253,7 @@ describe('a broken worker', () => {
 });
 
 it('does not keep the process alive', () => {
-  // from the TypeScript sources, as vitest runs them: tsx, and the package's 'source' condition
+  // from the TypeScript sources, as vitest runs them: tsx, and the packages' '@backprop/source' condition
   const script = `
     import { matmul, randn } from '@backprop/core';
     import { getThreadCount, useThreads } from '@backprop/core/node';
@@ -263,7 +263,7 @@ it('does not keep the process alive', () => {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const child = spawnSync(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--input-type=module', '-e', script],
+    ['--conditions=@backprop/source', '--import', 'tsx', '--input-type=module', '-e', script],
     { cwd: root, encoding: 'utf8', timeout: 30_000 },
   );
   expect(child.stderr).toBe('');
