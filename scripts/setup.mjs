@@ -19,6 +19,9 @@ export const OPTIONAL_PARTS = {
 };
 
 const isWin = process.platform === 'win32';
+// pnpm is pinned (later 12.x releases lack builds for some platforms): its "Update available!"
+// notice would only mislead.
+process.env.pnpm_config_update_notifier ??= 'false';
 const log = (msg) => console.log(`[setup] ${msg}`);
 
 // On Windows npm/pnpm are .cmd shims, which spawnSync can only start through a shell.
