@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     name: 'release',
     include: ['src/**/*.test.ts'],
-    // one registry, one consumer project: the checks share them and run in order
+    // one registry and one consumer project (published.ts) for every test file
+    globalSetup: ['src/published.ts'],
     fileParallelism: false,
   },
 });
