@@ -226,29 +226,38 @@ describe('a fresh project that installs them by name', () => {
     // the catalog's entries and MLP's slide view, as markers of what was kept
     const catalog = /hard tanh clamp/;
     const mlp = /slideWeights/;
-    const loss = await bundle(
-      'loss',
-      "import { tensor } from '@backprop/core'; import { mse } from '@backprop/layers'; console.log(mse(tensor([1]), [3]).item());",
-    );
-    expect(loss.printed).toBe('4');
-    expect(loss.code).not.toMatch(catalog);
-    expect(loss.code).not.toMatch(mlp);
-    const byName = await bundle(
-      'by-name',
-      "import { tensor } from '@backprop/core'; import { MLP } from '@backprop/layers'; console.log(new MLP({ inputs: 2, hidden: [3], activation: 'softsign', seed: 1 }).forward(tensor([[1, 2]])).shape.join('x'));",
-    );
-    expect(byName.printed).toBe('1x1'); // the catalog filled itself on first use
-    expect(byName.code).toMatch(catalog);
-    const metric = await bundle(
-      'metric',
-      "import { meanSquaredError } from '@backprop/optim'; console.log(meanSquaredError([1, 2], [3, 2]));",
-    );
-    expect(metric.printed).toBe('2');
-    expect(metric.code).not.toMatch(catalog);
-    expect(metric.code).not.toMatch(mlp);
-    console.log(
-      `bundle sizes (unminified): mse ${(loss.code.length / 1024).toFixed(0)} KiB, MLP by name ${(byName.code.length / 1024).toFixed(0)} KiB, meanSquaredError ${(metric.code.length / 1024).toFixed(0)} KiB`,
-    );
+    const cases = [
+      {
+        name: 'mse',
+        code: "import { tensor } from '@backprop/core'; import { mse } from '@backprop/layers'; console.log(mse(tensor([1]), [3]).item());",
+        printed: '4',
+        kept: [],
+        dropped: [catalog, mlp],
+      },
+      {
+        name: 'MLP by name', // the catalog fills itself on first use
+        code: "import { tensor } from '@backprop/core'; import { MLP } from '@backprop/layers'; console.log(new MLP({ inputs: 2, hidden: [3], activation: 'softsign', seed: 1 }).forward(tensor([[1, 2]])).shape.join('x'));",
+        printed: '1x1',
+        kept: [catalog],
+        dropped: [],
+      },
+      {
+        name: 'meanSquaredError',
+        code: "import { meanSquaredError } from '@backprop/optim'; console.log(meanSquaredError([1, 2], [3, 2]));",
+        printed: '2',
+        kept: [],
+        dropped: [catalog, mlp],
+      },
+    ];
+    const sizes: string[] = [];
+    for (const { name, code, printed, kept, dropped } of cases) {
+      const made = await bundle(name.replace(/ /g, '-'), code);
+      expect(made.printed, name).toBe(printed);
+      for (const marker of kept) expect(made.code, name).toMatch(marker);
+      for (const marker of dropped) expect(made.code, name).not.toMatch(marker);
+      sizes.push(`${name} ${(made.code.length / 1024).toFixed(0)} KiB`);
+    }
+    console.log(`bundle sizes (unminified): ${sizes.join(', ')}`);
   });
 
   it('installs from the tarballs of a clone (pnpm tarballs), with no registry at all', async () => {

@@ -7,15 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { findPnpm } from '../../scripts/setup.mjs';
 import { PACKAGES, type Release, repo } from './context.js';
 import { exec } from './exec.js';
 import { type Registry, startRegistry } from './registry.js';
-
-// The pnpm running this check (pnpm test:release), else the one on PATH.
-const pnpm =
-  process.env.npm_config_user_agent?.startsWith('pnpm/') && process.env.npm_execpath
-    ? process.env.npm_execpath
-    : 'pnpm';
 
 /**
  * The environment for npm and node in the consumer: none of the npm_config_* settings that the
@@ -44,9 +39,18 @@ function consumerEnv(work: string, registry: string): Record<string, string> {
 async function publishAndInstall(work: string, registry: Registry): Promise<Release> {
   // pnpm publish packs each package as it goes to a registry: prepack builds it, workspace:
   // ranges become versions, publishConfig.exports replaces the in-repo exports map.
+  const [pnpm, prefix] = findPnpm(); // the pnpm running this check (pnpm test:release)
   await exec(
     pnpm,
-    ['-r', '--filter=./packages/*', 'publish', '--registry', registry.url, '--no-git-checks'],
+    [
+      ...prefix,
+      '-r',
+      '--filter=./packages/*',
+      'publish',
+      '--registry',
+      registry.url,
+      '--no-git-checks',
+    ],
     { cwd: repo, env: { ...process.env, npm_config_userconfig: registry.npmrc } },
   );
   const tarballs = join(work, 'tarballs');

@@ -26,10 +26,13 @@ describe.each(PACKAGES)('@backprop/%s, as published', (name) => {
     for (const entry of ['index', 'node'])
       for (const ext of ['.js', '.cjs', '.d.ts', '.d.cts'])
         expect(paths).toContain(`dist/${entry}${ext}`);
-    const unpacked = pkg.files.reduce((n, f) => n + f.data.length, 0);
+    const bytes = (files: typeof pkg.files) => files.reduce((n, f) => n + f.data.length, 0);
+    const unpacked = bytes(pkg.files);
+    const maps = bytes(pkg.files.filter((f) => f.name.endsWith('.map')));
     console.log(
       `@backprop/${name}@${pkg.version}: ${(pkg.tarball.length / 1024).toFixed(1)} KiB packed, ` +
-        `${(unpacked / 1024).toFixed(1)} KiB unpacked, ${paths.length} files: ${paths.join(' ')}`,
+        `${(unpacked / 1024).toFixed(1)} KiB unpacked (source maps ${((100 * maps) / unpacked).toFixed(0)}%), ` +
+        `${paths.length} files: ${paths.join(' ')}`,
     );
   });
 

@@ -82,7 +82,6 @@ export function registerActivationFamily<P extends number[]>(
   signature: string,
   make: (...params: P) => DefinedActivation,
 ): ActivationFamily<P> {
-  checkName('registerActivationFamily', name);
   entries();
   if (families.has(name))
     throw new ValueError(`registerActivationFamily: '${name}' is already registered`);
