@@ -5,14 +5,14 @@
 import { allocate, type DType } from './dtype.js';
 import { giveGrad, isDetectAnomalyEnabled, isGradEnabled } from './engine.js';
 import { ValueError } from './errors.js';
-import { Tensor } from './tensor.js';
 import {
   currentRecording,
   type GradWrite,
   type Recording,
   recordingInto,
   type Step,
-} from './trace.js';
+} from './recording.js';
+import { Tensor } from './tensor.js';
 
 export interface CompileOptions {
   /**

@@ -1,10 +1,10 @@
 // Factories: tensors filled with constants, ranges, identity matrices and seeded random numbers.
-import { allocate, checkDType, type DType } from './dtype.js';
+import { allocate, checkDType, type DType, type TypedArray } from './dtype.js';
 import { ValueError } from './errors.js';
+import { bind, type Primitive } from './primitive.js';
 import { type Generator, pickGenerator } from './random.js';
 import { checkShape, sizeOf } from './shape-math.js';
 import { Tensor } from './tensor.js';
-import { compute } from './trace.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -26,13 +26,29 @@ function make(
   drawn = false,
 ): Tensor {
   const s = checkShape(op, shape);
-  const data = allocate(checkDType(options.dtype ?? 'float64', op), sizeOf(s));
+  const dtype = checkDType(options.dtype ?? 'float64', op);
   // random numbers are drawn again on each call of a compiled function; the rest are constants
-  if (drawn) compute(data, () => fill(data), true);
-  else fill(data);
-  const t = new Tensor(data, s);
+  const t = drawn ? bind(DRAW, [], fill, s, dtype) : constant(dtype, s, fill);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
+}
+
+/** Random numbers as an op without inputs; its parameter draws them into the output. */
+const DRAW: Primitive<(data: TypedArray) => void> = {
+  name: 'draw',
+  kernel: (_inputs, out, fill) => fill(out),
+  overwrites: true,
+  vjp: null,
+};
+
+function constant(
+  dtype: DType,
+  shape: readonly number[],
+  fill: (data: TypedArray) => void,
+): Tensor {
+  const data = allocate(dtype, sizeOf(shape));
+  fill(data);
+  return new Tensor(data, shape);
 }
 
 /** A tensor of zeros. */

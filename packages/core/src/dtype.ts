@@ -24,15 +24,11 @@ const ON_HEAP_MAX = 64; // V8 keeps arrays this small on the heap: already cheap
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 
-// The array allocate() returned last, until a tensor takes it (see `takeFresh`).
-let fresh: TypedArray | null = null;
-
 /** A zero-filled array of `size` elements. It may be a view into a buffer shared with other arrays. */
 export function allocate(dtype: DType, size: number): TypedArray {
   const bytes = size * (dtype === 'float32' ? 4 : 8);
   if (bytes <= ON_HEAP_MAX || bytes > SLAB_MAX_ARRAY) {
-    fresh = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
-    return fresh;
+    return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
   }
   if (slabOffset + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -43,19 +39,7 @@ export function allocate(dtype: DType, size: number): TypedArray {
       ? new Float32Array(slab, slabOffset, size)
       : new Float64Array(slab, slabOffset, size);
   slabOffset += (bytes + 7) & ~7; // keep every view 8-byte aligned
-  fresh = out;
   return out;
-}
-
-/**
- * @internal Whether `data` is the array `allocate` returned last and no tensor holds yet; the
- * first tensor made on it takes it. So a tensor knows whether its storage is its own (made for
- * it) or shared with something that existed before (a view, the user's array).
- */
-export function takeFresh(data: TypedArray): boolean {
-  if (data !== fresh) return false;
-  fresh = null;
-  return true;
 }
 
 /** Copies `source` into fresh storage of `dtype` (rounding to float32 where asked). */

@@ -1,14 +1,15 @@
 // The autodiff engine: recording graph nodes, one topological sort, one reverse sweep.
 import { GradError, NonFiniteError, ShapeError } from './errors.js';
-import { formatShape, sameShape } from './shape-math.js';
-import type { Tensor } from './tensor.js';
+import { madeSoFar } from './primitive.js';
 import {
   currentRecording,
   type GradWrite,
   noteInputs,
   type Recording,
   recordingInto,
-} from './trace.js';
+} from './recording.js';
+import { formatShape, sameShape } from './shape-math.js';
+import type { Tensor } from './tensor.js';
 
 /**
  * A vector–Jacobian product: given the gradient of the output, one gradient per input
@@ -150,15 +151,6 @@ function checkForward(op: string, inputs: readonly Tensor[], output: Tensor): st
 }
 
 // ---------------------------------------------------------------- backward
-
-// A tensor whose data was allocated for it gets a serial number when it is made, so a sweep can
-// tell the gradients it made itself (held by nothing else) from older tensors and views.
-let tensorsMade = 0;
-
-/** @internal The next serial number, for the Tensor constructor. */
-export function birth(): number {
-  return ++tensorsMade;
-}
 
 // Each sort stamps the tensors it visits with a number of its own, so it needs no Map or Set:
 // `t._mark === mark` means visited by this sort, and then `t._slot` is t's position in the order
@@ -349,7 +341,7 @@ export function backward(
   seed?: Tensor,
   options: { createGraph?: boolean } = {},
 ): void {
-  const before = tensorsMade; // tensors born after this were made by this call
+  const before = madeSoFar(); // arrays the door makes from now on are this sweep's own
   if (!root.requiresGrad) {
     throw new GradError(
       'backward(): this tensor does not require grad: none of the tensors it was computed from has ' +
@@ -377,14 +369,14 @@ export function backward(
     if (t._node && !t._retainGrad) return;
     if (tracing !== null) return traceGradWrite(tracing, t, gt, createGraph);
     // a leaf's .grad gets storage of its own, so changing one gradient in place never changes
-    // another: the sum with the previous .grad (a new tensor), a gradient this sweep made and
-    // gave to no one else, or else a copy
+    // another: the sum with the previous .grad (a new tensor), a gradient whose array this
+    // sweep made and gave to no one else, or else a copy
     const prev = t.grad;
     if (prev) t.grad = withGradMode(createGraph, () => prev.add(gt));
     else if (createGraph) t.grad = gt;
-    else if (gt._born > before) {
+    else if (gt._made > before) {
       t.grad = gt;
-      gt._born = 0; // given away: the next tensor that gets this gradient gets a copy
+      gt._made = 0; // given away: the next tensor that gets this gradient gets a copy
     } else t.grad = gt.clone();
   });
 }

@@ -1,8 +1,9 @@
 // Function transforms in the style of JAX: grad, valueAndGrad, vjp, jacobian, hessian, hvp.
 // They compose: grad(grad(f)) differentiates the gradient, because derivative rules are tensor ops.
-import { enableGrad, gradients, isGradEnabled, record, topologicalOrder } from './engine.js';
+import { enableGrad, gradients, isGradEnabled, topologicalOrder } from './engine.js';
 import { GradError, ValueError } from './errors.js';
 import { stack } from './ops/shape.js';
+import { bindView } from './primitive.js';
 import { formatShape } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 
@@ -14,7 +15,8 @@ export interface GradOptions {
 // biome-ignore lint/suspicious/noExplicitAny: a transform accepts the user's function whatever its other arguments are
 type Fn = (...args: any[]) => Tensor;
 
-interface Traced {
+/** The arguments a transform differentiates, as it passes them to the function. */
+interface Prepared {
   args: unknown[];
   inputs: Tensor[];
   /** Whether the caller records the graph (false inside `noGrad`). */
@@ -26,7 +28,7 @@ interface Traced {
  * caller is itself being differentiated (an outer `grad`), the new tensor stays connected to the
  * caller's, so the outer transform can see through this one.
  */
-function trace(args: unknown[], argnums: readonly number[], where: string): Traced {
+function prepare(args: unknown[], argnums: readonly number[], where: string): Prepared {
   const out = [...args];
   const inputs: Tensor[] = [];
   const outer = isGradEnabled();
@@ -39,7 +41,7 @@ function trace(args: unknown[], argnums: readonly number[], where: string): Trac
     const x = toTensor(args[i] as TensorLike);
     let input: Tensor;
     if (x.requiresGrad && outer) {
-      input = record('input', [x], new Tensor(x.data, x.shape), (g) => [g]);
+      input = bindView('input', x, x.shape, (g) => g);
     } else {
       input = x.detach();
       input.requiresGrad = true;
@@ -51,10 +53,10 @@ function trace(args: unknown[], argnums: readonly number[], where: string): Trac
 }
 
 /**
- * Runs `f` on the traced arguments, recording even inside `noGrad` (a transform differentiates
+ * Runs `f` on the prepared arguments, recording even inside `noGrad` (a transform differentiates
  * whatever the caller's grad mode, as `torch.func.grad` does).
  */
-function evaluate(f: Fn, t: Traced, where: string, scalar: boolean): Tensor {
+function evaluate(f: Fn, t: Prepared, where: string, scalar: boolean): Tensor {
   return checkOutput(
     enableGrad(() => f(...t.args)),
     where,
@@ -67,7 +69,7 @@ function evaluate(f: Fn, t: Traced, where: string, scalar: boolean): Tensor {
  * depends on a tensor that requires grad besides `inputs` — an outer transform's variable, passed
  * in or closed over (d/dx [d/dy (x·y)] = 1 needs the inner gradient x to stay connected to x).
  */
-function needsGraph(y: Tensor, t: Traced): boolean {
+function needsGraph(y: Tensor, t: Prepared): boolean {
   if (!t.outer) return false;
   const own = new Set(t.inputs);
   return topologicalOrder([y]).some((u) => u.isLeaf && !own.has(u));
@@ -118,7 +120,7 @@ export function valueAndGrad<F extends Fn>(f: F, options: GradOptions = {}) {
 function transform<F extends Fn>(f: F, options: GradOptions, where: string) {
   const argnums = argnumList(options, where);
   return (...args: Parameters<F>): [Tensor, Tensor | Tensor[]] => {
-    const t = trace(args, argnums, where);
+    const t = prepare(args, argnums, where);
     const value = evaluate(f, t, where, true);
     const createGraph = needsGraph(value, t);
     const grads = gradients([value], t.inputs, { createGraph });
@@ -166,7 +168,7 @@ export function vjp(
   f: (...xs: Tensor[]) => Tensor,
   ...inputs: TensorLike[]
 ): [Tensor, (cotangent: TensorLike) => Tensor[]] {
-  const t = trace(
+  const t = prepare(
     inputs,
     inputs.map((_, i) => i),
     'vjp',

@@ -1,13 +1,6 @@
 // The Tensor: an n-dimensional row-major array that remembers how it was computed.
-import {
-  allocate,
-  checkDType,
-  type DType,
-  type TypedArray,
-  takeFresh,
-  toStorage,
-} from './dtype.js';
-import { backward, birth, type GraphNode } from './engine.js';
+import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
+import { backward, type GraphNode } from './engine.js';
 import { GradError, ShapeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
 import * as binary from './ops/binary.js';
@@ -16,8 +9,8 @@ import * as reduce from './ops/reduce.js';
 import * as shapeOps from './ops/shape.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import * as unary from './ops/unary.js';
+import { currentRecording } from './recording.js';
 import { checkShape, formatShape, sizeOf } from './shape-math.js';
-import { compute, currentRecording } from './trace.js';
 
 /** Nested arrays of numbers, as `tensor()` takes and `toArray()` gives. */
 export type NestedArray = number | readonly NestedArray[];
@@ -51,10 +44,10 @@ export class Tensor {
   /** @internal */
   _slot = -1;
   /**
-   * @internal A serial number if the data was allocated for this tensor (0 if it is shared with
-   * an older tensor or array): how the engine tells gradients its sweep made from older ones.
+   * @internal The serial number `bind` (primitive.ts) gave the array it made for this tensor; 0
+   * for any other tensor. How `backward` tells gradients its sweep made from older arrays.
    */
-  _born: number;
+  _made = 0;
   private _leafRequiresGrad = false;
 
   /**
@@ -77,7 +70,6 @@ export class Tensor {
       );
     }
     this.data = data;
-    this._born = takeFresh(data) ? birth() : 0;
     // not frozen: V8 reads, slices and copies frozen arrays several times slower, on every op
     this.shape = shape;
   }
@@ -144,9 +136,7 @@ export class Tensor {
 
   /** A copy with its own data, as a new leaf. */
   clone(): Tensor {
-    const data = allocate(this.dtype, this.size); // not data.slice(): that always gets a buffer of its own
-    compute(data, () => data.set(this.data), true);
-    return new Tensor(data, this.shape);
+    return unary.copy(this);
   }
 
   // ------------------------------------------------------------ reading values

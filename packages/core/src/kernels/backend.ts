@@ -4,6 +4,8 @@
 import type { TypedArray } from '../dtype.js';
 import { BackpropError, ValueError } from '../errors.js';
 import type { Shape } from '../shape-math.js';
+import type { PairKernel, UnaryKernel } from './elementwise.js';
+import { type ElementwiseKernel, elementwiseWasm } from './wasm/elementwise-wasm.js';
 import type { WasmVariant } from './wasm/load.js';
 import { wasmKernels, wasmUnavailableReason, wasmVariant } from './wasm/matmul-wasm.js';
 
@@ -66,9 +68,9 @@ export function kernelSetting(): KernelBackend {
 }
 
 // From these sizes (elements) the WebAssembly elementwise kernels, copies in and out included,
-// beat the JavaScript loops, op overhead included (scripts/bench-elementwise.mjs; Zen 3, Node 20):
-// float32 exp, sigmoid and tanh are even at 32 and 3–4 times faster at 256; the cheap ops are even
-// at 256 and 2–3 times faster at 4096 (float64 and float32).
+// beat the JavaScript loops, op overhead included: docs/performance.md has the measurements. The
+// float32 exp, sigmoid and tanh twins (a polynomial e^x, within 3 ulp; Cephes' tanhf) pay off
+// early; the cheap ops only on large arrays.
 export const WASM_MIN_ELEMENTS = {
   exp: 32,
   sigmoid: 32,
@@ -82,6 +84,34 @@ export const WASM_MIN_ELEMENTS = {
 /** Whether an elementwise op of `n` elements should try its WebAssembly kernel (`from`: its size). */
 export function useWasmElementwise(n: number, from: number): boolean {
   return setting === 'wasm' || (setting === 'auto' && n >= from);
+}
+
+/**
+ * The kernel table: op `name`'s JavaScript loop, or, where the op has a WebAssembly twin, a
+ * kernel that runs the twin when the setting and the size call for it and the loop otherwise.
+ * Ops give their loop once, here, and never choose a backend themselves.
+ */
+export function unaryKernel(name: string, js: UnaryKernel): UnaryKernel {
+  if (!hasWasmTwin(name)) return js;
+  const from = WASM_MIN_ELEMENTS[name];
+  return (x, out, n) => {
+    if (useWasmElementwise(n, from) && elementwiseWasm(name, x, null, out, n)) return;
+    js(x, out, n);
+  };
+}
+
+/** `unaryKernel` for loops of two inputs (the activations' derivative rules). */
+export function pairKernel(name: string, js: PairKernel): PairKernel {
+  if (!hasWasmTwin(name)) return js;
+  const from = WASM_MIN_ELEMENTS[name];
+  return (a, b, out, n) => {
+    if (useWasmElementwise(n, from) && elementwiseWasm(name, a, b, out, n)) return;
+    js(a, b, out, n);
+  };
+}
+
+function hasWasmTwin(name: string): name is ElementwiseKernel {
+  return name in WASM_MIN_ELEMENTS;
 }
 
 /**

@@ -10,6 +10,9 @@ import { Cursor } from './cursor.js';
 /** One op's loop of one input: `out[k] = f(x[k])` for k < n. */
 export type UnaryKernel = (x: TypedArray, out: TypedArray, n: number) => void;
 
+/** One op's loop of two inputs of the same size: `out[k] = f(a[k], b[k])` for k < n. */
+export type PairKernel = (a: TypedArray, b: TypedArray, out: TypedArray, n: number) => void;
+
 /**
  * One op's loop of two inputs over a contiguous run of the output:
  * `out[o + k] = f(a[i + k·di], b[j + k·dj])` for k < n, where a step of 0 repeats a broadcast

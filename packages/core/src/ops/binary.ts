@@ -1,10 +1,9 @@
 // Elementwise ops of two tensors with NumPy broadcasting, each with its two partial derivatives.
-import { allocate } from '../dtype.js';
-import { record } from '../engine.js';
+import { allocate, type TypedArray } from '../dtype.js';
 import { type BinaryKernel, broadcastCopy, zipBroadcast } from '../kernels/elementwise.js';
-import { broadcastPair, broadcastShapes, sizeOf } from '../shape-math.js';
+import { bind, type Primitive } from '../primitive.js';
+import { broadcastPair, broadcastShapes, type Shape, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { compute } from '../trace.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -16,19 +15,32 @@ type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
  * shape happens here, once, so no derivative rule needs to know about broadcasting.
  */
 function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Partial) {
+  return binaryOp(name, kernel, (g, [a, b], y) => [
+    (a as Tensor).requiresGrad
+      ? sumTo(da(g, a as Tensor, b as Tensor, y), (a as Tensor).shape)
+      : null,
+    (b as Tensor).requiresGrad
+      ? sumTo(db(g, a as Tensor, b as Tensor, y), (b as Tensor).shape)
+      : null,
+  ]);
+}
+
+/** A binary op of `kernel` over its inputs broadcast to the output's shape (its parameter). */
+function binaryOp(name: string, kernel: BinaryKernel, vjp: Primitive<Shape>['vjp']) {
+  const p: Primitive<Shape> = {
+    name,
+    kernel: ([a, b], out, shape) => {
+      const x = a as Tensor;
+      const z = b as Tensor;
+      zipBroadcast(x.data, x.shape, z.data, z.shape, shape, kernel, out);
+    },
+    overwrites: true,
+    vjp,
+  };
   return (left: TensorLike, right: TensorLike): Tensor => {
     const [a, b] = operandPair(name, left, right);
     const shape = broadcastPair(name, a.shape, b.shape);
-    const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
-    compute(
-      y.data,
-      () => zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data),
-      true,
-    );
-    return record(name, [a, b], y, (g) => [
-      a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
-      b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
-    ]);
+    return bind(p, [a, b], shape, shape);
   };
 }
 
@@ -124,22 +136,47 @@ const powTensor = broadcasting(
   (g, a, _b, y) => g.mul(where(a.eq(0), 0, y.mul(a.log()))), // ∂/∂b = aᵇ·ln a, taken as 0 at a = 0
 );
 
+const POW_SCALAR: Primitive<number> = {
+  name: 'pow',
+  kernel: ([a], out, p) => {
+    const x = (a as Tensor).data;
+    for (let i = 0; i < out.length; i++) out[i] = (x[i] as number) ** p;
+  },
+  overwrites: true,
+  // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
+  vjp: (g, [a], _y, p) => [p === 0 ? g.zerosLike() : g.mul((a as Tensor).pow(p - 1).mul(p))],
+};
+
 /** aᵇ, with b a number or a tensor. */
 export function pow(base: TensorLike, exponent: TensorLike): Tensor {
   if (typeof exponent !== 'number') return powTensor(base, exponent);
   const [a] = operands('pow', base) as [Tensor];
-  const p = exponent;
-  const y = new Tensor(allocate(a.dtype, a.size), a.shape);
-  compute(
-    y.data,
-    () => {
-      for (let i = 0; i < a.size; i++) y.data[i] = (a.data[i] as number) ** p;
-    },
-    true,
-  );
-  // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
-  return record('pow', [a], y, (g) => [p === 0 ? g.zerosLike() : g.mul(a.pow(p - 1).mul(p))]);
+  return bind(POW_SCALAR, [a], exponent, a.shape);
 }
+
+/** where's output shape, and a scratch array for each operand smaller than it (else null). */
+interface WhereParams {
+  shape: Shape;
+  copies: (TypedArray | null)[];
+}
+
+const WHERE: Primitive<WhereParams> = {
+  name: 'where',
+  kernel: (inputs, out, { shape, copies }) => {
+    // an operand smaller than the output is broadcast into its scratch array first
+    const [mv, xv, zv] = inputs.map((t, i) => {
+      const copy = copies[i];
+      return copy ? broadcastCopy(t.data, t.shape, shape, copy) : t.data;
+    }) as Float64Array[];
+    for (let i = 0; i < out.length; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
+  },
+  overwrites: true,
+  vjp: (g, [m, x, z]) => [
+    null,
+    (x as Tensor).requiresGrad ? sumTo(where(m as Tensor, g, 0), (x as Tensor).shape) : null,
+    (z as Tensor).requiresGrad ? sumTo(where(m as Tensor, 0, g), (z as Tensor).shape) : null,
+  ],
+};
 
 /**
  * Picks `a` where `mask` is non-zero and `b` elsewhere, all three broadcast together. The mask
@@ -151,41 +188,13 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [x, z] = operands('where', toTensor(a, like), toTensor(b, like)) as [Tensor, Tensor];
   const shape = broadcastShapes('where', m.shape, x.shape, z.shape);
   const n = sizeOf(shape);
-  const y = new Tensor(allocate(x.dtype, n), shape);
-  // an operand smaller than the output is broadcast into an array of its own, made once here
   const copies = [m, x, z].map((t) => (t.size === n ? null : allocate(t.dtype, n)));
-  compute(
-    y.data,
-    () => {
-      const [mv, xv, zv] = [m, x, z].map((t, i) => {
-        const copy = copies[i];
-        return copy ? broadcastCopy(t.data, t.shape, shape, copy) : t.data;
-      }) as Float64Array[];
-      const out = y.data as Float64Array;
-      for (let i = 0; i < n; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
-    },
-    true,
-  );
-  return record('where', [m, x, z], y, (g) => [
-    null,
-    x.requiresGrad ? sumTo(where(m, g, 0), x.shape) : null,
-    z.requiresGrad ? sumTo(where(m, 0, g), z.shape) : null,
-  ]);
+  return bind(WHERE, [m, x, z], { shape, copies }, shape, x.dtype);
 }
 
 /** A comparison: 1 where it holds, 0 elsewhere. Not differentiable: the result needs no gradient. */
 function comparison(name: string, kernel: BinaryKernel) {
-  return (left: TensorLike, right: TensorLike): Tensor => {
-    const [a, b] = operandPair(name, left, right);
-    const shape = broadcastPair(name, a.shape, b.shape);
-    const y = new Tensor(allocate(a.dtype, sizeOf(shape)), shape);
-    compute(
-      y.data,
-      () => zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, y.data),
-      true,
-    );
-    return y;
-  };
+  return binaryOp(name, kernel, null);
 }
 
 export const gt = comparison('gt', (a, b, out, n, i, di, j, dj, o) => {

@@ -1,8 +1,8 @@
 // defineOp: how a user adds an op with its own derivative, on the same footing as the built-ins.
-import { noGrad, record } from '../engine.js';
 import { GradError, ValueError } from '../errors.js';
+import { bindComposite } from '../primitive.js';
+import { currentRecording } from '../recording.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { currentRecording } from '../trace.js';
 
 export interface OpDefinition {
   /** Shown in errors, `toString`, `toDot` and `toMermaid`. */
@@ -35,29 +35,37 @@ export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) =>
   }
   return (...args) => {
     const inputs = args.map((a) => toTensor(a));
-    const result = noGrad(() => forward(...inputs));
-    if (!(result instanceof Tensor))
-      throw new ValueError(`${name}: forward must return a Tensor, got ${typeof result}`);
-    const r = currentRecording();
-    if (r !== null && !r.written.has(result.data) && !inputs.some((x) => x.data === result.data)) {
-      throw new ValueError(
-        `${name}: inside a compiled function, forward must compute its output with backprop's ops; this ` +
-          'one made its values some other way (a loop over .data?), which compile cannot replay',
-      );
-    }
-    const output = new Tensor(result.data, result.shape); // a fresh node, even if forward returned an input
-    return record(name, inputs, output, (g) => {
-      const r = vjp(g, inputs, output);
-      const list = Array.isArray(r) ? r : [r];
-      list.forEach((gi, i) => {
-        // undefined is refused too: it is usually a forgotten `return`, which would silently give no gradient
-        if (gi !== null && !(gi instanceof Tensor)) {
-          throw new GradError(
-            `${name}: vjp returned ${gi === undefined ? 'undefined' : typeof gi} for input ${i}; expected a Tensor or null`,
-          );
-        }
-      });
-      return list as (Tensor | null)[];
-    });
+    return bindComposite(
+      name,
+      inputs,
+      () => checkForward(name, inputs, forward(...inputs)),
+      (g, output) => {
+        const r = vjp(g, inputs, output);
+        const list = Array.isArray(r) ? r : [r];
+        list.forEach((gi, i) => {
+          // undefined is refused too: it is usually a forgotten `return`, which would silently give no gradient
+          if (gi !== null && !(gi instanceof Tensor)) {
+            throw new GradError(
+              `${name}: vjp returned ${gi === undefined ? 'undefined' : typeof gi} for input ${i}; expected a Tensor or null`,
+            );
+          }
+        });
+        return list as (Tensor | null)[];
+      },
+    );
   };
+}
+
+/** What a user's forward returned must be a tensor, made by backprop's ops if compile is recording. */
+function checkForward(name: string, inputs: readonly Tensor[], result: unknown): Tensor {
+  if (!(result instanceof Tensor))
+    throw new ValueError(`${name}: forward must return a Tensor, got ${typeof result}`);
+  const r = currentRecording();
+  if (r !== null && !r.written.has(result.data) && !inputs.some((x) => x.data === result.data)) {
+    throw new ValueError(
+      `${name}: inside a compiled function, forward must compute its output with backprop's ops; this ` +
+        'one made its values some other way (a loop over .data?), which compile cannot replay',
+    );
+  }
+  return result;
 }

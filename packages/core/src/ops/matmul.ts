@@ -1,13 +1,12 @@
 // Matrix multiplication: 2-D × 2-D, vectors, and batched leading axes that broadcast.
-import { allocate } from '../dtype.js';
-import { record } from '../engine.js';
 import { ShapeError } from '../errors.js';
 import * as kernel from '../kernels/matmul.js';
-import { broadcastShapes, formatShape, sizeOf } from '../shape-math.js';
-import { Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { compute } from '../trace.js';
+import { bind, type Primitive } from '../primitive.js';
+import { broadcastShapes, formatShape, type Shape, sizeOf } from '../shape-math.js';
+import { type Tensor, type TensorLike, toTensor } from '../tensor.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
+import { copy } from './unary.js';
 
 /**
  * The matrix product, following NumPy's `matmul`: a vector as the first operand is a row, as the
@@ -69,20 +68,43 @@ function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const m = a.shape[a.ndim - (ta ? 1 : 2)] as number;
   const n = b.shape[b.ndim - (tb ? 2 : 1)] as number;
   const shape = plain ? [m, n] : [...batch, m, n];
-  const out = allocate(a.dtype, plain ? m * n : sizeOf(shape));
-  compute(out, () => kernel.matmul(a.data, a.shape, ta, b.data, b.shape, tb, batch, out), true);
-  const y = new Tensor(out, shape);
-  // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
-  // or B was read transposed gives the four cases below (summed over broadcast batch axes).
-  return record('matmul', [a, b], y, (g) => [
-    a.requiresGrad
-      ? sumTo(ta ? product(b, g, tb, true) : product(g, b, false, !tb), a.shape)
-      : null,
-    b.requiresGrad
-      ? sumTo(tb ? product(g, a, true, ta) : product(a, g, !ta, false), b.shape)
-      : null,
-  ]);
+  return bind(PRODUCT[ta ? (tb ? 3 : 2) : tb ? 1 : 0] as Primitive<Shape>, [a, b], batch, shape);
 }
+
+/** The product with each operand read as it is or transposed; its parameter: the batch shape. */
+function transposing(ta: boolean, tb: boolean): Primitive<Shape> {
+  return {
+    name: 'matmul',
+    kernel: ([a, b], out, batch) => {
+      const x = a as Tensor;
+      const z = b as Tensor;
+      kernel.matmul(x.data, x.shape, ta, z.data, z.shape, tb, batch, out);
+    },
+    overwrites: true,
+    // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
+    // or B was read transposed gives the four cases below (summed over broadcast batch axes).
+    vjp: (g, [a, b]) => {
+      const x = a as Tensor;
+      const z = b as Tensor;
+      return [
+        x.requiresGrad
+          ? sumTo(ta ? product(z, g, tb, true) : product(g, z, false, !tb), x.shape)
+          : null,
+        z.requiresGrad
+          ? sumTo(tb ? product(g, x, true, ta) : product(x, g, !ta, false), z.shape)
+          : null,
+      ];
+    },
+  };
+}
+
+/** A·B, A·Bᵀ, Aᵀ·B and Aᵀ·Bᵀ. */
+const PRODUCT = [
+  transposing(false, false),
+  transposing(false, true),
+  transposing(true, false),
+  transposing(true, true),
+];
 
 /**
  * x·W + b as one op, the layer of the lecture's eq. 1 (PyTorch's `F.linear`, with W stored
@@ -112,35 +134,47 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
   const matrix = x.ndim === 2; // else the leading axes are rows of one matrix
   const rows = matrix ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
   const shape = matrix ? [rows, outputs] : [...x.shape.slice(0, -1), outputs];
-  const out = allocate(x.dtype, rows * outputs);
-  const xShape = matrix ? x.shape : [rows, inputs];
-  compute(
-    out,
-    () =>
-      kernel.matmul(x.data, xShape, false, w.data, w.shape, false, NO_BATCH, out, b?.data ?? null),
-    true,
-  );
-  const y = new Tensor(out, shape);
-  return record('linear', b === undefined ? [x, w] : [x, w, b], y, (g) => {
-    const g2 = matrix ? g : g.reshape([rows, outputs]);
+  const rowsShape = matrix ? x.shape : [rows, inputs];
+  return bind(LINEAR, b === undefined ? [x, w] : [x, w, b], { matrix, rowsShape }, shape);
+}
+
+/** linear's parameters: whether x is a matrix, and x seen as one ([rows, in]). */
+interface Rows {
+  matrix: boolean;
+  rowsShape: Shape;
+}
+
+const LINEAR: Primitive<Rows> = {
+  name: 'linear',
+  kernel: ([x, w, b], out, { rowsShape }) => {
+    const t = w as Tensor;
+    kernel.matmul(
+      (x as Tensor).data,
+      rowsShape,
+      false,
+      t.data,
+      t.shape,
+      false,
+      NO_BATCH,
+      out,
+      b?.data ?? null,
+    );
+  },
+  overwrites: true,
+  vjp: (g, [xt, wt, b], _y, { matrix, rowsShape }) => {
+    const x = xt as Tensor;
+    const w = wt as Tensor;
+    const rows = rowsShape[0] as number;
+    const g2 = matrix ? g : g.reshape([rows, w.shape[1] as number]);
     const dx = !x.requiresGrad
       ? null
       : matrix
         ? product(g2, w, false, true)
         : product(g2, w, false, true).reshape(x.shape);
-    const dw = w.requiresGrad
-      ? product(matrix ? x : x.reshape([rows, inputs]), g2, true, false)
-      : null;
+    const dw = w.requiresGrad ? product(matrix ? x : x.reshape(rowsShape), g2, true, false) : null;
     if (b === undefined) return [dx, dw];
     // one row (one sample): the bias's gradient is that row itself, copied (not a view of g, so
     // backward() can give it to b.grad as it is)
-    return [dx, dw, b.requiresGrad ? (rows === 1 ? copyAs(g2, b.shape) : g2.sum(0)) : null];
-  });
-}
-
-/** A copy of `t`'s values in storage of its own, with `shape` (same size). */
-function copyAs(t: Tensor, shape: readonly number[]): Tensor {
-  const data = allocate(t.dtype, t.size);
-  compute(data, () => data.set(t.data), true);
-  return new Tensor(data, shape);
-}
+    return [dx, dw, b.requiresGrad ? (rows === 1 ? copy(g2, b.shape) : g2.sum(0)) : null];
+  },
+};

@@ -1,21 +1,19 @@
 // Ops that change shape or move elements: each with the derivative that moves gradients back.
-import { allocate } from '../dtype.js';
-import { record } from '../engine.js';
 import { AxisError, ShapeError, ValueError } from '../errors.js';
 import { broadcastCopy } from '../kernels/elementwise.js';
 import * as layout from '../kernels/layout.js';
 import * as reduce from '../kernels/reduce.js';
+import { bind, bindView, type Primitive } from '../primitive.js';
 import {
   broadcastShapes,
   checkShape,
   formatShape,
   normalizeAxes,
   normalizeAxis,
+  type Shape,
   sameShape,
-  sizeOf,
 } from '../shape-math.js';
 import { type IndicesLike, Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { compute } from '../trace.js';
 import { operands } from './operands.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
@@ -50,7 +48,7 @@ export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
       `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} elements) to ${formatShape(shape)} (${known} elements)`,
     );
   }
-  return record('reshape', [x], new Tensor(x.data, target), (g) => [g.reshape(x.shape)]);
+  return bindView('reshape', x, target, (g) => g.reshape(x.shape));
 }
 
 /** Permutes the axes (`perm[i]` is the input axis that becomes axis i); by default reverses them. */
@@ -65,15 +63,21 @@ export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
     );
   }
   if (p.every((a, i) => a === i)) return x;
-  const out = allocate(x.dtype, x.size);
-  compute(out, () => layout.transpose(x.data, x.shape, p, out), true);
-  const y = new Tensor(
-    out,
+  return bind(
+    TRANSPOSE,
+    [x],
+    p,
     p.map((a) => x.shape[a] as number),
   );
-  const inverse = p.map((_, i) => p.indexOf(i));
-  return record('transpose', [x], y, (g) => [g.transpose(inverse)]);
 }
+
+/** Its parameter: the permutation. */
+const TRANSPOSE: Primitive<readonly number[]> = {
+  name: 'transpose',
+  kernel: ([x], out, perm) => layout.transpose((x as Tensor).data, (x as Tensor).shape, perm, out),
+  overwrites: true,
+  vjp: (g, _x, _y, perm) => [g.transpose(perm.map((_, i) => perm.indexOf(i)))],
+};
 
 /** Repeats `x` along new leading axes and axes of size 1 to reach `shape` (NumPy rules). */
 export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor {
@@ -88,11 +92,16 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
       `broadcastTo: cannot broadcast shape ${formatShape(x.shape)} to ${formatShape(target)}`,
     );
   }
-  const out = allocate(x.dtype, sizeOf(target));
-  compute(out, () => broadcastCopy(x.data, x.shape, target, out), true);
-  const y = new Tensor(out, target);
-  return record('broadcastTo', [x], y, (g) => [sumTo(g, x.shape)]); // copies' gradients add up
+  return bind(BROADCAST_TO, [x], target, target);
 }
+
+/** Its parameter: the target shape. */
+const BROADCAST_TO: Primitive<Shape> = {
+  name: 'broadcastTo',
+  kernel: ([x], out, target) => broadcastCopy((x as Tensor).data, (x as Tensor).shape, target, out),
+  overwrites: true,
+  vjp: (g, [x]) => [sumTo(g, (x as Tensor).shape)], // copies' gradients add up
+};
 
 /**
  * Sums `x` over the axes that broadcasting added or stretched, giving a tensor of `shape`: the
@@ -113,11 +122,16 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
       `sumTo: cannot sum shape ${formatShape(x.shape)} to ${formatShape(shape)}, which does not broadcast to it`,
     );
   }
-  const out = allocate(x.dtype, sizeOf(shape));
-  compute(out, () => reduce.sum(x.data, x.shape, axes, out));
-  const y = new Tensor(out, [...shape]); // a copy of the shape: the caller's array may change later
-  return record('sumTo', [x], y, (g) => [g.broadcastTo(x.shape)]); // each copy gets the sum's gradient
+  return bind(SUM_TO, [x], axes, [...shape]); // a copy of the shape: the caller's array may change later
 }
+
+/** Its parameter: the axes summed over. */
+const SUM_TO: Primitive<readonly number[]> = {
+  name: 'sumTo',
+  kernel: ([x], out, axes) => reduce.sum((x as Tensor).data, (x as Tensor).shape, axes, out),
+  overwrites: false,
+  vjp: (g, [x]) => [g.broadcastTo((x as Tensor).shape)], // each copy gets the sum's gradient
+};
 
 /** Removes axes of size 1 (all of them, or those named). */
 export function squeeze(input: TensorLike, axis?: number | readonly number[]): Tensor {
@@ -170,16 +184,28 @@ export function slice(
     size.push(Math.max(0, e - s));
   });
   if (sameShape(size, x.shape)) return x;
-  const y = new Tensor(allocate(x.dtype, sizeOf(size)), size);
-  const zeros = origin(y);
-  compute(y.data, () => layout.copyRegion(x.data, x.shape, begin, y.data, size, zeros, size));
-  return record('slice', [x], y, (g) => [
-    g.pad(begin.map((b, i) => [b, (x.shape[i] as number) - b - (size[i] as number)])),
-  ]);
+  return bind(SLICE, [x], { begin, size, zeros: origin(size) }, size);
 }
 
-/** The first position of every axis of `x`: [0, 0, …]. */
-const origin = (x: Tensor) => x.shape.map(() => 0);
+/** Where a block starts, and its size; `zeros` is [0, 0, …]. */
+interface Block {
+  begin: number[];
+  size: number[];
+  zeros: number[];
+}
+
+const SLICE: Primitive<Block> = {
+  name: 'slice',
+  kernel: ([x], out, { begin, size, zeros }) =>
+    layout.copyRegion((x as Tensor).data, (x as Tensor).shape, begin, out, size, zeros, size),
+  overwrites: false,
+  vjp: (g, [x], _y, { begin, size }) => [
+    g.pad(begin.map((b, i) => [b, ((x as Tensor).shape[i] as number) - b - (size[i] as number)])),
+  ],
+};
+
+/** The first position of every axis of `shape`: [0, 0, …]. */
+const origin = (shape: Shape) => shape.map(() => 0);
 
 function clip(pos: number, dim: number, what: string, axis: number): number {
   if (!Number.isInteger(pos))
@@ -201,17 +227,25 @@ export function pad(input: TensorLike, widths: readonly (readonly [number, numbe
   }
   const shape = x.shape.map((d, i) => d + (widths[i]?.[0] ?? 0) + (widths[i]?.[1] ?? 0));
   if (sameShape(shape, x.shape)) return x;
-  const y = new Tensor(allocate(x.dtype, sizeOf(shape)), shape);
   const before = widths.map((w) => w[0]);
-  const zeros = origin(x);
-  compute(y.data, () => layout.copyRegion(x.data, x.shape, zeros, y.data, shape, before, x.shape));
-  return record('pad', [x], y, (g) => [
-    g.slice(
-      before,
-      before.map((b, i) => b + (x.shape[i] as number)),
-    ),
-  ]);
+  return bind(PAD, [x], { begin: before, size: shape, zeros: origin(x.shape) }, shape);
 }
+
+/** Its parameters: where the input's block starts in the output, and the output's shape. */
+const PAD: Primitive<Block> = {
+  name: 'pad',
+  kernel: ([x], out, { begin, size, zeros }) => {
+    const t = x as Tensor;
+    layout.copyRegion(t.data, t.shape, zeros, out, size, begin, t.shape);
+  },
+  overwrites: false,
+  vjp: (g, [x], _y, { begin }) => [
+    g.slice(
+      begin,
+      begin.map((b, i) => b + ((x as Tensor).shape[i] as number)),
+    ),
+  ],
+};
 
 /** Joins tensors along an existing axis; all other sizes must agree. */
 export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
@@ -230,32 +264,44 @@ export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
   if (xs.length === 1) return first;
   const shape = [...first.shape];
   shape[a] = xs.reduce((n, x) => n + (x.shape[a] as number), 0);
-  const y = new Tensor(allocate(first.dtype, sizeOf(shape)), shape);
   const offsets: number[] = [];
   let offset = 0;
   for (const x of xs) {
     offsets.push(offset);
     offset += x.shape[a] as number;
   }
-  // where each input's block starts in the output, and in the input itself
+  // where each input's block starts in the output
   const starts = offsets.map((o) => shape.map((_, k) => (k === a ? o : 0)));
-  const zeros = origin(y);
-  compute(y.data, () => {
+  return bind(CONCAT, xs, { axis: a, shape, offsets, starts, zeros: origin(shape) }, shape);
+}
+
+interface Joint {
+  axis: number;
+  shape: number[];
+  /** Where each input starts along the axis, and where its block starts in the output. */
+  offsets: number[];
+  starts: number[][];
+  zeros: number[];
+}
+
+const CONCAT: Primitive<Joint> = {
+  name: 'concat',
+  kernel: (xs, out, { shape, starts, zeros }) => {
     xs.forEach((x, i) => {
-      layout.copyRegion(x.data, x.shape, zeros, y.data, shape, starts[i] as number[], x.shape);
+      layout.copyRegion(x.data, x.shape, zeros, out, shape, starts[i] as number[], x.shape);
     });
-  });
+  },
+  overwrites: false,
   // each input's gradient is its block of the output's gradient
-  return record('concat', xs, y, (g) =>
+  vjp: (g, xs, _y, { axis, shape, offsets }) =>
     xs.map((x, i) => {
       const from = offsets[i] as number;
       return g.slice(
-        shape.map((_, k) => (k === a ? from : 0)),
-        shape.map((d, k) => (k === a ? from + (x.shape[a] as number) : d)),
+        shape.map((_, k) => (k === axis ? from : 0)),
+        shape.map((d, k) => (k === axis ? from + (x.shape[axis] as number) : d)),
       );
     }),
-  );
-}
+};
 
 /** Joins tensors of equal shape along a new axis. */
 export function stack(inputs: readonly TensorLike[], axis = 0): Tensor {
@@ -301,14 +347,25 @@ export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tenso
   const a = normalizeAxis('gather', axis, x.ndim);
   const shape = [...x.shape];
   shape[a] = indexCount(indices);
-  const out = allocate(x.dtype, sizeOf(shape));
-  // the indices are read when the step runs: a compiled function reads them afresh on every call
-  compute(out, () =>
-    layout.gather(x.data, x.shape, a, toIndices('gather', indices, x.shape[a] as number, a), out),
-  );
-  const y = new Tensor(out, shape);
-  return record('gather', [x], y, (g) => [scatterAdd(g, indices, x.shape[a] as number, a)]); // picked rows get their gradients back, summed
+  return bind(GATHER, [x], { indices, axis: a, size: x.shape[a] as number }, shape);
 }
+
+/** The indices (read by the kernel when it runs, so a compiled function reads them afresh on every call), the axis, and the size of the axis they index. */
+interface Picks {
+  indices: IndicesLike;
+  axis: number;
+  size: number;
+}
+
+const GATHER: Primitive<Picks> = {
+  name: 'gather',
+  kernel: ([x], out, { indices, axis, size }) => {
+    const t = x as Tensor;
+    layout.gather(t.data, t.shape, axis, toIndices('gather', indices, size, axis), out);
+  },
+  overwrites: false,
+  vjp: (g, _x, _y, { indices, axis, size }) => [scatterAdd(g, indices, size, axis)], // picked rows get their gradients back, summed
+};
 
 /** The adjoint of `gather`: a tensor with `size` slices along `axis`, where slice j of `x` is added at `indices[j]`. */
 export function scatterAdd(
@@ -330,10 +387,15 @@ export function scatterAdd(
   }
   const shape = [...x.shape];
   shape[a] = size;
-  const out = allocate(x.dtype, sizeOf(shape));
-  compute(out, () =>
-    layout.scatterAdd(x.data, shape, a, toIndices('scatterAdd', indices, size, a), out),
-  );
-  const y = new Tensor(out, shape);
-  return record('scatterAdd', [x], y, (g) => [g.gather(indices, a)]);
+  return bind(SCATTER_ADD, [x], { indices, axis: a, size, shape }, shape);
 }
+
+const SCATTER_ADD: Primitive<Picks & { shape: Shape }> = {
+  name: 'scatterAdd',
+  kernel: ([x], out, { indices, axis, size, shape }) => {
+    const idx = toIndices('scatterAdd', indices, size, axis);
+    layout.scatterAdd((x as Tensor).data, shape, axis, idx, out);
+  },
+  overwrites: false,
+  vjp: (g, _x, _y, { indices, axis }) => [g.gather(indices, axis)],
+};

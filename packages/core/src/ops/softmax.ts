@@ -1,5 +1,5 @@
 // softmax and logSoftmax along one axis: numerically stable, with Jacobians that couple the axis.
-import { noGrad, record } from '../engine.js';
+import { bindComposite } from '../primitive.js';
 import { normalizeAxis } from '../shape-math.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { toTensor } from '../tensor.js';
@@ -11,20 +11,28 @@ import { toTensor } from '../tensor.js';
 export function softmax(input: TensorLike, axis = -1): Tensor {
   const x = toTensor(input);
   const a = normalizeAxis('softmax', axis, x.ndim);
-  const y = noGrad(() => {
-    if (x.shape[a] === 0) return x.zerosLike(); // an empty axis has nothing to normalise (and no max)
-    const e = x.sub(x.max(a, true)).exp();
-    return e.div(e.sum(a, true));
-  });
-  // Jacobian ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so the vjp is y ⊙ (g − Σ g⊙y)
-  return record('softmax', [x], y, (g) => [y.mul(g.sub(g.mul(y).sum(a, true)))]);
+  return bindComposite(
+    'softmax',
+    [x],
+    () => {
+      if (x.shape[a] === 0) return x.zerosLike(); // an empty axis has nothing to normalise (and no max)
+      const e = x.sub(x.max(a, true)).exp();
+      return e.div(e.sum(a, true));
+    },
+    // Jacobian ∂yᵢ/∂xⱼ = yᵢ(δᵢⱼ − yⱼ), so the vjp is y ⊙ (g − Σ g⊙y)
+    (g, y) => [y.mul(g.sub(g.mul(y).sum(a, true)))],
+  );
 }
 
 /** log(softmax(x)) along `axis`, computed as x − logsumexp(x): stable where log(softmax) is not. */
 export function logSoftmax(input: TensorLike, axis = -1): Tensor {
   const x = toTensor(input);
   const a = normalizeAxis('logSoftmax', axis, x.ndim);
-  const y = noGrad(() => x.sub(x.logsumexp(a, true)));
-  // ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ, so the vjp is g − softmax(x) · Σ g
-  return record('logSoftmax', [x], y, (g) => [g.sub(y.exp().mul(g.sum(a, true)))]);
+  return bindComposite(
+    'logSoftmax',
+    [x],
+    () => x.sub(x.logsumexp(a, true)),
+    // ∂yᵢ/∂xⱼ = δᵢⱼ − softmax(x)ⱼ, so the vjp is g − softmax(x) · Σ g
+    (g, y) => [g.sub(y.exp().mul(g.sum(a, true)))],
+  );
 }

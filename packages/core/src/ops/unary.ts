@@ -1,12 +1,11 @@
-// Elementwise ops of one tensor: each is its forward function and, beside it, its derivative.
-import { allocate, checkDType, type DType, type TypedArray } from '../dtype.js';
-import { record } from '../engine.js';
+// Elementwise ops of one tensor: each is its loop over the raw arrays and, beside it, its derivative.
+import { checkDType, type DType } from '../dtype.js';
 import { ValueError } from '../errors.js';
-import { useWasmElementwise, WASM_MIN_ELEMENTS } from '../kernels/backend.js';
-import type { UnaryKernel } from '../kernels/elementwise.js';
-import { type ElementwiseKernel, elementwiseWasm } from '../kernels/wasm/elementwise-wasm.js';
-import { Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { compute } from '../trace.js';
+import { pairKernel, unaryKernel } from '../kernels/backend.js';
+import type { PairKernel, UnaryKernel } from '../kernels/elementwise.js';
+import { bind, type Primitive } from '../primitive.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { toTensor } from '../tensor.js';
 
 /**
  * An elementwise op from a function of one number: `f` computes each element, `vjp(g, x, y)` maps
@@ -18,26 +17,31 @@ export function elementwise(
   f: (v: number) => number,
   vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
 ): (x: TensorLike) => Tensor {
-  return unaryOp(
-    name,
-    (x, out, n) => {
-      for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
-    },
-    vjp,
-  );
+  const loop: UnaryKernel = (x, out, n) => {
+    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+  };
+  return unaryOp(name, loop, vjp, loop); // the user's loop as it is, whatever the op's name
 }
 
-/** An elementwise op from its own loop over the raw arrays (see kernels/elementwise.ts: why). */
+/**
+ * An elementwise op from its own loop over the raw arrays (see kernels/elementwise.ts: why). The
+ * kernel layer may pair the loop with a faster twin of the same op.
+ */
 function unaryOp(
   name: string,
-  kernel: UnaryKernel,
+  loop: UnaryKernel,
   vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
+  kernel = unaryKernel(name, loop),
 ): (x: TensorLike) => Tensor {
+  const p: Primitive = {
+    name,
+    kernel: ([x], out) => kernel((x as Tensor).data, out, out.length),
+    overwrites: true,
+    vjp: (g, [x], y) => [vjp(g, x as Tensor, y)],
+  };
   return (input) => {
     const x = toTensor(input);
-    const y = new Tensor(allocate(x.dtype, x.size), x.shape);
-    compute(y.data, () => kernel(x.data, y.data, x.size), true);
-    return record(name, [x], y, (g) => [vjp(g, x, y)]);
+    return bind(p, [x], undefined, x.shape);
   };
 }
 
@@ -48,32 +52,21 @@ function unaryOp(
  */
 function derivativeOp(
   name: string,
-  kernel: (g: TypedArray, v: TypedArray, out: TypedArray, n: number) => void,
+  loop: PairKernel,
   dg: (gg: Tensor, v: Tensor) => Tensor,
   dv: ((gg: Tensor, g: Tensor, v: Tensor) => Tensor) | null,
 ): (g: Tensor, v: Tensor) => Tensor {
-  return (g, v) => {
-    const y = new Tensor(allocate(g.dtype, g.size), g.shape);
-    compute(y.data, () => kernel(g.data, v.data, y.data, g.size), true);
-    return record(name, [g, v], y, (gg) => [
-      g.requiresGrad ? dg(gg, v) : null,
-      dv !== null && v.requiresGrad ? dv(gg, g, v) : null,
-    ]);
+  const kernel = pairKernel(name, loop);
+  const p: Primitive = {
+    name,
+    kernel: ([g, v], out) => kernel((g as Tensor).data, (v as Tensor).data, out, out.length),
+    overwrites: true,
+    vjp: (gg, [g, v]) => [
+      (g as Tensor).requiresGrad ? dg(gg, v as Tensor) : null,
+      dv !== null && (v as Tensor).requiresGrad ? dv(gg, g as Tensor, v as Tensor) : null,
+    ],
   };
-}
-
-/**
- * Runs `op`'s WebAssembly kernel where the backend setting and the size call for it (see
- * kernels/backend.ts); false when the JavaScript loop should run instead.
- */
-function inWasm(
-  op: ElementwiseKernel,
-  x: TypedArray,
-  other: TypedArray | null,
-  out: TypedArray,
-  n: number,
-): boolean {
-  return useWasmElementwise(n, WASM_MIN_ELEMENTS[op]) && elementwiseWasm(op, x, other, out, n);
+  return (g, v) => bind(p, [g, v], undefined, g.shape);
 }
 
 /** −x */
@@ -89,8 +82,6 @@ export const neg = unaryOp(
 export const exp = unaryOp(
   'exp',
   (x, out, n) => {
-    // float32 on WebAssembly SIMD where it loads (≤ 3 ulp; see sigmoid); float64: Math.exp
-    if (inWasm('exp', x, null, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number);
   },
   (g, _x, y) => g.mul(y),
@@ -163,9 +154,6 @@ export const cos = unaryOp(
 export const tanh = unaryOp(
   'tanh',
   (x, out, n) => {
-    // float32 on WebAssembly SIMD where it loads (Cephes' tanhf, from the vector e^x); float64:
-    // Math.tanh
-    if (inWasm('tanh', x, null, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number);
   },
   (g, _x, y) => tanhGrad(g, y),
@@ -175,7 +163,6 @@ export const tanh = unaryOp(
 export const tanhGrad = derivativeOp(
   'tanhGrad',
   (g, y, out, n) => {
-    if (inWasm('tanhGrad', g, y, out, n)) return;
     for (let i = 0; i < n; i++)
       out[i] = (g[i] as number) * (1 - (y[i] as number) * (y[i] as number));
   },
@@ -190,9 +177,6 @@ export const tanhGrad = derivativeOp(
 export const sigmoid = unaryOp(
   'sigmoid',
   (x, out, n) => {
-    // float32 on WebAssembly SIMD where it loads: a polynomial e^x, ≤ 3 ulp, about seven times
-    // faster than Math.exp at 4096 elements (kernels/wasm/elementwise.wat); float64 keeps Math.exp's accuracy
-    if (inWasm('sigmoid', x, null, out, n)) return;
     // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
     for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number)));
   },
@@ -203,7 +187,6 @@ export const sigmoid = unaryOp(
 export const sigmoidGrad = derivativeOp(
   'sigmoidGrad',
   (g, y, out, n) => {
-    if (inWasm('sigmoidGrad', g, y, out, n)) return;
     for (let i = 0; i < n; i++) {
       const v = y[i] as number;
       out[i] = (g[i] as number) * (v * (1 - v));
@@ -217,7 +200,6 @@ export const sigmoidGrad = derivativeOp(
 export const relu = unaryOp(
   'relu',
   (x, out, n) => {
-    if (inWasm('relu', x, null, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
   },
   (g, x) => reluGrad(g, x),
@@ -227,7 +209,6 @@ export const relu = unaryOp(
 export const reluGrad = derivativeOp(
   'reluGrad',
   (g, x, out, n) => {
-    if (inWasm('reluGrad', g, x, out, n)) return;
     for (let i = 0; i < n; i++) out[i] = (g[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
   },
   (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]
@@ -262,6 +243,25 @@ export const reciprocal = unaryOp(
   (g, _x, y) => g.mul(y.square()).neg(),
 ); // −1/x²
 
+/** clamp's bounds, fixed when it is called. */
+interface Bounds {
+  lo: number;
+  hi: number;
+}
+
+const CLAMP: Primitive<Bounds> = {
+  name: 'clamp',
+  kernel: ([x], out, { lo, hi }) => {
+    const v = (x as Tensor).data;
+    for (let i = 0; i < out.length; i++) {
+      const e = v[i] as number;
+      out[i] = e < lo ? lo : Math.min(e, hi);
+    }
+  },
+  overwrites: true,
+  vjp: (g, [x], _y, { lo, hi }) => [g.mul((x as Tensor).ge(lo).mul((x as Tensor).le(hi)))],
+};
+
 /**
  * Limits every element to [min, max] (either may be omitted). The gradient passes where
  * min ≤ x ≤ max (boundaries included, as in PyTorch) and is 0 elsewhere.
@@ -272,25 +272,33 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
   if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) {
     throw new ValueError(`clamp: expected min ≤ max, got min = ${min} and max = ${max}`);
   }
-  const op = unaryOp(
-    'clamp',
-    (x, out, n) => {
-      for (let i = 0; i < n; i++) {
-        const v = x[i] as number;
-        out[i] = v < lo ? lo : Math.min(v, hi);
-      }
-    },
-    (g, x) => g.mul(x.ge(lo).mul(x.le(hi))),
-  );
-  return op(input);
+  const x = toTensor(input);
+  return bind(CLAMP, [x], { lo, hi }, x.shape);
 }
+
+const ASTYPE: Primitive = {
+  name: 'astype',
+  kernel: ([x], out) => out.set((x as Tensor).data),
+  overwrites: true,
+  vjp: (g, [x]) => [g.astype((x as Tensor).dtype)],
+};
 
 /** A copy converted to `dtype` (the gradient is converted back). */
 export function astype(input: TensorLike, dtype: DType): Tensor {
   const x = toTensor(input);
   checkDType(dtype, 'astype');
   if (x.dtype === dtype) return x;
-  const y = new Tensor(allocate(dtype, x.size), x.shape);
-  compute(y.data, () => y.data.set(x.data), true);
-  return record('astype', [x], y, (g) => [g.astype(x.dtype)]);
+  return bind(ASTYPE, [x], undefined, x.shape, dtype);
+}
+
+const COPY: Primitive = {
+  name: 'copy',
+  kernel: ([x], out) => out.set((x as Tensor).data),
+  overwrites: true,
+  vjp: null, // a copy is a new leaf (clone)
+};
+
+/** A copy of `x`'s values in storage of its own, as a new leaf, with `shape` (default x's). */
+export function copy(x: Tensor, shape: readonly number[] = x.shape): Tensor {
+  return bind(COPY, [x], undefined, shape);
 }

@@ -1,10 +1,11 @@
-// The trace that `compile` records: while it is on, every op that computes values leaves the
-// computation behind as a step (its output array and a function that refills it from the inputs'
-// arrays), so the same arithmetic can run again later without ops, tensors or graph.
+// What `compile` records while it traces a function: every kernel the ops run (as a step that can
+// run again on the same arrays), the leaves they read and the gradients `backward()` gives. Only
+// the door (primitive.ts) and the engine write to it; op files never see it.
 import type { TypedArray } from './dtype.js';
+import type { Primitive } from './primitive.js';
 import type { Tensor } from './tensor.js';
 
-/** One op's computation: `run` fills `out` from the arrays of the op's inputs, read when it runs. */
+/** One kernel call, to run again: it refills `out` from its inputs' arrays, read when it runs. */
 export interface Step {
   readonly out: TypedArray;
   readonly run: () => void;
@@ -12,7 +13,7 @@ export interface Step {
   readonly zero: boolean;
 }
 
-/** A gradient `backward()` gave to a leaf while tracing, in the order it gave them. */
+/** A gradient `backward()` gave to a leaf while recording, in the order it gave them. */
 export interface GradWrite {
   readonly leaf: Tensor;
   readonly grad: Tensor;
@@ -31,7 +32,7 @@ export interface Recording {
 
 let recording: Recording | null = null;
 
-/** The trace being recorded, or null (the usual case: ops run eagerly and nothing is kept). */
+/** The recording in progress, or null (the usual case: ops run eagerly and nothing is kept). */
 export function currentRecording(): Recording | null {
   return recording;
 }
@@ -47,20 +48,19 @@ export function recordingInto<T>(r: Recording | null, fn: () => T): T {
   }
 }
 
-/**
- * How every op that computes values does it: `run` fills `out` from the inputs' arrays. It runs
- * now, and while `compile` traces it is kept, to run again on each call of the compiled function.
- * `overwrites`: `run` writes every element of `out`, so it needs no zeroing before a rerun.
- */
-export function compute(out: TypedArray, run: () => void, overwrites = false): void {
-  run();
-  if (recording !== null) {
-    recording.steps.push({ out, run, zero: !overwrites });
-    recording.written.add(out);
-  }
+/** While recording: keeps the kernel call that just filled `out`, to run again on each replay. */
+export function keepStep<P>(
+  out: TypedArray,
+  p: Primitive<P>,
+  inputs: readonly Tensor[],
+  params: P,
+): void {
+  if (recording === null) return;
+  recording.steps.push({ out, run: () => p.kernel(inputs, out, params), zero: !p.overwrites });
+  recording.written.add(out);
 }
 
-/** While tracing: notes the leaves among an op's inputs (their `requiresGrad` decides the trace). */
+/** While recording: notes the leaves among an op's inputs (their `requiresGrad` decides the trace). */
 export function noteInputs(inputs: readonly Tensor[]): void {
   const r = recording as Recording;
   for (const x of inputs) {
