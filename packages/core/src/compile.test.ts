@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { opsMissingFrom } from '../test/public-ops.js';
 import {
   backward,
   compile,
@@ -58,6 +59,7 @@ const weights = randn([3, 4], { seed: 15 }); // makes each loss depend on every 
 const cases: [string, (x: Tensor) => Tensor][] = [
   ['neg', (x) => x.neg()],
   ['exp', (x) => x.exp()],
+  ['erf', (x) => x.sub(1.2).erf()],
   ['log', (x) => x.log()],
   ['log1p', (x) => x.log1p()],
   ['sqrt', (x) => x.sqrt()],
@@ -75,7 +77,13 @@ const cases: [string, (x: Tensor) => Tensor][] = [
   ['maximum, minimum', (x) => x.maximum(row).add(x.minimum(1.1))],
   ['pow (number)', (x) => x.pow(3)],
   ['pow (tensor)', (x) => x.pow(row)],
-  ['where, comparisons', (x) => where(x.gt(1.2), x.square(), x.mul(x.le(0.9)))],
+  [
+    'where, comparisons (gt, ge, lt, le, eq, ne)',
+    (x) =>
+      where(x.gt(1.2), x.square(), x.mul(x.le(0.9)))
+        .add(x.ge(1).add(x.lt(1.5)))
+        .mul(x.eq(1).add(x.ne(1.1))),
+  ],
   // a mask and an operand smaller than the output: broadcast into arrays refilled on every call
   ['where (broadcast)', (x) => where(x.sum(1, true).gt(x.sum().div(3)), x, row)],
   ['matmul', (x) => matmul(x, W)],
@@ -111,9 +119,17 @@ const cases: [string, (x: Tensor) => Tensor][] = [
   ],
   ['gather, scatterAdd', (x) => x.gather([2, 0, 2], 0).scatterAdd([1, 1, 0], 3, 0).mul(x)],
   ['clone', (x) => x.clone().mul(x)],
+  ['sumTo', (x) => x.square().sumTo([1, 4]).mul(x)],
 ];
 
 describe('compile: every later call gives the bits of an eager call', () => {
+  it('has a case for every public op', () => {
+    expect(
+      opsMissingFrom(cases.map(([name]) => name)),
+      'public ops without a compile case: add one to the cases list above (its label names the op)',
+    ).toEqual([]);
+  });
+
   for (const [name, f] of cases) {
     it(`${name}: values and gradients`, () => {
       const loss = (x: Tensor) =>

@@ -103,6 +103,7 @@ export {
   clamp,
   cos,
   elementwise,
+  erf,
   exp,
   log,
   log1p,

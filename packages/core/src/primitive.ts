@@ -11,24 +11,32 @@ import { Tensor } from './tensor.js';
 export type Grads = readonly (Tensor | null | undefined)[];
 
 /** A derivative rule: ∂L/∂inputs from g = ∂L/∂y, written with tensor ops so it is differentiable. */
-export type Rule<P> = (g: Tensor, inputs: readonly Tensor[], y: Tensor, params: P) => Grads;
+export type Rule<P, I extends Inputs = Inputs> = (
+  g: Tensor,
+  inputs: I,
+  y: Tensor,
+  params: P,
+) => Grads;
+
+/** An op's inputs: a tuple where the count is fixed (`readonly [Tensor, Tensor]`), else a list. */
+export type Inputs = readonly Tensor[];
 
 /**
  * What an op is. `P` is its parameters: axes, a permutation, scratch arrays, whatever the
  * kernel needs besides the inputs' values. They are fixed when the op is called.
  */
-export interface Primitive<P = undefined> {
+export interface Primitive<P = undefined, I extends Inputs = Inputs> {
   readonly name: string;
   /**
    * Fills `out` from the inputs' arrays: the op's whole computation on values. A compiled
    * function runs it again on every call with the inputs' arrays refilled, so the kernel is the
    * one place to read values; nothing an op computes outside it is seen again.
    */
-  readonly kernel: (inputs: readonly Tensor[], out: TypedArray, params: P) => void;
+  readonly kernel: (inputs: I, out: TypedArray, params: P) => void;
   /** The kernel writes every element of `out`; otherwise `out` is zeroed before each rerun. */
   readonly overwrites: boolean;
   /** The vector–Jacobian product, or null for an op with no derivative (a comparison, a copy). */
-  readonly vjp: Rule<P> | null;
+  readonly vjp: Rule<P, I> | null;
 }
 
 // Outputs `bind` allocated, numbered: `backward` gives a leaf a gradient as it is only when the
@@ -44,9 +52,9 @@ export function madeSoFar(): number {
  * Runs primitive `p` on `inputs` into a new tensor of `shape` (and the inputs' dtype unless
  * given), and records its derivative rule when an input requires grad.
  */
-export function bind<P>(
-  p: Primitive<P>,
-  inputs: readonly Tensor[],
+export function bind<P, I extends Inputs>(
+  p: Primitive<P, I>,
+  inputs: I,
   params: P,
   shape: readonly number[],
   dtype = (inputs[0] as Tensor).dtype,

@@ -2,7 +2,7 @@
 // run again on the same arrays), the leaves they read and the gradients `backward()` gives. Only
 // the door (primitive.ts) and the engine write to it; op files never see it.
 import type { TypedArray } from './dtype.js';
-import type { Primitive } from './primitive.js';
+import type { Inputs, Primitive } from './primitive.js';
 import type { Tensor } from './tensor.js';
 
 /** One kernel call, to run again: it refills `out` from its inputs' arrays, read when it runs. */
@@ -49,10 +49,10 @@ export function recordingInto<T>(r: Recording | null, fn: () => T): T {
 }
 
 /** While recording: keeps the kernel call that just filled `out`, to run again on each replay. */
-export function keepStep<P>(
+export function keepStep<P, I extends Inputs>(
   out: TypedArray,
-  p: Primitive<P>,
-  inputs: readonly Tensor[],
+  p: Primitive<P, I>,
+  inputs: I,
   params: P,
 ): void {
   if (recording === null) return;

@@ -227,6 +227,9 @@ export class Tensor {
   exp(): Tensor {
     return unary.exp(this);
   }
+  erf(): Tensor {
+    return unary.erf(this);
+  }
   log(): Tensor {
     return unary.log(this);
   }

@@ -5,9 +5,11 @@
 // The JSON is committed; the test needs no Python. To add a case or regenerate the numbers:
 //   /usr/bin/python3 packages/core/fixtures/torch_reference.py
 // then add the case here under the same name (the test fails while the two lists differ).
+
 import { describe, expect, it } from 'vitest';
 import fixture from '../fixtures/torch-reference.json' with { type: 'json' };
-import { concat, hvp, stack, type Tensor, tensor, where } from './index.js';
+import { opsMissingFrom } from '../test/public-ops.js';
+import { concat, hvp, linear, stack, type Tensor, tensor, where } from './index.js';
 
 interface Encoded {
   shape: number[];
@@ -24,6 +26,19 @@ interface FixtureCase {
 }
 
 const TOLERANCE = 1e-10;
+
+/** Public ops checked elsewhere instead, and why a PyTorch case would add nothing. */
+const NO_TORCH_CASE: Record<string, string> = {
+  astype:
+    'the fixture is float64 only; conversions are checked against Math.fround in unary.test.ts',
+  sign: 'its derivative is 0 wherever it exists, and its values are exact (unary.test.ts)',
+  ...Object.fromEntries(
+    ['gt', 'ge', 'lt', 'le', 'eq', 'ne'].map((op) => [
+      op,
+      'a comparison: exact 0/1 values (binary.test.ts) and no gradient; gt feeds where_broadcast',
+    ]),
+  ),
+};
 
 type Expr = (...xs: Tensor[]) => Tensor;
 
@@ -45,6 +60,7 @@ const cases: Record<string, Expr> = {
   unary_log: (x) => x.log(),
   unary_log1p: (x) => x.log1p(),
   unary_sqrt: (x) => x.sqrt(),
+  unary_erf: (x) => x.erf(),
   unary_abs: (x) => x.abs(),
   unary_sin: (x) => x.sin(),
   unary_cos: (x) => x.cos(),
@@ -79,7 +95,7 @@ const cases: Record<string, Expr> = {
   slice: (x) => x.slice([1, null, -2], [3, null, null]),
   concat_stack: (a, b, c) => stack([concat([a, b], 1), c.sin()], -1),
   gather_index_select: (x) => x.gather([2, 0, 2, 1], 0).mul(x.gather([1, 1, 0], 1).sum()),
-  squeeze_unsqueeze_broadcast_pad: (x, w) =>
+  squeeze_unsqueeze_broadcast_to_pad: (x, w) =>
     x
       .squeeze(1)
       .unsqueeze(0)
@@ -107,6 +123,11 @@ const cases: Record<string, Expr> = {
   hvp_logsumexp: (x) => x.logsumexp(0).square().sum(),
   hvp_matmul_chain: (w1, x, w2) => x.matmul(w1).sigmoid().matmul(w2).square().mean(),
   hvp_pow_div_log: (x, y) => x.pow(y).div(x.log1p()).add(x.sqrt().mul(y)).sum(),
+  hvp_erf: (x) => x.erf().square().sum(),
+  linear_bias: (x, w, b) => linear(x, w, b),
+  linear_3d_no_bias: (x, w) => linear(x, w),
+  scatter_add_index_add: (x) => x.scatterAdd([1, 0, 1, 1], 2, 0),
+  sum_to_broadcast_axes: (x) => x.sumTo([1, 3]),
 
   // a small MLP: x·W1 + b1 → tanh → ·W2 + b2 → logSoftmax → mean negative log-likelihood
   mlp_nll: (w1, x, b1, w2, b2, t) => {
@@ -247,6 +268,14 @@ describe(`PyTorch ${data.torch} reference values (float64)`, () => {
       'cases in the cases table missing from torch-reference.json (regenerate it?)',
     ).toEqual([]);
     expect(new Set(jsonNames).size, 'duplicate case names in the fixture').toBe(jsonNames.length);
+  });
+
+  it('has a case for every public op (named in a case name, e.g. sum_to for sumTo)', () => {
+    expect(
+      opsMissingFrom(jsonNames, NO_TORCH_CASE),
+      'public ops without a PyTorch case: add one at the end of fixtures/torch_reference.py and to the ' +
+        'cases table here, then regenerate the JSON (or list the op in NO_TORCH_CASE, saying why)',
+    ).toEqual([]);
   });
 
   // Run everything at collection time so the summary's name can carry the overall error.

@@ -15,24 +15,27 @@ type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
  * shape happens here, once, so no derivative rule needs to know about broadcasting.
  */
 function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Partial) {
-  return binaryOp(name, kernel, (g, [a, b], y) => [
-    (a as Tensor).requiresGrad
-      ? sumTo(da(g, a as Tensor, b as Tensor, y), (a as Tensor).shape)
-      : null,
-    (b as Tensor).requiresGrad
-      ? sumTo(db(g, a as Tensor, b as Tensor, y), (b as Tensor).shape)
-      : null,
-  ]);
+  return binaryOp(name, kernel, (g, ab, y) => {
+    const a = ab[0];
+    const b = ab[1];
+    return [
+      a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
+      b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
+    ];
+  });
 }
 
-/** A binary op of `kernel` over its inputs broadcast to the output's shape (its parameter). */
-function binaryOp(name: string, kernel: BinaryKernel, vjp: Primitive<Shape>['vjp']) {
-  const p: Primitive<Shape> = {
+/** A binary op: its parameter is the output's shape, which both inputs are broadcast to. */
+type Pair = Primitive<Shape, readonly [Tensor, Tensor]>;
+
+/** A binary op of `kernel` over its inputs broadcast to the output's shape. */
+function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp']) {
+  const p: Pair = {
     name,
-    kernel: ([a, b], out, shape) => {
-      const x = a as Tensor;
-      const z = b as Tensor;
-      zipBroadcast(x.data, x.shape, z.data, z.shape, shape, kernel, out);
+    kernel: (ab, out, shape) => {
+      const a = ab[0];
+      const b = ab[1];
+      zipBroadcast(a.data, a.shape, b.data, b.shape, shape, kernel, out);
     },
     overwrites: true,
     vjp,
@@ -136,15 +139,15 @@ const powTensor = broadcasting(
   (g, a, _b, y) => g.mul(where(a.eq(0), 0, y.mul(a.log()))), // ∂/∂b = aᵇ·ln a, taken as 0 at a = 0
 );
 
-const POW_SCALAR: Primitive<number> = {
+const POW_SCALAR: Primitive<number, readonly [Tensor]> = {
   name: 'pow',
-  kernel: ([a], out, p) => {
-    const x = (a as Tensor).data;
+  kernel: (xs, out, p) => {
+    const x = xs[0].data;
     for (let i = 0; i < out.length; i++) out[i] = (x[i] as number) ** p;
   },
   overwrites: true,
   // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
-  vjp: (g, [a], _y, p) => [p === 0 ? g.zerosLike() : g.mul((a as Tensor).pow(p - 1).mul(p))],
+  vjp: (g, xs, _y, p) => [p === 0 ? g.zerosLike() : g.mul(xs[0].pow(p - 1).mul(p))],
 };
 
 /** aᵇ, with b a number or a tensor. */
@@ -160,7 +163,7 @@ interface WhereParams {
   copies: (TypedArray | null)[];
 }
 
-const WHERE: Primitive<WhereParams> = {
+const WHERE: Primitive<WhereParams, readonly [Tensor, Tensor, Tensor]> = {
   name: 'where',
   kernel: (inputs, out, { shape, copies }) => {
     // an operand smaller than the output is broadcast into its scratch array first
@@ -171,11 +174,16 @@ const WHERE: Primitive<WhereParams> = {
     for (let i = 0; i < out.length; i++) out[i] = mv[i] !== 0 ? xv[i] : zv[i];
   },
   overwrites: true,
-  vjp: (g, [m, x, z]) => [
-    null,
-    (x as Tensor).requiresGrad ? sumTo(where(m as Tensor, g, 0), (x as Tensor).shape) : null,
-    (z as Tensor).requiresGrad ? sumTo(where(m as Tensor, 0, g), (z as Tensor).shape) : null,
-  ],
+  vjp: (g, mxz) => {
+    const m = mxz[0];
+    const x = mxz[1];
+    const z = mxz[2];
+    return [
+      null,
+      x.requiresGrad ? sumTo(where(m, g, 0), x.shape) : null,
+      z.requiresGrad ? sumTo(where(m, 0, g), z.shape) : null,
+    ];
+  },
 };
 
 /**

@@ -68,24 +68,26 @@ function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const m = a.shape[a.ndim - (ta ? 1 : 2)] as number;
   const n = b.shape[b.ndim - (tb ? 2 : 1)] as number;
   const shape = plain ? [m, n] : [...batch, m, n];
-  return bind(PRODUCT[ta ? (tb ? 3 : 2) : tb ? 1 : 0] as Primitive<Shape>, [a, b], batch, shape);
+  return bind(PRODUCT[ta ? (tb ? 3 : 2) : tb ? 1 : 0] as Product, [a, b], batch, shape);
 }
 
 /** The product with each operand read as it is or transposed; its parameter: the batch shape. */
-function transposing(ta: boolean, tb: boolean): Primitive<Shape> {
+type Product = Primitive<Shape, readonly [Tensor, Tensor]>;
+
+function transposing(ta: boolean, tb: boolean): Product {
   return {
     name: 'matmul',
-    kernel: ([a, b], out, batch) => {
-      const x = a as Tensor;
-      const z = b as Tensor;
+    kernel: (ab, out, batch) => {
+      const x = ab[0];
+      const z = ab[1];
       kernel.matmul(x.data, x.shape, ta, z.data, z.shape, tb, batch, out);
     },
     overwrites: true,
     // Y = op(A)·op(B), so ∂L/∂op(A) = G·op(B)ᵀ and ∂L/∂op(B) = op(A)ᵀ·G; transposing back where A
     // or B was read transposed gives the four cases below (summed over broadcast batch axes).
-    vjp: (g, [a, b]) => {
-      const x = a as Tensor;
-      const z = b as Tensor;
+    vjp: (g, ab) => {
+      const x = ab[0];
+      const z = ab[1];
       return [
         x.requiresGrad
           ? sumTo(ta ? product(z, g, tb, true) : product(g, z, false, !tb), x.shape)
@@ -144,26 +146,18 @@ interface Rows {
   rowsShape: Shape;
 }
 
-const LINEAR: Primitive<Rows> = {
+const LINEAR: Primitive<Rows, readonly [Tensor, Tensor, ...Tensor[]]> = {
   name: 'linear',
-  kernel: ([x, w, b], out, { rowsShape }) => {
-    const t = w as Tensor;
-    kernel.matmul(
-      (x as Tensor).data,
-      rowsShape,
-      false,
-      t.data,
-      t.shape,
-      false,
-      NO_BATCH,
-      out,
-      b?.data ?? null,
-    );
+  kernel: (xwb, out, { rowsShape }) => {
+    const w = xwb[1];
+    const bias = xwb[2]?.data ?? null; // [x, w] or [x, w, b]
+    kernel.matmul(xwb[0].data, rowsShape, false, w.data, w.shape, false, NO_BATCH, out, bias);
   },
   overwrites: true,
-  vjp: (g, [xt, wt, b], _y, { matrix, rowsShape }) => {
-    const x = xt as Tensor;
-    const w = wt as Tensor;
+  vjp: (g, xwb, _y, { matrix, rowsShape }) => {
+    const x = xwb[0];
+    const w = xwb[1];
+    const b: Tensor | undefined = xwb[2];
     const rows = rowsShape[0] as number;
     const g2 = matrix ? g : g.reshape([rows, w.shape[1] as number]);
     const dx = !x.requiresGrad

@@ -32,15 +32,15 @@ function plan(op: string, input: TensorLike, axis: Axis, keepDims: boolean): Red
 }
 
 /** Runs a reduction's primitive: the output has the kept shape's size, viewed as `r.shape`. */
-function run(p: Primitive<Reduction>, r: Reduction): Tensor {
+function run(p: Primitive<Reduction, readonly [Tensor]>, r: Reduction): Tensor {
   return bind(p, [r.x], r, r.shape);
 }
 
-const SUM: Primitive<Reduction> = {
+const SUM: Primitive<Reduction, readonly [Tensor]> = {
   name: 'sum',
-  kernel: ([x], out, r) => sumKernel((x as Tensor).data, (x as Tensor).shape, r.axes, out),
+  kernel: (xs, out, r) => sumKernel(xs[0].data, xs[0].shape, r.axes, out),
   overwrites: false,
-  vjp: (g, [x], _y, r) => [g.reshape(r.kept).broadcastTo((x as Tensor).shape)], // each element counts once
+  vjp: (g, xs, _y, r) => [g.reshape(r.kept).broadcastTo(xs[0].shape)], // each element counts once
 };
 
 /** Sum of the elements over `axis`. */
@@ -53,18 +53,18 @@ function count(r: Reduction): number {
   return r.axes.reduce((n, a) => n * (r.x.shape[a] as number), 1);
 }
 
-const MEAN: Primitive<Reduction> = {
+const MEAN: Primitive<Reduction, readonly [Tensor]> = {
   name: 'mean',
-  kernel: ([x], out, r) => {
+  kernel: (xs, out, r) => {
     const n = count(r);
-    sumKernel((x as Tensor).data, (x as Tensor).shape, r.axes, out);
+    sumKernel(xs[0].data, xs[0].shape, r.axes, out);
     for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / n;
   },
   overwrites: false,
   // each element counts 1/count
-  vjp: (g, [x], _y, r) => {
+  vjp: (g, xs, _y, r) => {
     const n = count(r);
-    return [(n === 1 ? g : g.div(n)).reshape(r.kept).broadcastTo((x as Tensor).shape)];
+    return [(n === 1 ? g : g.div(n)).reshape(r.kept).broadcastTo(xs[0].shape)];
   },
 };
 
@@ -77,17 +77,16 @@ const maxNaN = (acc: number, v: number) => (v > acc || Number.isNaN(v) ? v : acc
 const minNaN = (acc: number, v: number) => (v < acc || Number.isNaN(v) ? v : acc);
 
 /** The largest or smallest element over an axis (NaN wins): a fold from ∓∞. */
-function extremum(name: 'max' | 'min'): Primitive<Reduction> {
+function extremum(name: 'max' | 'min'): Primitive<Reduction, readonly [Tensor]> {
   const init = name === 'max' ? -Infinity : Infinity;
   const combine = name === 'max' ? maxNaN : minNaN;
   return {
     name,
-    kernel: ([x], out, r) =>
-      reduce((x as Tensor).data, (x as Tensor).shape, r.axes, init, combine, out),
+    kernel: (xs, out, r) => reduce(xs[0].data, xs[0].shape, r.axes, init, combine, out),
     overwrites: false,
     // the gradient goes to the element(s) that attain the extreme, shared evenly between ties
-    vjp: (g, [x], y, r) => {
-      const hit = (x as Tensor).eq(y.reshape(r.kept));
+    vjp: (g, xs, y, r) => {
+      const hit = xs[0].eq(y.reshape(r.kept));
       return [g.reshape(r.kept).mul(hit).div(hit.sum(r.axes, true))];
     },
   };
@@ -96,10 +95,10 @@ function extremum(name: 'max' | 'min'): Primitive<Reduction> {
 const MAX = extremum('max');
 const MIN = extremum('min');
 /** max without a derivative, for logsumexp's shift (a constant of its stable forward pass). */
-const SHIFT: Primitive<Reduction> = { ...MAX, vjp: null };
+const SHIFT: Primitive<Reduction, readonly [Tensor]> = { ...MAX, vjp: null };
 
 function extreme(
-  p: Primitive<Reduction>,
+  p: Primitive<Reduction, readonly [Tensor]>,
   input: TensorLike,
   axis: Axis,
   keepDims: boolean,

@@ -72,9 +72,9 @@ export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
 }
 
 /** Its parameter: the permutation. */
-const TRANSPOSE: Primitive<readonly number[]> = {
+const TRANSPOSE: Primitive<readonly number[], readonly [Tensor]> = {
   name: 'transpose',
-  kernel: ([x], out, perm) => layout.transpose((x as Tensor).data, (x as Tensor).shape, perm, out),
+  kernel: (xs, out, perm) => layout.transpose(xs[0].data, xs[0].shape, perm, out),
   overwrites: true,
   vjp: (g, _x, _y, perm) => [g.transpose(perm.map((_, i) => perm.indexOf(i)))],
 };
@@ -96,11 +96,11 @@ export function broadcastTo(input: TensorLike, shape: readonly number[]): Tensor
 }
 
 /** Its parameter: the target shape. */
-const BROADCAST_TO: Primitive<Shape> = {
+const BROADCAST_TO: Primitive<Shape, readonly [Tensor]> = {
   name: 'broadcastTo',
-  kernel: ([x], out, target) => broadcastCopy((x as Tensor).data, (x as Tensor).shape, target, out),
+  kernel: (xs, out, target) => broadcastCopy(xs[0].data, xs[0].shape, target, out),
   overwrites: true,
-  vjp: (g, [x]) => [sumTo(g, (x as Tensor).shape)], // copies' gradients add up
+  vjp: (g, xs) => [sumTo(g, xs[0].shape)], // copies' gradients add up
 };
 
 /**
@@ -126,11 +126,11 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** Its parameter: the axes summed over. */
-const SUM_TO: Primitive<readonly number[]> = {
+const SUM_TO: Primitive<readonly number[], readonly [Tensor]> = {
   name: 'sumTo',
-  kernel: ([x], out, axes) => reduce.sum((x as Tensor).data, (x as Tensor).shape, axes, out),
+  kernel: (xs, out, axes) => reduce.sum(xs[0].data, xs[0].shape, axes, out),
   overwrites: false,
-  vjp: (g, [x]) => [g.broadcastTo((x as Tensor).shape)], // each copy gets the sum's gradient
+  vjp: (g, xs) => [g.broadcastTo(xs[0].shape)], // each copy gets the sum's gradient
 };
 
 /** Removes axes of size 1 (all of them, or those named). */
@@ -194,13 +194,13 @@ interface Block {
   zeros: number[];
 }
 
-const SLICE: Primitive<Block> = {
+const SLICE: Primitive<Block, readonly [Tensor]> = {
   name: 'slice',
-  kernel: ([x], out, { begin, size, zeros }) =>
-    layout.copyRegion((x as Tensor).data, (x as Tensor).shape, begin, out, size, zeros, size),
+  kernel: (xs, out, { begin, size, zeros }) =>
+    layout.copyRegion(xs[0].data, xs[0].shape, begin, out, size, zeros, size),
   overwrites: false,
-  vjp: (g, [x], _y, { begin, size }) => [
-    g.pad(begin.map((b, i) => [b, ((x as Tensor).shape[i] as number) - b - (size[i] as number)])),
+  vjp: (g, xs, _y, { begin, size }) => [
+    g.pad(begin.map((b, i) => [b, (xs[0].shape[i] as number) - b - (size[i] as number)])),
   ],
 };
 
@@ -232,17 +232,17 @@ export function pad(input: TensorLike, widths: readonly (readonly [number, numbe
 }
 
 /** Its parameters: where the input's block starts in the output, and the output's shape. */
-const PAD: Primitive<Block> = {
+const PAD: Primitive<Block, readonly [Tensor]> = {
   name: 'pad',
-  kernel: ([x], out, { begin, size, zeros }) => {
-    const t = x as Tensor;
+  kernel: (xs, out, { begin, size, zeros }) => {
+    const t = xs[0];
     layout.copyRegion(t.data, t.shape, zeros, out, size, begin, t.shape);
   },
   overwrites: false,
-  vjp: (g, [x], _y, { begin }) => [
+  vjp: (g, xs, _y, { begin }) => [
     g.slice(
       begin,
-      begin.map((b, i) => b + ((x as Tensor).shape[i] as number)),
+      begin.map((b, i) => b + (xs[0].shape[i] as number)),
     ),
   ],
 };
@@ -357,10 +357,10 @@ interface Picks {
   size: number;
 }
 
-const GATHER: Primitive<Picks> = {
+const GATHER: Primitive<Picks, readonly [Tensor]> = {
   name: 'gather',
-  kernel: ([x], out, { indices, axis, size }) => {
-    const t = x as Tensor;
+  kernel: (xs, out, { indices, axis, size }) => {
+    const t = xs[0];
     layout.gather(t.data, t.shape, axis, toIndices('gather', indices, size, axis), out);
   },
   overwrites: false,
@@ -390,11 +390,11 @@ export function scatterAdd(
   return bind(SCATTER_ADD, [x], { indices, axis: a, size, shape }, shape);
 }
 
-const SCATTER_ADD: Primitive<Picks & { shape: Shape }> = {
+const SCATTER_ADD: Primitive<Picks & { shape: Shape }, readonly [Tensor]> = {
   name: 'scatterAdd',
-  kernel: ([x], out, { indices, axis, size, shape }) => {
+  kernel: (xs, out, { indices, axis, size, shape }) => {
     const idx = toIndices('scatterAdd', indices, size, axis);
-    layout.scatterAdd((x as Tensor).data, shape, axis, idx, out);
+    layout.scatterAdd(xs[0].data, shape, axis, idx, out);
   },
   overwrites: false,
   vjp: (g, _x, _y, { indices, axis }) => [g.gather(indices, axis)],

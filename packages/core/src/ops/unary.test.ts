@@ -9,6 +9,7 @@ import {
   clamp,
   cos,
   DTypeError,
+  erf,
   exp,
   grad,
   gradients,
@@ -57,6 +58,20 @@ interface UnaryCase {
    * +0) and NaN/±∞ exactly; every expected value says where it comes from.
    */
   golden: [number, number][];
+}
+
+/**
+ * erf from its Maclaurin series (2/√π) Σ (−1)ⁿ x²ⁿ⁺¹ / (n!(2n + 1)): a different expansion from
+ * the op's, accurate to about 1e-15 for |x| ≤ 2, where its alternating terms stay small.
+ */
+function maclaurinErf(v: number): number {
+  let term = v; // (−1)ⁿ x²ⁿ⁺¹ / n!
+  let sum = v;
+  for (let n = 1; n < 60; n++) {
+    term *= (-v * v) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(PI)) * sum;
 }
 
 const identity = (v: number) => v;
@@ -244,6 +259,28 @@ const cases: UnaryCase[] = [
       [1000, 1], // 1 − tanh(1000) ≈ 2e⁻²⁰⁰⁰, far below float64's resolution
       [-1000, -1],
       [Infinity, 1],
+    ],
+  },
+  {
+    name: 'erf',
+    fn: erf,
+    method: (x) => x.erf(),
+    f: maclaurinErf,
+    df: (v) => (2 / Math.sqrt(PI)) * Math.exp(-v * v), // (2/√π)·e^(−x²)
+    d2f: (v) => (-4 * v * Math.exp(-v * v)) / Math.sqrt(PI), // −(4x/√π)·e^(−x²)
+    domain: (v) => Math.max(-2, Math.min(2, v)), // where the alternating series keeps 15 digits
+    curved: true,
+    golden: [
+      [0, 0],
+      [-0, -0], // erf is odd
+      [0.001, 0.0011283787909692365], // Python's math.erf, as are the next four
+      [0.5, 0.5204998778130465],
+      [1, 0.8427007929497149],
+      [-2, -0.9953222650189527],
+      [3, 0.9999779095030014],
+      [6, 1], // 1 − erf(6) ≈ 2e⁻¹⁷, below float64's resolution near 1
+      [-Infinity, -1],
+      [Number.NaN, Number.NaN],
     ],
   },
   {
