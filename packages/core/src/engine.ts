@@ -109,7 +109,7 @@ function userCallSite(): string {
 
 function firstNonFinite(t: Tensor): number {
   const d = t.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i] as number)) return i;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return i;
   return -1;
 }
 
@@ -196,7 +196,7 @@ function sort(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | undefined
       const top = stack.length - 1;
       const t = stack[top] as Tensor;
       const inputs = t._node === null ? NO_INPUTS : t._node.inputs;
-      const i = next[top] as number;
+      const i = next[top];
       if (i < inputs.length) {
         next[top] = i + 1;
         const child = inputs[i] as Tensor;
@@ -271,8 +271,8 @@ function reverseSweep(
       onGrad(t, g);
       gradEnabled = createGraph;
       const node = t._node;
-      const first = edgeStart[k] as number;
-      const end = edgeStart[k + 1] as number;
+      const first = edgeStart[k];
+      const end = edgeStart[k + 1];
       if (node === null || !hasSlot(edgeSlot, first, end)) continue;
       inDerivative++;
       let inputGrads: ReturnType<VJP>;
@@ -288,7 +288,7 @@ function reverseSweep(
       }
       for (let i = 0; i < inputGrads.length; i++) {
         const gi = inputGrads[i];
-        const slot = edgeSlot[first + i] as number;
+        const slot = edgeSlot[first + i];
         if (!gi || slot < 0) continue;
         const x = node.inputs[i] as Tensor;
         checkInputGrad(node, i, x, gi, g);
@@ -304,7 +304,7 @@ function reverseSweep(
 }
 
 function hasSlot(edgeSlot: readonly number[], first: number, end: number): boolean {
-  for (let e = first; e < end; e++) if ((edgeSlot[e] as number) >= 0) return true;
+  for (let e = first; e < end; e++) if (edgeSlot[e] >= 0) return true;
   return false;
 }
 

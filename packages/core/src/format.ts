@@ -12,7 +12,7 @@ function notationFor(data: ArrayLike<number>): Notation {
   let small = Infinity;
   let allInt = true;
   for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
+    const v = data[i];
     if (!Number.isFinite(v) || v === 0) continue;
     const m = Math.abs(v);
     if (m > big) big = m;
@@ -42,11 +42,11 @@ export function formatTensor(t: Tensor): string {
   const cells = new Map<number, string>();
   const visit = (dim: number, offset: number) => {
     if (dim === shape.length) {
-      cells.set(offset, formatNumber(data[offset] as number, notation));
+      cells.set(offset, formatNumber(data[offset], notation));
       return;
     }
-    for (const i of shownIndices(shape[dim] as number)) {
-      if (i >= 0) visit(dim + 1, offset + i * (strides[dim] as number));
+    for (const i of shownIndices(shape[dim])) {
+      if (i >= 0) visit(dim + 1, offset + i * strides[dim]);
     }
   };
   visit(0, 0);
@@ -55,8 +55,8 @@ export function formatTensor(t: Tensor): string {
 
   const build = (dim: number, offset: number, indent: string): string => {
     if (dim === shape.length) return (cells.get(offset) ?? '').padStart(width);
-    const stride = strides[dim] as number;
-    const parts = shownIndices(shape[dim] as number).map((i) =>
+    const stride = strides[dim];
+    const parts = shownIndices(shape[dim]).map((i) =>
       i < 0 ? '...' : build(dim + 1, offset + i * stride, `${indent} `),
     );
     const sep =

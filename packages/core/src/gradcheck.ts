@@ -75,22 +75,22 @@ export function gradcheck(
   xs.forEach((x, k) => {
     const strides = stridesOf(x.shape);
     for (let i = 0; i < x.size; i++) {
-      const saved = x.data[i] as number;
+      const saved = x.data[i];
       x.data[i] = saved + eps;
       const plus = noGrad(() => f(...xs)).data.slice();
       x.data[i] = saved - eps;
       const minus = noGrad(() => f(...xs)).data.slice(); // copied: f may return a view of x
       x.data[i] = saved;
       for (let o = 0; o < y.size; o++) {
-        const numeric = ((plus[o] as number) - (minus[o] as number)) / (2 * eps);
-        const a = analytic[o]?.[k]?.data[i] as number;
+        const numeric = (plus[o] - minus[o]) / (2 * eps);
+        const a = analytic[o]?.[k]?.data[i];
         const error = Math.abs(a - numeric);
         const excess = Number.isNaN(error) ? Infinity : error - (atol + rtol * Math.abs(numeric));
         checked++;
         maxAbsError = Math.max(maxAbsError, Number.isNaN(error) ? Infinity : error);
         if (excess > worstExcess) {
           worstExcess = excess;
-          const index = strides.map((s, d) => Math.floor(i / s) % (x.shape[d] as number));
+          const index = strides.map((s, d) => Math.floor(i / s) % x.shape[d]);
           worst = { input: k, index, output: o, analytic: a, numeric, error };
         }
       }

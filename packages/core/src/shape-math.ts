@@ -9,7 +9,7 @@ export function formatShape(shape: Shape): string {
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i] as number;
+  for (let i = 0; i < shape.length; i++) n *= shape[i];
   return n;
 }
 
@@ -19,7 +19,7 @@ export function stridesOf(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i] as number;
+    s *= shape[i];
   }
   return strides;
 }
@@ -37,8 +37,8 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const out = new Array<number>(nd).fill(1);
   for (let i = 1; i <= nd; i++) {
     for (const s of shapes) {
-      const d = s.length - i >= 0 ? (s[s.length - i] as number) : 1;
-      const o = out[nd - i] as number;
+      const d = s.length - i >= 0 ? s[s.length - i] : 1;
+      const o = out[nd - i];
       if (d === o || d === 1) continue;
       if (o === 1) out[nd - i] = d;
       else {
@@ -67,7 +67,7 @@ function covers(big: Shape, small: Shape): boolean {
   const lead = big.length - small.length;
   if (lead < 0) return false;
   for (let i = 0; i < small.length; i++) {
-    const d = small[i] as number;
+    const d = small[i];
     if (d !== 1 && d !== big[lead + i]) return false;
   }
   return true;
@@ -82,7 +82,7 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   const out = new Array<number>(target.length).fill(0);
   const offset = target.length - shape.length;
   for (let i = 0; i < shape.length; i++) {
-    out[i + offset] = shape[i] === 1 && target[i + offset] !== 1 ? 0 : (own[i] as number);
+    out[i + offset] = shape[i] === 1 && target[i + offset] !== 1 ? 0 : own[i];
   }
   return out;
 }
@@ -113,7 +113,7 @@ export function normalizeAxes(
   let sorted = true;
   for (const a of list) {
     const n = normalizeAxis(op, a, ndim);
-    if (out.length > 0 && n <= (out[out.length - 1] as number)) sorted = false;
+    if (out.length > 0 && n <= out[out.length - 1]) sorted = false;
     out.push(n);
   }
   if (sorted) return out; // strictly increasing: sorted and unique already

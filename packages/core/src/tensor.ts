@@ -60,7 +60,7 @@ export class Tensor {
     else throw new ValueError('new Tensor(): data must be a Float64Array or a Float32Array');
     let size = 1;
     for (let i = 0; i < shape.length; i++) {
-      const d = shape[i] as number;
+      const d = shape[i];
       if (!Number.isInteger(d) || d < 0) checkShape('new Tensor()', shape); // throws, naming the shape
       size *= d;
     }
@@ -149,15 +149,15 @@ export class Tensor {
         `item(): the tensor has shape ${formatShape(this.shape)}; only a one-element tensor has an item`,
       );
     }
-    return this.data[0] as number;
+    return this.data[0];
   }
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
     readingValues('toArray()');
     const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[offset] as number;
-      const n = this.shape[dim] as number;
+      if (dim === this.shape.length) return this.data[offset];
+      const n = this.shape[dim];
       const stride = sizeOf(this.shape.slice(dim + 1));
       return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * stride));
     };

@@ -20,7 +20,7 @@ export function expectAllClose(
   const e = flat(expected);
   expect(a.shape, 'shape').toEqual(e.shape);
   a.values.forEach((x, i) => {
-    const y = e.values[i] as number;
+    const y = e.values[i];
     if (Number.isNaN(y) || !Number.isFinite(y)) {
       expect(
         Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) || x === y,
@@ -62,7 +62,7 @@ export function checkGradients(
   const r = randn(y.shape, { seed });
   const loss = (out: Tensor) => {
     let s = 0;
-    for (let i = 0; i < out.size; i++) s += (out.data[i] as number) * (r.data[i] as number);
+    for (let i = 0; i < out.size; i++) s += out.data[i] * r.data[i];
     return s;
   };
   y.mul(r).sum().backward();
@@ -75,13 +75,13 @@ export function checkGradients(
     for (let i = 0; i < x.size; i++) {
       const copies = leaves.map((l) => new Tensor(Float64Array.from(l.data), l.shape));
       const c = copies[k] as Tensor;
-      const saved = c.data[i] as number;
+      const saved = c.data[i];
       c.data[i] = saved + eps;
       const plus = loss(noGrad(() => f(...copies)));
       c.data[i] = saved - eps;
       const minus = loss(noGrad(() => f(...copies)));
       const numeric = (plus - minus) / (2 * eps);
-      const analytic = grads[k]?.data[i] as number;
+      const analytic = grads[k]?.data[i];
       const tol = atol + rtol * Math.abs(numeric);
       if (!(Math.abs(analytic - numeric) <= tol)) {
         expect.fail(

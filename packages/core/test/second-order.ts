@@ -11,7 +11,7 @@ export interface SecondOrderOptions {
 }
 
 function shifted(x: Tensor, direction: ArrayLike<number>, step: number): Tensor {
-  const d = Float64Array.from(x.data, (v, i) => v + step * (direction[i] as number));
+  const d = Float64Array.from(x.data, (v, i) => v + step * direction[i]);
   return new Tensor(d, x.shape);
 }
 
@@ -49,8 +49,8 @@ export function checkHessian(
     const plus = g(shifted(x, e, eps)).data;
     const minus = g(shifted(x, e, -eps)).data;
     for (let i = 0; i < n; i++) {
-      const numeric = ((plus[i] as number) - (minus[i] as number)) / (2 * eps);
-      expectClose(h.data[i * n + j] as number, numeric, `H[${i}][${j}]`, atol, rtol);
+      const numeric = (plus[i] - minus[i]) / (2 * eps);
+      expectClose(h.data[i * n + j], numeric, `H[${i}][${j}]`, atol, rtol);
     }
   }
   return h;
@@ -69,8 +69,8 @@ export function checkHvp(
   const plus = g(shifted(x, v.data, eps)).data;
   const minus = g(shifted(x, v.data, -eps)).data;
   for (let i = 0; i < x.size; i++) {
-    const numeric = ((plus[i] as number) - (minus[i] as number)) / (2 * eps);
-    expectClose(hv.data[i] as number, numeric, `(H·v)[${i}]`, atol, rtol);
+    const numeric = (plus[i] - minus[i]) / (2 * eps);
+    expectClose(hv.data[i], numeric, `(H·v)[${i}]`, atol, rtol);
   }
   return hv;
 }

@@ -22,13 +22,13 @@ export class Cursor {
   step(): void {
     const { idx, shape, aStrides, bStrides } = this;
     for (let d = shape.length - 1; d >= 0; d--) {
-      const size = shape[d] as number;
-      idx[d] = (idx[d] as number) + 1;
-      this.a += aStrides[d] as number;
-      this.b += bStrides[d] as number;
-      if ((idx[d] as number) < size) return;
-      this.a -= (aStrides[d] as number) * size;
-      this.b -= (bStrides[d] as number) * size;
+      const size = shape[d];
+      idx[d] = idx[d] + 1;
+      this.a += aStrides[d];
+      this.b += bStrides[d];
+      if (idx[d] < size) return;
+      this.a -= aStrides[d] * size;
+      this.b -= bStrides[d] * size;
       idx[d] = 0;
     }
   }

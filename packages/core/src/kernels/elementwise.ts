@@ -70,7 +70,7 @@ function inRuns(
   let db = -1;
   let d = outShape.length - 1;
   for (; d >= 0; d--) {
-    const size = outShape[d] as number;
+    const size = outShape[d];
     if (size === 1) continue; // an axis of size 1 never moves an index
     const ea = sa[d] === 0 ? 0 : sa[d] === run ? 1 : -1;
     const eb = sb[d] === 0 ? 0 : sb[d] === run ? 1 : -1;
@@ -88,10 +88,9 @@ function inRuns(
   }
   if (d === 0) {
     // one axis of runs (a matrix plus a row or a column): no cursor needed
-    const ra = sa[0] as number;
-    const rb = sb[0] as number;
-    for (let r = 0; r < (outShape[0] as number); r++)
-      kernel(a, b, out, run, r * ra, da, r * rb, db, r * run);
+    const ra = sa[0];
+    const rb = sb[0];
+    for (let r = 0; r < outShape[0]; r++) kernel(a, b, out, run, r * ra, da, r * rb, db, r * run);
     return;
   }
   const c = new Cursor(outShape.slice(0, d + 1), sa.slice(0, d + 1), sb.slice(0, d + 1));
@@ -107,12 +106,12 @@ export function broadcastCopy(
   out: TypedArray,
 ): TypedArray {
   if (x.length === out.length) out.set(x);
-  else if (x.length === 1) out.fill(x[0] as number);
+  else if (x.length === 1) out.fill(x[0]);
   else inRuns(x, shape, x, shape, target, copyFirst, out);
   return out;
 }
 
 /** The kernel of a copy: a binary loop that takes its first operand and ignores the second. */
 const copyFirst: BinaryKernel = (a, _b, out, n, i, di, _j, _dj, o) => {
-  for (const end = o + n; o < end; o++, i += di) out[o] = a[i] as number;
+  for (const end = o + n; o < end; o++, i += di) out[o] = a[i];
 };

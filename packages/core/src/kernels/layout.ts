@@ -11,12 +11,12 @@ export function transpose(
   out: TypedArray,
 ): TypedArray {
   const xs = stridesOf(shape);
-  const outShape = perm.map((p) => shape[p] as number);
+  const outShape = perm.map((p) => shape[p]);
   const c = new Cursor(
     outShape,
-    perm.map((p) => xs[p] as number),
+    perm.map((p) => xs[p]),
   );
-  for (let i = 0; i < out.length; i++, c.step()) out[i] = x[c.a] as number;
+  for (let i = 0; i < out.length; i++, c.step()) out[i] = x[c.a];
   return out;
 }
 
@@ -41,15 +41,15 @@ export function copyRegion(
   let s0 = 0;
   let d0 = 0;
   for (let i = 0; i < region.length; i++) {
-    s0 += (srcStart[i] as number) * (ss[i] as number);
-    d0 += (dstStart[i] as number) * (ds[i] as number);
+    s0 += srcStart[i] * ss[i];
+    d0 += dstStart[i] * ds[i];
   }
-  for (let i = 0; i < n; i++, c.step()) dst[d0 + c.b] = src[s0 + c.a] as number;
+  for (let i = 0; i < n; i++, c.step()) dst[d0 + c.b] = src[s0 + c.a];
 }
 
 /** Splits `shape` around `axis`: the product of sizes before it, its size, and after it. */
 function around(shape: Shape, axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis] as number, sizeOf(shape.slice(axis + 1))];
+  return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
 /** out[..., j, ...] = x[..., indices[j], ...] along `axis`. */
@@ -64,7 +64,7 @@ export function gather(
   const k = indices.length;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const from = (o * size + (indices[j] as number)) * inner;
+      const from = (o * size + indices[j]) * inner;
       out.set(x.subarray(from, from + inner), (o * k + j) * inner);
     }
   }
@@ -84,10 +84,9 @@ export function scatterAdd(
   out.fill(0);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
-      const to = (o * size + (indices[j] as number)) * inner;
+      const to = (o * size + indices[j]) * inner;
       const from = (o * k + j) * inner;
-      for (let t = 0; t < inner; t++)
-        out[to + t] = (out[to + t] as number) + (x[from + t] as number);
+      for (let t = 0; t < inner; t++) out[to + t] = out[to + t] + x[from + t];
     }
   }
   return out;

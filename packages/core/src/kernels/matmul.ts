@@ -67,15 +67,15 @@ function small(
     // four to a loop turn (1.4–2 times faster at 16×16: a turn of V8's loop costs about as much
     // as the store)
     for (let i = 0, o = oOff; i < m; i++) {
-      const v = A[aOff + i * ai] as number;
+      const v = A[aOff + i * ai];
       let j = 0;
       for (let y = bOff; j + 4 <= n; j += 4, y += 4 * bj, o += 4) {
-        out[o] = v * (B[y] as number);
-        out[o + 1] = v * (B[y + bj] as number);
-        out[o + 2] = v * (B[y + 2 * bj] as number);
-        out[o + 3] = v * (B[y + 3 * bj] as number);
+        out[o] = v * B[y];
+        out[o + 1] = v * B[y + bj];
+        out[o + 2] = v * B[y + 2 * bj];
+        out[o + 3] = v * B[y + 3 * bj];
       }
-      for (let y = bOff + j * bj; j < n; j++, y += bj) out[o++] = v * (B[y] as number);
+      for (let y = bOff + j * bj; j < n; j++, y += bj) out[o++] = v * B[y];
     }
     return;
   }
@@ -93,15 +93,15 @@ function small(
       let s6 = 0;
       let s7 = 0;
       for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp) {
-        const v = A[x] as number;
-        s0 += v * (B[y] as number);
-        s1 += v * (B[y + bj] as number);
-        s2 += v * (B[y + 2 * bj] as number);
-        s3 += v * (B[y + 3 * bj] as number);
-        s4 += v * (B[y + 4 * bj] as number);
-        s5 += v * (B[y + 5 * bj] as number);
-        s6 += v * (B[y + 6 * bj] as number);
-        s7 += v * (B[y + 7 * bj] as number);
+        const v = A[x];
+        s0 += v * B[y];
+        s1 += v * B[y + bj];
+        s2 += v * B[y + 2 * bj];
+        s3 += v * B[y + 3 * bj];
+        s4 += v * B[y + 4 * bj];
+        s5 += v * B[y + 5 * bj];
+        s6 += v * B[y + 6 * bj];
+        s7 += v * B[y + 7 * bj];
       }
       out[o + j] = s0;
       out[o + j + 1] = s1;
@@ -118,11 +118,11 @@ function small(
       let s2 = 0;
       let s3 = 0;
       for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp) {
-        const v = A[x] as number;
-        s0 += v * (B[y] as number);
-        s1 += v * (B[y + bj] as number);
-        s2 += v * (B[y + 2 * bj] as number);
-        s3 += v * (B[y + 3 * bj] as number);
+        const v = A[x];
+        s0 += v * B[y];
+        s1 += v * B[y + bj];
+        s2 += v * B[y + 2 * bj];
+        s3 += v * B[y + 3 * bj];
       }
       out[o + j] = s0;
       out[o + j + 1] = s1;
@@ -131,8 +131,7 @@ function small(
     }
     for (; j < n; j++) {
       let s = 0;
-      for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp)
-        s += (A[x] as number) * (B[y] as number);
+      for (let p = 0, x = rowA, y = bOff + j * bj; p < k; p++, x += ap, y += bp) s += A[x] * B[y];
       out[o + j] = s;
     }
   }
@@ -170,7 +169,7 @@ function blocked(
     for (let p = 0; p < k; p++) {
       for (let c = 0; c < 4; c++) {
         const j = q * 4 + c;
-        B[(q * k + p) * 4 + c] = j < n ? (b[bOff + p * bp + j * bj] as number) : 0;
+        B[(q * k + p) * 4 + c] = j < n ? b[bOff + p * bp + j * bj] : 0;
       }
     }
   }
@@ -178,7 +177,7 @@ function blocked(
     for (let p = 0; p < k; p++) {
       for (let r = 0; r < 4; r++) {
         const i = i0 + r;
-        A[p * 4 + r] = i < m ? (a[aOff + i * ai + p * ap] as number) : 0;
+        A[p * 4 + r] = i < m ? a[aOff + i * ai + p * ap] : 0;
       }
     }
     for (let q = 0; q < panels; q++) {
@@ -200,14 +199,14 @@ function blocked(
         c33 = 0;
       let bi = q * k * 4;
       for (let p = 0, ai4 = 0; p < k; p++, ai4 += 4, bi += 4) {
-        const a0 = A[ai4] as number,
-          a1 = A[ai4 + 1] as number,
-          a2 = A[ai4 + 2] as number,
-          a3 = A[ai4 + 3] as number;
-        const b0 = B[bi] as number,
-          b1 = B[bi + 1] as number,
-          b2 = B[bi + 2] as number,
-          b3 = B[bi + 3] as number;
+        const a0 = A[ai4],
+          a1 = A[ai4 + 1],
+          a2 = A[ai4 + 2],
+          a3 = A[ai4 + 3];
+        const b0 = B[bi],
+          b1 = B[bi + 1],
+          b2 = B[bi + 2],
+          b3 = B[bi + 3];
         c00 += a0 * b0;
         c01 += a0 * b1;
         c02 += a0 * b2;
@@ -228,7 +227,7 @@ function blocked(
       const sums = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
       for (let r = 0; r < 4 && i0 + r < m; r++) {
         for (let c = 0; c < 4 && q * 4 + c < n; c++)
-          out[oOff + (i0 + r) * n + q * 4 + c] = sums[r * 4 + c] as number;
+          out[oOff + (i0 + r) * n + q * 4 + c] = sums[r * 4 + c];
       }
     }
   }
@@ -251,9 +250,9 @@ export function matmul(
   out: TypedArray,
   bias: TypedArray | null = null,
 ): TypedArray {
-  const m = aShape[aShape.length - (transposeA ? 1 : 2)] as number;
-  const k = aShape[aShape.length - (transposeA ? 2 : 1)] as number;
-  const n = bShape[bShape.length - (transposeB ? 2 : 1)] as number;
+  const m = aShape[aShape.length - (transposeA ? 1 : 2)];
+  const k = aShape[aShape.length - (transposeA ? 2 : 1)];
+  const n = bShape[bShape.length - (transposeB ? 2 : 1)];
   const nb = batch.length === 0 ? 1 : sizeOf(batch);
   const total = nb * m * k * n;
   // threads (set up by @backprop/core/node's useThreads) take large products, or decline
@@ -278,9 +277,9 @@ export function matmul(
   else {
     const offsets = itemOffsets(aShape, bShape, batch, m * k, k * n, m * n);
     for (let t = 0; t < offsets.length; t += 3) {
-      const aOffset = offsets[t] as number;
-      const bOffset = offsets[t + 1] as number;
-      const outOffset = offsets[t + 2] as number;
+      const aOffset = offsets[t];
+      const bOffset = offsets[t + 1];
+      const outOffset = offsets[t + 2];
       gemm(a, aOffset, transposeA, b, bOffset, transposeB, out, outOffset, m, k, n);
     }
   }
@@ -316,6 +315,6 @@ function itemOffsets(
 /** out[r, j] += bias[j] for every row r of the rows × n matrix `out` (the bias of a layer). */
 export function addRows(out: TypedArray, bias: TypedArray, rows: number, n: number): void {
   for (let r = 0, o = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++, o++) out[o] = (out[o] as number) + (bias[j] as number);
+    for (let j = 0; j < n; j++, o++) out[o] = out[o] + bias[j];
   }
 }

@@ -20,7 +20,7 @@ export function sum(
     // rows summed along their length (a whole array is one row)
     for (let o = 0, i = 0; o < outer; o++) {
       let acc = 0;
-      for (const end = i + size; i < end; i++) acc += x[i] as number;
+      for (const end = i + size; i < end; i++) acc += x[i];
       out[o] = acc;
     }
     return out;
@@ -37,10 +37,10 @@ export function sum(
       let s2 = 0;
       let s3 = 0;
       for (let r = 0, i = first + k; r < size; r++, i += inner) {
-        s0 += x[i] as number;
-        s1 += x[i + 1] as number;
-        s2 += x[i + 2] as number;
-        s3 += x[i + 3] as number;
+        s0 += x[i];
+        s1 += x[i + 1];
+        s2 += x[i + 2];
+        s3 += x[i + 3];
       }
       out[base + k] = s0;
       out[base + k + 1] = s1;
@@ -49,7 +49,7 @@ export function sum(
     }
     for (; k < inner; k++) {
       let acc = 0;
-      for (let r = 0, i = first + k; r < size; r++, i += inner) acc += x[i] as number;
+      for (let r = 0, i = first + k; r < size; r++, i += inner) acc += x[i];
       out[base + k] = acc;
     }
   }
@@ -68,7 +68,7 @@ function contiguous(shape: Shape, axes: readonly number[]): [number, number, num
   let inner = 1;
   let phase = 0; // 0: before the reduced axes, 1: among them, 2: after
   for (let d = 0, a = 0; d < shape.length; d++) {
-    const n = shape[d] as number;
+    const n = shape[d];
     const reduced = axes[a] === d;
     if (reduced) a++;
     if (n === 1) continue;
@@ -104,8 +104,7 @@ export function reduce(
     for (let o = 0, i = 0; o < outer; o++) {
       const base = o * inner;
       for (let s = 0; s < size; s++) {
-        for (let k = base, end = base + inner; k < end; k++, i++)
-          out[k] = combine(out[k] as number, x[i] as number);
+        for (let k = base, end = base + inner; k < end; k++, i++) out[k] = combine(out[k], x[i]);
       }
     }
     return out;
@@ -115,7 +114,6 @@ export function reduce(
     shape,
     stridesOf(kept).map((s, i) => (axes.includes(i) ? 0 : s)),
   );
-  for (let i = 0; i < x.length; i++, c.step())
-    out[c.a] = combine(out[c.a] as number, x[i] as number);
+  for (let i = 0; i < x.length; i++, c.step()) out[c.a] = combine(out[c.a], x[i]);
   return out;
 }

@@ -54,14 +54,14 @@ export function planParts(
   batch: Shape,
   threads: number,
 ): Part[] {
-  const m = aShape[aShape.length - (transposeA ? 1 : 2)] as number;
-  const k = aShape[aShape.length - (transposeA ? 2 : 1)] as number;
-  const n = bShape[bShape.length - (transposeB ? 2 : 1)] as number;
+  const m = aShape[aShape.length - (transposeA ? 1 : 2)];
+  const k = aShape[aShape.length - (transposeA ? 2 : 1)];
+  const n = bShape[bShape.length - (transposeB ? 2 : 1)];
   const axis = batch.findIndex((size) => size > 1);
   const parts: Part[] = [];
   if (axis >= 0) {
     // the axes before `axis` are all 1, so a slice along it is contiguous in A, B and out
-    const extent = batch[axis] as number;
+    const extent = batch[axis];
     const at = cuts(extent, Math.min(threads, extent));
     const slice = (shape: Shape, s: number, e: number): [Block, Shape] => {
       const d = axis - (batch.length + 2 - shape.length); // the axis in `shape`, if it has it
@@ -71,8 +71,8 @@ export function planParts(
     };
     const outInner = sizeOf(batch.slice(axis + 1)) * m * n;
     for (let i = 0; i + 1 < at.length; i++) {
-      const s = at[i] as number;
-      const e = at[i + 1] as number;
+      const s = at[i];
+      const e = at[i + 1];
       const [a, aPart] = slice(aShape, s, e);
       const [b, bPart] = slice(bShape, s, e);
       const partBatch = batch.map((size, j) => (j === axis ? e - s : size));
@@ -92,8 +92,8 @@ export function planParts(
   if (m >= n) {
     const at = cuts(m, Math.min(threads, m));
     for (let i = 0; i + 1 < at.length; i++) {
-      const r0 = at[i] as number;
-      const rows = (at[i + 1] as number) - r0;
+      const r0 = at[i];
+      const rows = at[i + 1] - r0;
       parts.push({
         // rows of op(A): contiguous in A, or when A is stored transposed (k×m) a band of its columns
         a: transposeA ? { start: r0, lines: k, count: rows, stride: m } : range(r0 * k, rows * k),
@@ -109,8 +109,8 @@ export function planParts(
   } else {
     const at = cuts(n, Math.min(threads, n));
     for (let i = 0; i + 1 < at.length; i++) {
-      const j0 = at[i] as number;
-      const cols = (at[i + 1] as number) - j0;
+      const j0 = at[i];
+      const cols = at[i + 1] - j0;
       parts.push({
         a: range(0, m * k),
         aShape: transposeA ? [k, m] : [m, k],

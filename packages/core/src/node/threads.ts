@@ -204,8 +204,8 @@ function multiply(
   const buffer = shared;
   const view = (i: number, length: number): TypedArray =>
     size === 8
-      ? new Float64Array(buffer, (at[i] as number) * 8, length)
-      : new Float32Array(buffer, (at[i] as number) * 4, length);
+      ? new Float64Array(buffer, at[i] * 8, length)
+      : new Float32Array(buffer, at[i] * 4, length);
   const [sa, sb, so] = [view(0, aLength), view(1, bLength), view(2, out.length)];
 
   jobId = (jobId % 0x3fffffff) + 1;
@@ -228,9 +228,9 @@ function multiply(
       id,
       buffer,
       float64: size === 8,
-      a: [at[0] as number, aLength],
-      b: [at[1] as number, bLength],
-      out: [at[2] as number, out.length],
+      a: [at[0], aLength],
+      b: [at[1], bLength],
+      out: [at[2], out.length],
       backend: kernelSetting(),
       part,
       fault,

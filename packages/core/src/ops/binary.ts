@@ -53,8 +53,7 @@ function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp']) {
 export const add = broadcasting(
   'add',
   (a, b, out, n, i, di, j, dj, o) => {
-    for (const end = o + n; o < end; o++, i += di, j += dj)
-      out[o] = (a[i] as number) + (b[j] as number);
+    for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] + b[j];
   },
   (g) => g,
   (g) => g,
@@ -64,8 +63,7 @@ export const add = broadcasting(
 export const sub = broadcasting(
   'sub',
   (a, b, out, n, i, di, j, dj, o) => {
-    for (const end = o + n; o < end; o++, i += di, j += dj)
-      out[o] = (a[i] as number) - (b[j] as number);
+    for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] - b[j];
   },
   (g) => g,
   (g) => g.neg(),
@@ -75,8 +73,7 @@ export const sub = broadcasting(
 export const mul = broadcasting(
   'mul',
   (a, b, out, n, i, di, j, dj, o) => {
-    for (const end = o + n; o < end; o++, i += di, j += dj)
-      out[o] = (a[i] as number) * (b[j] as number);
+    for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] * b[j];
   },
   (g, _a, b) => g.mul(b),
   (g, a) => g.mul(a),
@@ -86,8 +83,7 @@ export const mul = broadcasting(
 export const div = broadcasting(
   'div',
   (a, b, out, n, i, di, j, dj, o) => {
-    for (const end = o + n; o < end; o++, i += di, j += dj)
-      out[o] = (a[i] as number) / (b[j] as number);
+    for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] / b[j];
   },
   (g, _a, b) => g.div(b), // ∂/∂a = 1/b
   (g, _a, b, y) => g.mul(y).div(b).neg(), // ∂/∂b = −a/b² = −y/b
@@ -98,8 +94,8 @@ export const maximum = broadcasting(
   'maximum',
   (a, b, out, n, i, di, j, dj, o) => {
     for (const end = o + n; o < end; o++, i += di, j += dj) {
-      const x = a[i] as number;
-      const y = b[j] as number;
+      const x = a[i];
+      const y = b[j];
       out[o] = x >= y || Number.isNaN(x) ? x : y;
     }
   },
@@ -112,8 +108,8 @@ export const minimum = broadcasting(
   'minimum',
   (a, b, out, n, i, di, j, dj, o) => {
     for (const end = o + n; o < end; o++, i += di, j += dj) {
-      const x = a[i] as number;
-      const y = b[j] as number;
+      const x = a[i];
+      const y = b[j];
       out[o] = x <= y || Number.isNaN(x) ? x : y;
     }
   },
@@ -131,8 +127,7 @@ function tieSplit(wins: 'gt' | 'lt', input: 0 | 1): Partial {
 const powTensor = broadcasting(
   'pow',
   (a, b, out, n, i, di, j, dj, o) => {
-    for (const end = o + n; o < end; o++, i += di, j += dj)
-      out[o] = (a[i] as number) ** (b[j] as number);
+    for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] ** b[j];
   },
   // ∂/∂a = b·a^(b−1), and exactly 0 for b = 0, even at a = 0 (where it would be 0·∞)
   (g, a, b) => g.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))),
@@ -143,7 +138,7 @@ const POW_SCALAR: Primitive<number, readonly [Tensor]> = {
   name: 'pow',
   kernel: (xs, out, p) => {
     const x = xs[0].data;
-    for (let i = 0; i < out.length; i++) out[i] = (x[i] as number) ** p;
+    for (let i = 0; i < out.length; i++) out[i] = x[i] ** p;
   },
   overwrites: true,
   // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
@@ -206,26 +201,20 @@ function comparison(name: string, kernel: BinaryKernel) {
 }
 
 export const gt = comparison('gt', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) > (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] > b[j] ? 1 : 0;
 });
 export const ge = comparison('ge', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) >= (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] >= b[j] ? 1 : 0;
 });
 export const lt = comparison('lt', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) < (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] < b[j] ? 1 : 0;
 });
 export const le = comparison('le', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) <= (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] <= b[j] ? 1 : 0;
 });
 export const eq = comparison('eq', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) === (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] === b[j] ? 1 : 0;
 });
 export const ne = comparison('ne', (a, b, out, n, i, di, j, dj, o) => {
-  for (const end = o + n; o < end; o++, i += di, j += dj)
-    out[o] = (a[i] as number) !== (b[j] as number) ? 1 : 0;
+  for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] !== b[j] ? 1 : 0;
 });

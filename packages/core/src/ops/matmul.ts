@@ -65,8 +65,8 @@ function product(a: Tensor, b: Tensor, ta = false, tb = false): Tensor {
   const batch = plain
     ? NO_BATCH
     : broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const m = a.shape[a.ndim - (ta ? 1 : 2)] as number;
-  const n = b.shape[b.ndim - (tb ? 2 : 1)] as number;
+  const m = a.shape[a.ndim - (ta ? 1 : 2)];
+  const n = b.shape[b.ndim - (tb ? 2 : 1)];
   const shape = plain ? [m, n] : [...batch, m, n];
   return bind(PRODUCT[ta ? (tb ? 3 : 2) : tb ? 1 : 0] as Product, [a, b], batch, shape);
 }
@@ -117,14 +117,14 @@ const PRODUCT = [
 export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
   const [x, w] = operandPair('linear', input, weight);
   const b = bias === undefined || bias === null ? undefined : toTensor(bias, x);
-  const inputs = x.ndim === 0 ? 0 : (x.shape[x.ndim - 1] as number);
+  const inputs = x.ndim === 0 ? 0 : x.shape[x.ndim - 1];
   if (w.ndim !== 2 || x.ndim === 0 || w.shape[0] !== inputs) {
     throw new ShapeError(
       `linear: input of shape ${formatShape(x.shape)} and weight of shape ${formatShape(w.shape)} do not fit: ` +
         'the weight must be [in, out] with in = the last axis of the input',
     );
   }
-  const outputs = w.shape[1] as number;
+  const outputs = w.shape[1];
   if (b !== undefined) {
     if (b.dtype !== x.dtype) operands('linear', x, w, b); // throws, naming the dtypes
     if (b.ndim !== 1 || b.shape[0] !== outputs) {
@@ -134,7 +134,7 @@ export function linear(input: TensorLike, weight: TensorLike, bias?: TensorLike 
     }
   }
   const matrix = x.ndim === 2; // else the leading axes are rows of one matrix
-  const rows = matrix ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
+  const rows = matrix ? x.shape[0] : sizeOf(x.shape.slice(0, -1));
   const shape = matrix ? [rows, outputs] : [...x.shape.slice(0, -1), outputs];
   const rowsShape = matrix ? x.shape : [rows, inputs];
   return bind(LINEAR, b === undefined ? [x, w] : [x, w, b], { matrix, rowsShape }, shape);
@@ -158,8 +158,8 @@ const LINEAR: Primitive<Rows, readonly [Tensor, Tensor, ...Tensor[]]> = {
     const x = xwb[0];
     const w = xwb[1];
     const b: Tensor | undefined = xwb[2];
-    const rows = rowsShape[0] as number;
-    const g2 = matrix ? g : g.reshape([rows, w.shape[1] as number]);
+    const rows = rowsShape[0];
+    const g2 = matrix ? g : g.reshape([rows, w.shape[1]]);
     const dx = !x.requiresGrad
       ? null
       : matrix

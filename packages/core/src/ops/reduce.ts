@@ -25,8 +25,8 @@ function plan(op: string, input: TensorLike, axis: Axis, keepDims: boolean): Red
   for (let i = 0, a = 0; i < x.ndim; i++) {
     const reduced = axes[a] === i; // axes are sorted
     if (reduced) a++;
-    kept.push(reduced ? 1 : (x.shape[i] as number));
-    if (!reduced) shape.push(x.shape[i] as number);
+    kept.push(reduced ? 1 : x.shape[i]);
+    if (!reduced) shape.push(x.shape[i]);
   }
   return { x, axes, kept, shape: keepDims ? kept : shape };
 }
@@ -50,7 +50,7 @@ export function sum(input: TensorLike, axis?: Axis, keepDims = false): Tensor {
 
 /** How many elements each output of a reduction takes in. */
 function count(r: Reduction): number {
-  return r.axes.reduce((n, a) => n * (r.x.shape[a] as number), 1);
+  return r.axes.reduce((n, a) => n * r.x.shape[a], 1);
 }
 
 const MEAN: Primitive<Reduction, readonly [Tensor]> = {
@@ -58,7 +58,7 @@ const MEAN: Primitive<Reduction, readonly [Tensor]> = {
   kernel: (xs, out, r) => {
     const n = count(r);
     sumKernel(xs[0].data, xs[0].shape, r.axes, out);
-    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / n;
+    for (let i = 0; i < out.length; i++) out[i] = out[i] / n;
   },
   overwrites: false,
   // each element counts 1/count

@@ -22,7 +22,7 @@ export function reshape(input: TensorLike, shape: readonly number[]): Tensor {
   let unknown = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
-    const d = shape[i] as number;
+    const d = shape[i];
     if (d === -1 && unknown < 0) unknown = i;
     else if (d === -1)
       throw new ShapeError(`reshape: only one size may be −1, got ${formatShape(shape)}`);
@@ -67,7 +67,7 @@ export function transpose(input: TensorLike, perm?: readonly number[]): Tensor {
     TRANSPOSE,
     [x],
     p,
-    p.map((a) => x.shape[a] as number),
+    p.map((a) => x.shape[a]),
   );
 }
 
@@ -113,7 +113,7 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   let fits = lead >= 0;
   const axes: number[] = []; // the added axes, and those stretched from size 1
   for (let i = 0; i < x.ndim && fits; i++) {
-    const d = i < lead ? 1 : (shape[i - lead] as number);
+    const d = i < lead ? 1 : shape[i - lead];
     if (d === 1 && x.shape[i] !== 1) axes.push(i);
     else fits = d === x.shape[i];
   }
@@ -200,7 +200,7 @@ const SLICE: Primitive<Block, readonly [Tensor]> = {
     layout.copyRegion(xs[0].data, xs[0].shape, begin, out, size, zeros, size),
   overwrites: false,
   vjp: (g, xs, _y, { begin, size }) => [
-    g.pad(begin.map((b, i) => [b, (xs[0].shape[i] as number) - b - (size[i] as number)])),
+    g.pad(begin.map((b, i) => [b, xs[0].shape[i] - b - size[i]])),
   ],
 };
 
@@ -242,7 +242,7 @@ const PAD: Primitive<Block, readonly [Tensor]> = {
   vjp: (g, xs, _y, { begin }) => [
     g.slice(
       begin,
-      begin.map((b, i) => b + (xs[0].shape[i] as number)),
+      begin.map((b, i) => b + xs[0].shape[i]),
     ),
   ],
 };
@@ -263,12 +263,12 @@ export function concat(inputs: readonly TensorLike[], axis = 0): Tensor {
   }
   if (xs.length === 1) return first;
   const shape = [...first.shape];
-  shape[a] = xs.reduce((n, x) => n + (x.shape[a] as number), 0);
+  shape[a] = xs.reduce((n, x) => n + x.shape[a], 0);
   const offsets: number[] = [];
   let offset = 0;
   for (const x of xs) {
     offsets.push(offset);
-    offset += x.shape[a] as number;
+    offset += x.shape[a];
   }
   // where each input's block starts in the output
   const starts = offsets.map((o) => shape.map((_, k) => (k === a ? o : 0)));
@@ -295,10 +295,10 @@ const CONCAT: Primitive<Joint> = {
   // each input's gradient is its block of the output's gradient
   vjp: (g, xs, _y, { axis, shape, offsets }) =>
     xs.map((x, i) => {
-      const from = offsets[i] as number;
+      const from = offsets[i];
       return g.slice(
         shape.map((_, k) => (k === axis ? from : 0)),
-        shape.map((d, k) => (k === axis ? from + (x.shape[axis] as number) : d)),
+        shape.map((d, k) => (k === axis ? from + x.shape[axis] : d)),
       );
     }),
 };
@@ -330,7 +330,7 @@ function toIndices(op: string, indices: IndicesLike, size: number, axis: number)
   const raw: ArrayLike<number> = indices instanceof Tensor ? indices.data : indices;
   const out = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
-    const v = raw[i] as number;
+    const v = raw[i];
     if (!Number.isInteger(v) || v < -size || v >= size) {
       throw new ValueError(
         `${op}: index ${v} (position ${i}) is out of range for axis ${axis} of size ${size}`,
@@ -347,7 +347,7 @@ export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tenso
   const a = normalizeAxis('gather', axis, x.ndim);
   const shape = [...x.shape];
   shape[a] = indexCount(indices);
-  return bind(GATHER, [x], { indices, axis: a, size: x.shape[a] as number }, shape);
+  return bind(GATHER, [x], { indices, axis: a, size: x.shape[a] }, shape);
 }
 
 /** The indices (read by the kernel when it runs, so a compiled function reads them afresh on every call), the axis, and the size of the axis they index. */

@@ -18,7 +18,7 @@ export function elementwise(
   vjp: (g: Tensor, x: Tensor, y: Tensor) => Tensor,
 ): (x: TensorLike) => Tensor {
   const loop: UnaryKernel = (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = f(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = f(x[i]);
   };
   return unaryOp(name, loop, vjp, loop); // the user's loop as it is, whatever the op's name
 }
@@ -73,7 +73,7 @@ function derivativeOp(
 export const neg = unaryOp(
   'neg',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = -(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = -x[i];
   },
   (g) => g.neg(),
 ); // d(−x) = −dx
@@ -82,7 +82,7 @@ export const neg = unaryOp(
 export const exp = unaryOp(
   'exp',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.exp(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
   },
   (g, _x, y) => g.mul(y),
 ); // (eˣ)' = eˣ
@@ -91,7 +91,7 @@ export const exp = unaryOp(
 export const log = unaryOp(
   'log',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.log(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.log(x[i]);
   },
   (g, x) => g.div(x),
 ); // (ln x)' = 1/x
@@ -100,7 +100,7 @@ export const log = unaryOp(
 export const log1p = unaryOp(
   'log1p',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]);
   },
   (g, x) => g.div(x.add(1)),
 ); // 1/(1 + x)
@@ -109,7 +109,7 @@ export const log1p = unaryOp(
 export const sqrt = unaryOp(
   'sqrt',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]);
   },
   (g, _x, y) => g.div(y.mul(2)),
 ); // 1/(2√x)
@@ -118,7 +118,7 @@ export const sqrt = unaryOp(
 export const abs = unaryOp(
   'abs',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.abs(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
   },
   (g, x) => g.mul(x.sign()),
 ); // sign(x); 0 at x = 0
@@ -127,7 +127,7 @@ export const abs = unaryOp(
 export const sign = unaryOp(
   'sign',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.sign(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.sign(x[i]);
   },
   (g) => g.zerosLike(),
 );
@@ -136,7 +136,7 @@ export const sign = unaryOp(
 export const sin = unaryOp(
   'sin',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.sin(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
   },
   (g, x) => g.mul(x.cos()),
 ); // (sin x)' = cos x
@@ -145,7 +145,7 @@ export const sin = unaryOp(
 export const cos = unaryOp(
   'cos',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.cos(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
   },
   (g, x) => g.mul(x.sin()).neg(),
 ); // (cos x)' = −sin x
@@ -154,7 +154,7 @@ export const cos = unaryOp(
 export const tanh = unaryOp(
   'tanh',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
   },
   (g, _x, y) => tanhGrad(g, y),
 );
@@ -163,8 +163,7 @@ export const tanh = unaryOp(
 export const tanhGrad = derivativeOp(
   'tanhGrad',
   (g, y, out, n) => {
-    for (let i = 0; i < n; i++)
-      out[i] = (g[i] as number) * (1 - (y[i] as number) * (y[i] as number));
+    for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i] * y[i]);
   },
   (gg, y) => tanhGrad(gg, y), // ∂/∂g = 1 − y²
   (gg, g, y) => gg.mul(g).mul(y).mul(-2), // ∂/∂y = −2gy
@@ -178,7 +177,7 @@ export const sigmoid = unaryOp(
   'sigmoid',
   (x, out, n) => {
     // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
-    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-(x[i] as number)));
+    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
   },
   (g, _x, y) => sigmoidGrad(g, y),
 );
@@ -188,8 +187,8 @@ export const sigmoidGrad = derivativeOp(
   'sigmoidGrad',
   (g, y, out, n) => {
     for (let i = 0; i < n; i++) {
-      const v = y[i] as number;
-      out[i] = (g[i] as number) * (v * (1 - v));
+      const v = y[i];
+      out[i] = g[i] * (v * (1 - v));
     }
   },
   (gg, y) => sigmoidGrad(gg, y), // ∂/∂g = y(1 − y)
@@ -200,7 +199,7 @@ export const sigmoidGrad = derivativeOp(
 export const relu = unaryOp(
   'relu',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.max(x[i] as number, 0);
+    for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
   },
   (g, x) => reluGrad(g, x),
 );
@@ -209,7 +208,7 @@ export const relu = unaryOp(
 export const reluGrad = derivativeOp(
   'reluGrad',
   (g, x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = (g[i] as number) * ((x[i] as number) > 0 ? 1 : 0);
+    for (let i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0 ? 1 : 0);
   },
   (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]
   null, // ∂/∂x = 0 wherever it exists: no gradient
@@ -223,7 +222,7 @@ export const reluGrad = derivativeOp(
 export const erf = unaryOp(
   'erf',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = erfOf(x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = erfOf(x[i]);
   },
   (g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
 ); // erf'(x) = (2/√π)·e^(−x²)
@@ -259,7 +258,7 @@ function expMinusSquare(a: number): number {
 export const square = unaryOp(
   'square',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = (x[i] as number) * (x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
   },
   (g, x) => squareGrad(g, x),
 ); // 2x
@@ -268,7 +267,7 @@ export const square = unaryOp(
 export const squareGrad = derivativeOp(
   'squareGrad',
   (g, x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = (g[i] as number) * (2 * (x[i] as number));
+    for (let i = 0; i < n; i++) out[i] = g[i] * (2 * x[i]);
   },
   (gg, x) => squareGrad(gg, x), // ∂/∂g = 2x
   (gg, g) => gg.mul(g).mul(2), // ∂/∂x = 2g
@@ -278,7 +277,7 @@ export const squareGrad = derivativeOp(
 export const reciprocal = unaryOp(
   'reciprocal',
   (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = 1 / (x[i] as number);
+    for (let i = 0; i < n; i++) out[i] = 1 / x[i];
   },
   (g, _x, y) => g.mul(y.square()).neg(),
 ); // −1/x²
@@ -294,7 +293,7 @@ const CLAMP: Primitive<Bounds, readonly [Tensor]> = {
   kernel: (xs, out, { lo, hi }) => {
     const v = xs[0].data;
     for (let i = 0; i < out.length; i++) {
-      const e = v[i] as number;
+      const e = v[i];
       out[i] = e < lo ? lo : Math.min(e, hi);
     }
   },

@@ -123,9 +123,9 @@ export function matmulWasm(
   if (offsets === null) gemm(aPtr, ai, ap, bPtr, bp, bj, outPtr, m, k, n, work, mc, kc, nc);
   else {
     for (let t = 0; t < offsets.length; t += 3) {
-      const aOffset = offsets[t] as number;
-      const bOffset = offsets[t + 1] as number;
-      const outOffset = offsets[t + 2] as number;
+      const aOffset = offsets[t];
+      const bOffset = offsets[t + 1];
+      const outOffset = offsets[t + 2];
       gemm(
         aPtr + aOffset * size,
         ai,
