@@ -23,6 +23,16 @@ export {
   type TrainTestSplitOptions,
   trainTestSplit,
 } from './data/split.js';
+export { fit } from './fit.js';
+export type {
+  EarlyStoppingOptions,
+  FitCallbacks,
+  FitOptions,
+  LossFn,
+  MetricFn,
+  Trainable,
+} from './fit-options.js';
+export type { BatchInfo, EpochLog, History } from './history.js';
 export {
   type Averages,
   accuracy,
@@ -79,15 +89,3 @@ export {
   slideUpdate,
   writeSlideWeights,
 } from './slide-backprop.js';
-export {
-  type BatchInfo,
-  type EarlyStoppingOptions,
-  type EpochLog,
-  type FitCallbacks,
-  type FitOptions,
-  fit,
-  type History,
-  type LossFn,
-  type MetricFn,
-  type Trainable,
-} from './train.js';

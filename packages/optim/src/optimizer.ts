@@ -407,6 +407,6 @@ function definedEntries<O>(options: Partial<O>): Partial<O> {
   ) as Partial<O>;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
