@@ -1,17 +1,9 @@
 // fit's data: x and y as tensors with a sample axis, finite and row for row, and the rows that
 // validationSplit holds out.
-import {
-  type Generator,
-  noGrad,
-  ShapeError,
-  Tensor,
-  type TensorLike,
-  toTensor,
-  ValueError,
-} from '@backprop/core';
+import { noGrad, ShapeError, Tensor, type TensorLike, toTensor, ValueError } from '@backprop/core';
 import { shuffleIndices } from './data/split.js';
 import { inContext, shapeOf } from './fit-errors.js';
-import type { Resolved } from './fit-options.js';
+import type { FitSettings } from './fit-options.js';
 
 export interface Data {
   x: Tensor;
@@ -27,7 +19,11 @@ export function readData(
   yIn: TensorLike,
 ): Data {
   const x = asData(fn, xName, xIn);
-  const y = asData(fn, yName, yIn);
+  return { x, y: matchRows(fn, xName, yName, x, asData(fn, yName, yIn)) };
+}
+
+/** y, once it is known to have a row for each of x's, and x to have rows. */
+export function matchRows(fn: string, xName: string, yName: string, x: Tensor, y: Tensor): Tensor {
   const nx = x.shape[0] as number;
   const ny = y.shape[0] as number;
   if (nx !== ny) {
@@ -36,10 +32,11 @@ export function readData(
     );
   }
   if (nx === 0) throw new ValueError(`${fn}: ${xName} has no samples`);
-  return { x, y };
+  return y;
 }
 
-function asData(fn: string, name: string, value: TensorLike): Tensor {
+/** A tensor with a sample axis and finite values, cut off from any graph. */
+export function asData(fn: string, name: string, value: TensorLike): Tensor {
   if (value === undefined || value === null) throw new ValueError(`${fn}: ${name} is required`);
   const t = inContext(`${fn}: ${name}`, () => (value instanceof Tensor ? value : toTensor(value)));
   if (t.ndim === 0) {
@@ -61,11 +58,10 @@ function asData(fn: string, name: string, value: TensorLike): Tensor {
 
 /** The training data, and the validation data (given, or held out by validationSplit). */
 export function splitData(
-  o: Resolved,
-  generator: Generator,
+  settings: FitSettings,
 ): Data & { rows: number[] | null; validation?: Data; validationIndices?: number[] } {
-  const { x, y, validationSplit: split } = o;
-  if (split === undefined) return { x, y, rows: null, validation: o.validation };
+  const { x, y, validationSplit: split, generator } = settings;
+  if (split === undefined) return { x, y, rows: null, validation: settings.validation };
   const n = x.shape[0] as number;
   const nVal = Math.ceil(split * n - 1e-9); // 0.2 · 10 is 2.0000000000000004
   if (nVal < 1 || nVal >= n) {

@@ -1,7 +1,7 @@
 // What fit takes: the model, the loss and metrics, and the options, each checked with an error
 // that says what was expected and what came.
 import { Generator, ShapeError, type Tensor, type TensorLike, ValueError } from '@backprop/core';
-import { type Data, readData } from './fit-data.js';
+import { asData, matchRows, readData } from './fit-data.js';
 import { shapeOf } from './fit-errors.js';
 import type { BatchInfo, EpochLog, History } from './history.js';
 import { describe, Optimizer, sameShape } from './optimizer.js';
@@ -99,57 +99,214 @@ export interface FitOptions {
   compile?: boolean;
 }
 
-const KNOWN_OPTIONS = [
-  'x',
-  'y',
-  'loss',
-  'optimizer',
-  'epochs',
-  'batchSize',
-  'shuffle',
-  'seed',
-  'generator',
-  'validation',
-  'validationSplit',
-  'metrics',
-  'earlyStopping',
-  'schedule',
-  'clipGradNorm',
-  'callbacks',
-  'progress',
-  'compile',
-];
-
-/** The options as fit uses them: checked, with the defaults filled in. */
-export interface Resolved {
-  x: Tensor;
-  y: Tensor;
-  loss: LossFn;
-  // biome-ignore lint/suspicious/noExplicitAny: any optimiser
-  optimizer: Optimizer<any>;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  validation?: Data;
-  validationSplit?: number;
-  metrics?: Record<string, MetricFn>;
-  earlyStopping?: EarlyStoppingOptions;
-  schedule?: LRScheduler | ReduceLROnPlateau;
-  clipGradNorm?: number;
-  callbacks?: FitCallbacks;
-  progress: ProgressSetting;
-  compile: boolean;
+/** What a check may look at besides its own option. */
+interface CheckContext {
+  readonly model: Trainable;
+  /** The options as given. */
+  readonly options: FitOptions;
+  /** The options before this one in its table, as their checks returned them. */
+  readonly read: Readonly<Record<string, unknown>>;
 }
 
-function readCompile(value: unknown): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') {
-    throw new ValueError(`fit: compile must be true or false, got ${describe(value)}`);
-  }
-  return value;
-}
+/**
+ * A table of checks, one per option of O: the option as given in, an error for people if it is
+ * wrong, the value fit uses out (defaults filled in). Typed so that an option without a check, or
+ * a check without an option, does not compile.
+ */
+type Checks<O> = { [K in keyof O]-?: (value: O[K], context: CheckContext) => unknown };
 
-export function readOptions(model: Trainable, options: FitOptions): Resolved {
+/** What a table of checks returns: each option as fit uses it. */
+type Checked<T> = { [K in keyof T]: T[K] extends (...args: never[]) => infer R ? R : never };
+
+/** fit's options, in the order its errors list them and its checks run. */
+const FIT_OPTIONS = {
+  x: (x) => asData('fit', 'x', x),
+  y: (y, { read }) => matchRows('fit', 'x', 'y', read.x as Tensor, asData('fit', 'y', y)),
+  loss: (loss) => {
+    if (typeof loss !== 'function') {
+      throw new ValueError(
+        `fit: loss must be a function (prediction, target) => Tensor such as mse, got ${describe(loss)}`,
+      );
+    }
+    return loss;
+  },
+  optimizer: (optimizer, { model }) => {
+    if (!(optimizer instanceof Optimizer)) {
+      throw new ValueError(
+        `fit: optimizer must be an optimiser such as new SGD(model.parameters(), { lr: 0.01 }), got ${describe(optimizer)}`,
+      );
+    }
+    const params = model.parameters();
+    if (!Array.isArray(params) || params.length === 0) {
+      throw new ValueError('fit: the model has no parameters to train');
+    }
+    const optimised = new Set(optimizer.params);
+    if (!params.some((p) => optimised.has(p))) {
+      throw new ValueError(
+        "fit: the optimiser holds none of the model's parameters; create it with the model's: new SGD(model.parameters(), { lr })",
+      );
+    }
+    return optimizer;
+  },
+  epochs: (epochs) => {
+    if (!Number.isInteger(epochs) || epochs <= 0) {
+      throw new ValueError(`fit: epochs must be an integer ≥ 1, got ${describe(epochs)}`);
+    }
+    return epochs;
+  },
+  batchSize: (batchSize = 32) => {
+    if (!Number.isInteger(batchSize) || batchSize <= 0) {
+      throw new ValueError(
+        `fit: batchSize must be an integer ≥ 1 (1 for per-sample SGD), got ${describe(batchSize)}`,
+      );
+    }
+    return batchSize;
+  },
+  shuffle: (shuffle = true) => checkBoolean('fit: shuffle', shuffle),
+  seed: (seed) => {
+    if (seed !== undefined && !Number.isFinite(seed)) {
+      throw new ValueError(`fit: seed must be a finite number, got ${describe(seed)}`);
+    }
+    return seed;
+  },
+  generator: (generator, { options }) => {
+    if (generator !== undefined && !(generator instanceof Generator)) {
+      throw new ValueError(`fit: generator must be a Generator, got ${describe(generator)}`);
+    }
+    return generator ?? new Generator(options.seed ?? 0);
+  },
+  validation: (validation, { options, read }) => {
+    if (validation === undefined) return undefined;
+    if (validation === null || typeof validation !== 'object') {
+      throw new ValueError(`fit: validation must be { x, y }, got ${describe(validation)}`);
+    }
+    if (options.validationSplit !== undefined) {
+      throw new ValueError('fit: give validation or validationSplit, not both');
+    }
+    const data = readData('fit', 'validation.x', 'validation.y', validation.x, validation.y);
+    const rows = (read.x as Tensor).shape.slice(1);
+    if (!sameShape(data.x.shape.slice(1), rows)) {
+      throw new ShapeError(
+        `fit: validation.x has rows of shape ${shapeOf(data.x.shape.slice(1))} but x's are ${shapeOf(rows)}`,
+      );
+    }
+    return data;
+  },
+  validationSplit: (split) => {
+    if (split !== undefined && !(typeof split === 'number' && split > 0 && split < 1)) {
+      throw new ValueError(
+        `fit: validationSplit must be a fraction in (0, 1), such as 0.2, got ${describe(split)}`,
+      );
+    }
+    return split;
+  },
+  metrics: (metrics) => {
+    if (metrics === undefined) return undefined;
+    if (metrics === null || typeof metrics !== 'object') {
+      throw new ValueError(
+        `fit: metrics must be an object of named functions { r2: r2Score }, got ${describe(metrics)}`,
+      );
+    }
+    for (const [name, m] of Object.entries(metrics)) {
+      if (typeof m !== 'function') {
+        throw new ValueError(
+          `fit: metric ${JSON.stringify(name)} must be a function (target, prediction) => number, got ${describe(m)}`,
+        );
+      }
+    }
+    return metrics;
+  },
+  earlyStopping: (stop, context) => {
+    if (stop === undefined) return undefined;
+    if (stop === null || typeof stop !== 'object') {
+      throw new ValueError(
+        `fit: earlyStopping must be an object { patience, minDelta, monitor }, got ${describe(stop)}`,
+      );
+    }
+    return readTable('fit: earlyStopping', EARLY_STOPPING, stop, context);
+  },
+  schedule: (schedule, { options }) => {
+    if (schedule === undefined) return undefined;
+    if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau)) {
+      throw new ValueError(
+        `fit: schedule must be a learning-rate schedule (StepLR, CosineAnnealingLR, ReduceLROnPlateau, …), got ${describe(schedule)}`,
+      );
+    }
+    if (schedule.optimizer !== options.optimizer) {
+      throw new ValueError(
+        'fit: the schedule drives another optimiser than the one given; create it with this one',
+      );
+    }
+    return schedule;
+  },
+  clipGradNorm: (clip) => {
+    if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
+      throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${describe(clip)}`);
+    }
+    return clip;
+  },
+  callbacks: (callbacks) => {
+    if (callbacks === undefined) return undefined;
+    if (callbacks === null || typeof callbacks !== 'object') {
+      throw new ValueError(`fit: callbacks must be an object, got ${describe(callbacks)}`);
+    }
+    for (const [key, fn] of Object.entries(callbacks)) {
+      if (!CALLBACKS.includes(key)) {
+        throw new ValueError(
+          `fit: unknown callback ${JSON.stringify(key)}; the callbacks are ${CALLBACKS.join(', ')}`,
+        );
+      }
+      if (typeof fn !== 'function') {
+        throw new ValueError(`fit: callback ${key} must be a function, got ${describe(fn)}`);
+      }
+    }
+    return callbacks;
+  },
+  // checked by ProgressDisplay.create, which knows whether stdout is a terminal
+  progress: (progress): ProgressSetting => progress ?? 'auto',
+  compile: (compile = false) => checkBoolean('fit: compile', compile),
+} satisfies Checks<FitOptions>;
+
+/** earlyStopping's options, in the order its errors list them and its checks run. */
+const EARLY_STOPPING = {
+  monitor: (monitor) => {
+    if (monitor !== undefined && monitor !== 'valLoss' && monitor !== 'loss') {
+      throw new ValueError(
+        `fit: earlyStopping.monitor must be 'valLoss' or 'loss', got ${describe(monitor)}`,
+      );
+    }
+    return monitor;
+  },
+  patience: (patience = 5) => {
+    if (!(Number.isInteger(patience) && patience >= 1)) {
+      throw new ValueError(
+        `fit: earlyStopping.patience must be an integer ≥ 1, got ${describe(patience)}`,
+      );
+    }
+    return patience;
+  },
+  minDelta: (minDelta = 0) => {
+    if (!(typeof minDelta === 'number' && minDelta >= 0)) {
+      throw new ValueError(
+        `fit: earlyStopping.minDelta must be a number ≥ 0, got ${describe(minDelta)}`,
+      );
+    }
+    return minDelta;
+  },
+  restoreBest: (restoreBest = true) => checkBoolean('fit: earlyStopping.restoreBest', restoreBest),
+} satisfies Checks<EarlyStoppingOptions>;
+
+const CALLBACKS = Object.keys({
+  onBatchEnd: true,
+  onEpochEnd: true,
+  onTrainEnd: true,
+} satisfies Record<keyof FitCallbacks, true>);
+
+/** fit's options as it uses them: checked, defaults filled in, x and y as tensors. */
+export type FitSettings = Checked<typeof FIT_OPTIONS>;
+
+/** Checks the model and every option (the first problem is the error), and fills in defaults. */
+export function readOptions(model: Trainable, options: FitOptions): FitSettings {
   if (
     model === null ||
     typeof model !== 'object' ||
@@ -165,176 +322,52 @@ export function readOptions(model: Trainable, options: FitOptions): Resolved {
       `fit: expected options { x, y, loss, optimizer, epochs, … }, got ${describe(options)}`,
     );
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.includes(key)) {
-      throw new ValueError(
-        `fit: unknown option ${JSON.stringify(key)}; it takes ${KNOWN_OPTIONS.join(', ')}`,
-      );
-    }
-  }
-  const { epochs, batchSize = 32, shuffle = true, optimizer, loss } = options;
-  if (!Number.isInteger(epochs) || epochs <= 0) {
-    throw new ValueError(`fit: epochs must be an integer ≥ 1, got ${describe(epochs)}`);
-  }
-  if (!Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new ValueError(
-      `fit: batchSize must be an integer ≥ 1 (1 for per-sample SGD), got ${describe(batchSize)}`,
-    );
-  }
-  if (typeof shuffle !== 'boolean') {
-    throw new ValueError(`fit: shuffle must be true or false, got ${describe(shuffle)}`);
-  }
-  if (typeof loss !== 'function') {
-    throw new ValueError(
-      `fit: loss must be a function (prediction, target) => Tensor such as mse, got ${describe(loss)}`,
-    );
-  }
-  if (!(optimizer instanceof Optimizer)) {
-    throw new ValueError(
-      `fit: optimizer must be an optimiser such as new SGD(model.parameters(), { lr: 0.01 }), got ${describe(optimizer)}`,
-    );
-  }
-  const params = model.parameters();
-  if (!Array.isArray(params) || params.length === 0) {
-    throw new ValueError('fit: the model has no parameters to train');
-  }
-  const optimised = new Set(optimizer.params);
-  if (!params.some((p) => optimised.has(p))) {
-    throw new ValueError(
-      "fit: the optimiser holds none of the model's parameters; create it with the model's: new SGD(model.parameters(), { lr })",
-    );
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new ValueError(`fit: seed must be a finite number, got ${describe(options.seed)}`);
-  }
-  if (options.generator !== undefined && !(options.generator instanceof Generator)) {
-    throw new ValueError(`fit: generator must be a Generator, got ${describe(options.generator)}`);
-  }
-  const { x, y } = readData('fit', 'x', 'y', options.x, options.y);
-  let validation: Data | undefined;
-  if (options.validation !== undefined) {
-    const v = options.validation;
-    if (v === null || typeof v !== 'object') {
-      throw new ValueError(`fit: validation must be { x, y }, got ${describe(v)}`);
-    }
-    if (options.validationSplit !== undefined) {
-      throw new ValueError('fit: give validation or validationSplit, not both');
-    }
-    validation = readData('fit', 'validation.x', 'validation.y', v.x, v.y);
-    if (!sameShape(validation.x.shape.slice(1), x.shape.slice(1))) {
-      throw new ShapeError(
-        `fit: validation.x has rows of shape ${shapeOf(validation.x.shape.slice(1))} but x's are ${shapeOf(x.shape.slice(1))}`,
-      );
-    }
-  }
-  const split = options.validationSplit;
-  if (split !== undefined && !(typeof split === 'number' && split > 0 && split < 1)) {
-    throw new ValueError(
-      `fit: validationSplit must be a fraction in (0, 1), such as 0.2, got ${describe(split)}`,
-    );
-  }
-  const metrics = options.metrics;
-  if (metrics !== undefined) {
-    if (metrics === null || typeof metrics !== 'object') {
-      throw new ValueError(
-        `fit: metrics must be an object of named functions { r2: r2Score }, got ${describe(metrics)}`,
-      );
-    }
-    for (const [name, m] of Object.entries(metrics)) {
-      if (typeof m !== 'function') {
-        throw new ValueError(
-          `fit: metric ${JSON.stringify(name)} must be a function (target, prediction) => number, got ${describe(m)}`,
-        );
-      }
-    }
-  }
-  const stop = options.earlyStopping;
-  if (stop !== undefined) readEarlyStopping(stop);
-  const schedule = options.schedule;
-  if (schedule !== undefined) {
-    if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau)) {
-      throw new ValueError(
-        `fit: schedule must be a learning-rate schedule (StepLR, CosineAnnealingLR, ReduceLROnPlateau, …), got ${describe(schedule)}`,
-      );
-    }
-    if (schedule.optimizer !== optimizer) {
-      throw new ValueError(
-        'fit: the schedule drives another optimiser than the one given; create it with this one',
-      );
-    }
-  }
-  const clip = options.clipGradNorm;
-  if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
-    throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${describe(clip)}`);
-  }
-  const callbacks = options.callbacks;
-  if (callbacks !== undefined) {
-    if (callbacks === null || typeof callbacks !== 'object') {
-      throw new ValueError(`fit: callbacks must be an object, got ${describe(callbacks)}`);
-    }
-    const known = ['onBatchEnd', 'onEpochEnd', 'onTrainEnd'];
-    for (const [key, fn] of Object.entries(callbacks)) {
-      if (!known.includes(key)) {
-        throw new ValueError(
-          `fit: unknown callback ${JSON.stringify(key)}; the callbacks are ${known.join(', ')}`,
-        );
-      }
-      if (typeof fn !== 'function') {
-        throw new ValueError(`fit: callback ${key} must be a function, got ${describe(fn)}`);
-      }
-    }
-  }
-  return {
-    x,
-    y,
-    loss,
-    optimizer,
-    epochs,
-    batchSize,
-    shuffle,
-    validation,
-    validationSplit: split,
-    metrics,
-    earlyStopping: stop,
-    schedule,
-    clipGradNorm: clip,
-    callbacks,
-    progress: options.progress ?? 'auto',
-    compile: readCompile(options.compile),
-  };
+  return readTable('fit', FIT_OPTIONS, options, { model, options });
 }
 
-function readEarlyStopping(stop: EarlyStoppingOptions): void {
-  const where = 'fit: earlyStopping';
-  if (stop === null || typeof stop !== 'object') {
+/**
+ * What early stopping and bestEpoch watch: earlyStopping's monitor, else valLoss when there is
+ * validation data, else the training loss.
+ */
+export function readMonitor(
+  stop: FitSettings['earlyStopping'],
+  hasValidation: boolean,
+): 'valLoss' | 'loss' {
+  const monitor = stop?.monitor ?? (hasValidation ? 'valLoss' : 'loss');
+  if (monitor === 'valLoss' && !hasValidation) {
     throw new ValueError(
-      `${where} must be an object { patience, minDelta, monitor }, got ${describe(stop)}`,
+      "fit: earlyStopping monitors 'valLoss' but there is no validation data; pass validation or validationSplit, or monitor 'loss'",
     );
   }
-  const known = ['monitor', 'patience', 'minDelta', 'restoreBest'];
-  for (const key of Object.keys(stop)) {
+  return monitor;
+}
+
+/** Refuses an option the table lacks (listing the table's), then runs its checks in order. */
+function readTable<T extends Record<string, (value: never, context: CheckContext) => unknown>>(
+  where: string,
+  checks: T,
+  given: object,
+  context: Omit<CheckContext, 'read'>,
+): Checked<T> {
+  const known = Object.keys(checks);
+  for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
       throw new ValueError(
         `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
       );
     }
   }
-  if (stop.monitor !== undefined && stop.monitor !== 'valLoss' && stop.monitor !== 'loss') {
-    throw new ValueError(
-      `${where}.monitor must be 'valLoss' or 'loss', got ${describe(stop.monitor)}`,
-    );
+  const read: Record<string, unknown> = {};
+  for (const key of known) {
+    const check = checks[key] as (value: unknown, context: CheckContext) => unknown;
+    read[key] = check((given as Record<string, unknown>)[key], { ...context, read });
   }
-  if (stop.patience !== undefined && !(Number.isInteger(stop.patience) && stop.patience >= 1)) {
-    throw new ValueError(
-      `${where}.patience must be an integer ≥ 1, got ${describe(stop.patience)}`,
-    );
+  return read as Checked<T>;
+}
+
+function checkBoolean(what: string, value: boolean): boolean {
+  if (typeof value !== 'boolean') {
+    throw new ValueError(`${what} must be true or false, got ${describe(value)}`);
   }
-  if (stop.minDelta !== undefined && !(typeof stop.minDelta === 'number' && stop.minDelta >= 0)) {
-    throw new ValueError(`${where}.minDelta must be a number ≥ 0, got ${describe(stop.minDelta)}`);
-  }
-  if (stop.restoreBest !== undefined && typeof stop.restoreBest !== 'boolean') {
-    throw new ValueError(
-      `${where}.restoreBest must be true or false, got ${describe(stop.restoreBest)}`,
-    );
-  }
+  return value;
 }

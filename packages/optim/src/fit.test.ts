@@ -925,6 +925,13 @@ describe('fit: errors for people', () => {
     );
   });
 
+  it('checks the options in the order of FitOptions: the first wrong one is the error', () => {
+    const model = linearModel();
+    expect(() => fit(model, {} as FitOptions)).toThrow('fit: x is required');
+    expect(run({ loss: 'mse' as never, epochs: 0 })).toThrow(/^fit: loss must be a function/);
+    expect(run({ epochs: 0, clipGradNorm: -1 })).toThrow(/^fit: epochs must be an integer/);
+  });
+
   it('defaults: batches of 32 in a new random order each epoch; undefined means the default', () => {
     const n = 40;
     const data = line(n, 3);

@@ -5,7 +5,6 @@
 import {
   compile,
   concat,
-  Generator,
   NonFiniteError,
   noGrad,
   ShapeError,
@@ -21,6 +20,7 @@ import {
   type FitOptions,
   type LossFn,
   type MetricFn,
+  readMonitor,
   readOptions,
   type Trainable,
 } from './fit-options.js';
@@ -50,18 +50,11 @@ import { ReduceLROnPlateau } from './schedules.js';
 export function fit(model: Trainable, options: FitOptions): History {
   const o = readOptions(model, options);
   const { optimizer, epochs, batchSize, loss, metrics, callbacks, earlyStopping: stop } = o;
-  const generator = options.generator ?? new Generator(options.seed ?? 0);
-  const { x, y, rows, validation, validationIndices } = splitData(o, generator);
+  const { x, y, rows, validation, validationIndices } = splitData(o);
   const n = x.shape[0] as number;
   const batches = Math.ceil(n / batchSize);
-  const monitor = stop?.monitor ?? (validation ? 'valLoss' : 'loss');
-  if (monitor === 'valLoss' && !validation) {
-    throw new ValueError(
-      "fit: earlyStopping monitors 'valLoss' but there is no validation data; pass validation or validationSplit, or monitor 'loss'",
-    );
-  }
-  const minDelta = stop?.minDelta ?? 0;
-  const patience = stop?.patience ?? 5;
+  const monitor = readMonitor(stop, validation !== undefined);
+  const minDelta = stop?.minDelta ?? 0; // without early stopping, any fall is an improvement
   const params = model.parameters();
   // one batch: forward, loss, backward (the loss is checked for divergence before the step)
   let batchWhere = 'fit'; // named in errors from the model's output or the loss
@@ -85,7 +78,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       const lr = optimizer.paramGroups[0]?.lr as number;
       display?.startEpoch(epoch);
       const order = o.shuffle
-        ? shuffleIndices(n, { generator })
+        ? shuffleIndices(n, { generator: o.generator })
         : Array.from({ length: n }, (_, i) => i);
       let lossSum = 0;
       let done = 0;
@@ -141,14 +134,14 @@ export function fit(model: Trainable, options: FitOptions): History {
         best = monitored;
         history.bestEpoch = epoch;
         badEpochs = 0;
-        if (stop && stop.restoreBest !== false) bestWeights = params.map((p) => p.data.slice());
+        if (stop?.restoreBest) bestWeights = params.map((p) => p.data.slice());
       } else {
         badEpochs += 1;
       }
       if (o.schedule instanceof ReduceLROnPlateau) o.schedule.step(monitored);
       else o.schedule?.step();
 
-      if (stop && badEpochs >= patience) {
+      if (stop && badEpochs >= stop.patience) {
         history.stoppedEarly = true;
         history.stopReason = 'earlyStopping';
       }
@@ -157,7 +150,8 @@ export function fit(model: Trainable, options: FitOptions): History {
         history.stopReason = 'callback';
       }
       display?.endEpoch(log, history.stoppedEarly || epoch === epochs);
-      if (history.stopReason === 'earlyStopping') {
+      if (stop && history.stopReason === 'earlyStopping') {
+        const { patience } = stop;
         display?.line(
           `stopped early: ${monitor} has not improved by more than ${minDelta} for ${patience} epoch${patience === 1 ? '' : 's'} (best: epoch ${history.bestEpoch}, ${monitor} ${formatNumber(best)})`,
         );
