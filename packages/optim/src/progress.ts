@@ -2,6 +2,7 @@
 // redraws a second, and a summary line per epoch; elsewhere plain lines. No Node imports: stdout
 // is reached through globalThis, so the package stays browser-safe.
 import { ValueError } from '@backprop/core';
+import type { EpochLog } from './history.js';
 import { describe } from './optimizer.js';
 
 /**
@@ -50,17 +51,6 @@ export function nowMs(): number {
 /** The most bar redraws per second. */
 const MAX_REDRAWS_PER_SECOND = 10;
 const BAR_WIDTH = 24;
-
-/** One epoch's numbers as the summary line shows them. */
-export interface EpochSummary {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  metrics: Record<string, number>;
-  valMetrics?: Record<string, number>;
-  lr: number;
-  seconds: number;
-}
 
 /**
  * Draws fit's progress. `'auto'` (the default) shows it only when stdout is a terminal, so
@@ -172,7 +162,7 @@ export class ProgressDisplay {
   }
 
   /** At the end of an epoch: its summary line, if this epoch gets one. */
-  endEpoch(log: EpochSummary, last: boolean): void {
+  endEpoch(log: EpochLog, last: boolean): void {
     this.totalSeconds += log.seconds;
     if (!last && log.epoch % this.every !== 0) return;
     const parts = [`${this.epochLabel()} · loss ${formatNumber(log.loss)}`];
