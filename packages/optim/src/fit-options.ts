@@ -4,7 +4,7 @@ import { Generator, ShapeError, type Tensor, type TensorLike, ValueError } from 
 import { asData, matchRows, readData } from './fit-data.js';
 import { shapeOf } from './fit-errors.js';
 import type { BatchInfo, EpochLog, History } from './history.js';
-import { describe, Optimizer, sameShape } from './optimizer.js';
+import { checkOptions, describe, Optimizer, optionNames, sameShape } from './optimizer.js';
 import type { ProgressSetting } from './progress.js';
 import { LRScheduler, ReduceLROnPlateau } from './schedules.js';
 
@@ -296,11 +296,11 @@ const EARLY_STOPPING = {
   restoreBest: (restoreBest = true) => checkBoolean('fit: earlyStopping.restoreBest', restoreBest),
 } satisfies Checks<EarlyStoppingOptions>;
 
-const CALLBACKS = Object.keys({
+const CALLBACKS = optionNames<FitCallbacks>({
   onBatchEnd: true,
   onEpochEnd: true,
   onTrainEnd: true,
-} satisfies Record<keyof FitCallbacks, true>);
+});
 
 /** fit's options as it uses them: checked, defaults filled in, x and y as tensors. */
 export type FitSettings = Checked<typeof FIT_OPTIONS>;
@@ -349,16 +349,9 @@ function readTable<T extends Record<string, (value: never, context: CheckContext
   given: object,
   context: Omit<CheckContext, 'read'>,
 ): Checked<T> {
-  const known = Object.keys(checks);
-  for (const key of Object.keys(given)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
-      );
-    }
-  }
+  checkOptions(where, given, Object.keys(checks));
   const read: Record<string, unknown> = {};
-  for (const key of known) {
+  for (const key of Object.keys(checks)) {
     const check = checks[key] as (value: unknown, context: CheckContext) => unknown;
     read[key] = check((given as Record<string, unknown>)[key], { ...context, read });
   }

@@ -3,7 +3,7 @@
 // is reached through globalThis, so the package stays browser-safe.
 import { ValueError } from '@backprop/core';
 import type { EpochLog } from './history.js';
-import { describe } from './optimizer.js';
+import { checkOptions, describe, optionNames } from './optimizer.js';
 
 /**
  * Where and how `fit` reports progress. Every field is optional: by default it writes to
@@ -102,14 +102,11 @@ export class ProgressDisplay {
       );
     }
     const options: ProgressOptions = setting === true ? {} : setting;
-    const known = ['write', 'isTTY', 'every', 'now'];
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) {
-        throw new ValueError(
-          `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
-        );
-      }
-    }
+    checkOptions(
+      where,
+      options,
+      optionNames<ProgressOptions>({ write: true, isTTY: true, every: true, now: true }),
+    );
     if (options.write !== undefined && typeof options.write !== 'function') {
       throw new ValueError(
         `${where}.write must be a function (text) => void, got ${describe(options.write)}`,
