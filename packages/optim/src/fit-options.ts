@@ -4,7 +4,14 @@ import { Generator, ShapeError, type Tensor, type TensorLike, ValueError } from 
 import { asData, matchRows, readData } from './fit-data.js';
 import { shapeOf } from './fit-errors.js';
 import type { BatchInfo, EpochLog, History } from './history.js';
-import { checkOptions, describe, Optimizer, optionNames, sameShape } from './optimizer.js';
+import {
+  checkBoolean,
+  checkOptions,
+  describe,
+  Optimizer,
+  optionNames,
+  sameShape,
+} from './optimizer.js';
 import type { ProgressSetting } from './progress.js';
 import { LRScheduler, ReduceLROnPlateau } from './schedules.js';
 
@@ -162,7 +169,7 @@ const FIT_OPTIONS = {
     }
     return batchSize;
   },
-  shuffle: (shuffle = true) => checkBoolean('fit: shuffle', shuffle),
+  shuffle: (shuffle = true) => checkBoolean('fit', 'shuffle', shuffle),
   seed: (seed) => {
     if (seed !== undefined && !Number.isFinite(seed)) {
       throw new ValueError(`fit: seed must be a finite number, got ${describe(seed)}`);
@@ -264,7 +271,7 @@ const FIT_OPTIONS = {
   },
   // checked by ProgressDisplay.create, which knows whether stdout is a terminal
   progress: (progress): ProgressSetting => progress ?? 'auto',
-  compile: (compile = false) => checkBoolean('fit: compile', compile),
+  compile: (compile = false) => checkBoolean('fit', 'compile', compile),
 } satisfies Checks<FitOptions>;
 
 /** earlyStopping's options, in the order its errors list them and its checks run. */
@@ -293,7 +300,8 @@ const EARLY_STOPPING = {
     }
     return minDelta;
   },
-  restoreBest: (restoreBest = true) => checkBoolean('fit: earlyStopping.restoreBest', restoreBest),
+  restoreBest: (restoreBest = true) =>
+    checkBoolean('fit', 'earlyStopping.restoreBest', restoreBest),
 } satisfies Checks<EarlyStoppingOptions>;
 
 const CALLBACKS = optionNames<FitCallbacks>({
@@ -356,11 +364,4 @@ function readTable<T extends Record<string, (value: never, context: CheckContext
     read[key] = check((given as Record<string, unknown>)[key], { ...context, read });
   }
   return read as Checked<T>;
-}
-
-function checkBoolean(what: string, value: boolean): boolean {
-  if (typeof value !== 'boolean') {
-    throw new ValueError(`${what} must be true or false, got ${describe(value)}`);
-  }
-  return value;
 }

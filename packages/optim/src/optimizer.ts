@@ -349,10 +349,12 @@ export function checkUnit(where: string, key: string, value: unknown, closed = f
   }
 }
 
-export function checkBoolean(where: string, key: string, value: unknown): void {
+/** Checks an option is true or false; returns it. */
+export function checkBoolean(where: string, key: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
     throw new ValueError(`${where}: ${key} must be true or false, got ${describe(value)}`);
   }
+  return value;
 }
 
 /**
