@@ -5,7 +5,7 @@
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
-// ---- data (CSV, autoscaling, splits, one-hot) and metrics; readCsv is in @backprop/optim/node
+// ---- data (CSV, autoscaling, splits, one-hot); readCsv is in @backprop/optim/node
 export { CsvError, type CsvOptions, type Dataset, parseCsv } from './data/csv.js';
 export { argmax, oneHot } from './data/encode.js';
 export {
@@ -23,6 +23,18 @@ export {
   type TrainTestSplitOptions,
   trainTestSplit,
 } from './data/split.js';
+// ---- the training loop: fit, what it takes and what it returns (its progress options below)
+export { fit } from './fit.js';
+export type {
+  EarlyStoppingOptions,
+  FitCallbacks,
+  FitOptions,
+  LossFn,
+  MetricFn,
+  Trainable,
+} from './fit-options.js';
+export type { BatchInfo, EpochLog, History } from './history.js';
+// ---- metrics
 export {
   type Averages,
   accuracy,
@@ -36,6 +48,7 @@ export {
   r2Score,
   rmse,
 } from './metrics.js';
+// ---- the Optimizer base, to write an optimiser of your own
 export {
   buffer,
   type Defaults,
@@ -48,8 +61,9 @@ export {
   type ParamState,
   type Params,
 } from './optimizer.js';
-// ---- the training loop and its progress display
+// ---- fit's progress display
 export type { ProgressOptions, ProgressSetting } from './progress.js';
+// ---- optimisers and learning-rate schedules (continued)
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export {
   CosineAnnealingLR,
@@ -79,15 +93,3 @@ export {
   slideUpdate,
   writeSlideWeights,
 } from './slide-backprop.js';
-export {
-  type BatchInfo,
-  type EarlyStoppingOptions,
-  type EpochLog,
-  type FitCallbacks,
-  type FitOptions,
-  fit,
-  type History,
-  type LossFn,
-  type MetricFn,
-  type Trainable,
-} from './train.js';

@@ -72,7 +72,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
   protected constructor(params: Params<O>, options: Partial<O>, spec: OptimizerSpec<O>) {
     this.spec = spec;
     const name = spec.name;
-    checkKnownOptions(options as Record<string, unknown>, spec, name);
+    checkOptions(name, options, Object.keys(spec.defaults), name);
     const defaults = {
       ...definedEntries(spec.defaults as Partial<O>),
       ...definedEntries(options),
@@ -98,7 +98,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
         );
       }
       const { params: groupParams, ...groupOptions } = g;
-      checkKnownOptions(groupOptions as Record<string, unknown>, spec, where);
+      checkOptions(where, groupOptions, Object.keys(spec.defaults), name);
       if (groupParams.length === 0) throw new ValueError(`${where}: the group has no parameters`);
       const resolved = {
         ...definedEntries(defaults as Partial<O>),
@@ -240,7 +240,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
         );
       }
       const { params: _, ...options } = saved;
-      checkKnownOptions(options, this.spec, `${where} group ${gi}`);
+      checkOptions(`${where} group ${gi}`, options, Object.keys(this.spec.defaults), name);
       const resolved = { ...this.defaults, ...options } as O;
       this.spec.check(resolved, `${where} group ${gi}`, true);
       return resolved;
@@ -349,10 +349,12 @@ export function checkUnit(where: string, key: string, value: unknown, closed = f
   }
 }
 
-export function checkBoolean(where: string, key: string, value: unknown): void {
+/** Checks an option is true or false; returns it. */
+export function checkBoolean(where: string, key: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
     throw new ValueError(`${where}: ${key} must be true or false, got ${describe(value)}`);
   }
+  return value;
 }
 
 /**
@@ -377,29 +379,41 @@ export function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-function checkKnownOptions<O>(
-  options: Record<string, unknown>,
-  spec: OptimizerSpec<O>,
+/**
+ * Refuses options that are not an object or that hold a name not in `known`, and lists the known
+ * ones: `StepLR: unknown option "step_size"; it takes stepSize, gamma` (`taker` replaces "it").
+ */
+export function checkOptions(
   where: string,
+  options: unknown,
+  known: readonly string[],
+  taker = 'it',
 ): void {
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
   }
-  const known = Object.keys(spec.defaults);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
       throw new ValueError(
-        `${where}: unknown option ${JSON.stringify(key)}; ${spec.name} takes ${known.join(', ')}`,
+        `${where}: unknown option ${JSON.stringify(key)}; ${taker} takes ${known.join(', ')}`,
       );
     }
   }
 }
 
 /**
+ * The names of O's options, from a table the compiler holds to O's keys (none missing, none
+ * extra): `optionNames<StepLROptions>({ stepSize: true, gamma: true })`.
+ */
+export function optionNames<O>(names: { [K in keyof O]-?: true }): string[] {
+  return Object.keys(names);
+}
+
+/**
  * The entries whose value is not undefined (so `{ momentum: undefined }` keeps the default), with
  * arrays copied (so groups never share a `betas`).
  */
-function definedEntries<O>(options: Partial<O>): Partial<O> {
+export function definedEntries<O>(options: Partial<O>): Partial<O> {
   return Object.fromEntries(
     Object.entries(options)
       .filter(([, v]) => v !== undefined)
@@ -407,6 +421,6 @@ function definedEntries<O>(options: Partial<O>): Partial<O> {
   ) as Partial<O>;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

@@ -2,7 +2,8 @@
 // redraws a second, and a summary line per epoch; elsewhere plain lines. No Node imports: stdout
 // is reached through globalThis, so the package stays browser-safe.
 import { ValueError } from '@backprop/core';
-import { describe } from './optimizer.js';
+import type { EpochLog } from './history.js';
+import { checkOptions, describe, optionNames } from './optimizer.js';
 
 /**
  * Where and how `fit` reports progress. Every field is optional: by default it writes to
@@ -50,17 +51,6 @@ export function nowMs(): number {
 /** The most bar redraws per second. */
 const MAX_REDRAWS_PER_SECOND = 10;
 const BAR_WIDTH = 24;
-
-/** One epoch's numbers as the summary line shows them. */
-export interface EpochSummary {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  metrics: Record<string, number>;
-  valMetrics?: Record<string, number>;
-  lr: number;
-  seconds: number;
-}
 
 /**
  * Draws fit's progress. `'auto'` (the default) shows it only when stdout is a terminal, so
@@ -112,14 +102,11 @@ export class ProgressDisplay {
       );
     }
     const options: ProgressOptions = setting === true ? {} : setting;
-    const known = ['write', 'isTTY', 'every', 'now'];
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) {
-        throw new ValueError(
-          `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
-        );
-      }
-    }
+    checkOptions(
+      where,
+      options,
+      optionNames<ProgressOptions>({ write: true, isTTY: true, every: true, now: true }),
+    );
     if (options.write !== undefined && typeof options.write !== 'function') {
       throw new ValueError(
         `${where}.write must be a function (text) => void, got ${describe(options.write)}`,
@@ -172,7 +159,7 @@ export class ProgressDisplay {
   }
 
   /** At the end of an epoch: its summary line, if this epoch gets one. */
-  endEpoch(log: EpochSummary, last: boolean): void {
+  endEpoch(log: EpochLog, last: boolean): void {
     this.totalSeconds += log.seconds;
     if (!last && log.epoch % this.every !== 0) return;
     const parts = [`${this.epochLabel()} · loss ${formatNumber(log.loss)}`];

@@ -221,6 +221,23 @@ describe('ReduceLROnPlateau', () => {
     );
   });
 
+  it("has PyTorch's defaults, which an option given as undefined keeps", () => {
+    for (const options of [{}, { factor: undefined, minLr: undefined } as Options]) {
+      const s = new ReduceLROnPlateau(optimizer(1, 1), options);
+      expect([s.mode, s.factor, s.patience, s.threshold, s.thresholdMode]).toEqual([
+        'min',
+        0.1,
+        10,
+        1e-4,
+        'rel',
+      ]);
+      expect([s.cooldown, s.minLrs, s.eps]).toEqual([0, [0, 0], 1e-8]);
+    }
+    expect(() => new ReduceLROnPlateau(optimizer(1), { min_lr: 0 } as Options)).toThrow(
+      'ReduceLROnPlateau: unknown option "min_lr"; it takes mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps',
+    );
+  });
+
   const bad: [string, Options, RegExp][] = [
     ['mode', { mode: 'avg' }, /mode must be 'min' or 'max', got the string "avg"/],
     ['thresholdMode', { thresholdMode: 'pct' }, /thresholdMode must be 'rel' or 'abs'/],

@@ -1,7 +1,16 @@
 // Learning-rate schedules: each sets the `lr` of every parameter group of an optimiser, from the
 // group's lr at construction (its base lr) and the number of schedule steps, by PyTorch's closed forms.
 import { Tensor, ValueError } from '@backprop/core';
-import { checkNonNegative, checkNumber, checkPositive, describe, Optimizer } from './optimizer.js';
+import {
+  checkNonNegative,
+  checkNumber,
+  checkOptions,
+  checkPositive,
+  definedEntries,
+  describe,
+  Optimizer,
+  optionNames,
+} from './optimizer.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a schedule works with every optimiser's options
 type AnyOptimizer = Optimizer<any>;
@@ -94,7 +103,7 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
     const where = 'StepLR';
-    checkOptions(where, options, ['stepSize', 'gamma']);
+    checkOptions(where, options, optionNames<typeof options>({ stepSize: true, gamma: true }));
     const { stepSize, gamma = 0.1 } = options;
     checkCount(where, 'stepSize', stepSize, 1);
     checkPositive(where, 'gamma', gamma);
@@ -106,7 +115,7 @@ export class StepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { gamma: number }) {
     const where = 'ExponentialLR';
-    checkOptions(where, options, ['gamma']);
+    checkOptions(where, options, optionNames<typeof options>({ gamma: true }));
     checkPositive(where, 'gamma', options.gamma);
     const { gamma } = options;
     super(where, optimizer, (base, t) => base * gamma ** t);
@@ -120,7 +129,7 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { tMax: number; etaMin?: number }) {
     const where = 'CosineAnnealingLR';
-    checkOptions(where, options, ['tMax', 'etaMin']);
+    checkOptions(where, options, optionNames<typeof options>({ tMax: true, etaMin: true }));
     const { tMax, etaMin = 0 } = options;
     checkCount(where, 'tMax', tMax, 1);
     checkNonNegative(where, 'etaMin', etaMin);
@@ -145,7 +154,11 @@ export class LinearLR extends LRScheduler {
     options: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
   ) {
     const where = 'LinearLR';
-    checkOptions(where, options, ['startFactor', 'endFactor', 'totalIters']);
+    checkOptions(
+      where,
+      options,
+      optionNames<typeof options>({ startFactor: true, endFactor: true, totalIters: true }),
+    );
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = options;
     checkNumber(where, 'startFactor', startFactor);
     if (startFactor <= 0 || startFactor > 1) {
@@ -184,6 +197,18 @@ export interface ReduceLROnPlateauOptions {
   eps?: number;
 }
 
+/** PyTorch's defaults; their names are the options ReduceLROnPlateau takes. */
+const PLATEAU_DEFAULTS = {
+  mode: 'min',
+  factor: 0.1,
+  patience: 10,
+  threshold: 1e-4,
+  thresholdMode: 'rel',
+  cooldown: 0,
+  minLr: 0,
+  eps: 1e-8,
+} satisfies Required<ReduceLROnPlateauOptions>;
+
 /** A JSON-able snapshot of a ReduceLROnPlateau; `best` is null before the first metric. */
 export interface PlateauState {
   scheduler: 'ReduceLROnPlateau';
@@ -219,26 +244,11 @@ export class ReduceLROnPlateau {
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const where = 'ReduceLROnPlateau';
     checkOptimizer(where, optimizer);
-    checkOptions(where, options, [
-      'mode',
-      'factor',
-      'patience',
-      'threshold',
-      'thresholdMode',
-      'cooldown',
-      'minLr',
-      'eps',
-    ]);
-    const {
-      mode = 'min',
-      factor = 0.1,
-      patience = 10,
-      threshold = 1e-4,
-      thresholdMode = 'rel',
-      cooldown = 0,
-      minLr = 0,
-      eps = 1e-8,
-    } = options;
+    checkOptions(where, options, Object.keys(PLATEAU_DEFAULTS));
+    const { mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps } = {
+      ...PLATEAU_DEFAULTS,
+      ...definedEntries(options),
+    };
     if (mode !== 'min' && mode !== 'max') {
       throw new ValueError(`${where}: mode must be 'min' or 'max', got ${describe(mode)}`);
     }
@@ -367,19 +377,6 @@ function checkOptimizer(where: string, optimizer: unknown): void {
     throw new ValueError(
       `${where}: expected an optimiser (SGD, Adam, …), got ${describe(optimizer)}`,
     );
-  }
-}
-
-function checkOptions(where: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${where}: unknown option ${JSON.stringify(key)}; it takes ${known.join(', ')}`,
-      );
-    }
   }
 }
 

@@ -910,6 +910,51 @@ describe('fit: errors for people', () => {
     );
   });
 
+  it('lists every option it takes, in the order of FitOptions, EarlyStoppingOptions, FitCallbacks and ProgressOptions', () => {
+    expect(run({ batch_size: 4 })).toThrow(
+      'fit: unknown option "batch_size"; it takes x, y, loss, optimizer, epochs, batchSize, shuffle, seed, generator, validation, validationSplit, metrics, earlyStopping, schedule, clipGradNorm, callbacks, progress, compile',
+    );
+    expect(run({ earlyStopping: { wait: 2 } as never })).toThrow(
+      'fit: earlyStopping: unknown option "wait"; it takes monitor, patience, minDelta, restoreBest',
+    );
+    expect(run({ callbacks: { onEpochStart: () => {} } as never })).toThrow(
+      'fit: unknown callback "onEpochStart"; the callbacks are onBatchEnd, onEpochEnd, onTrainEnd',
+    );
+    expect(run({ progress: { colour: true } as never })).toThrow(
+      'fit: progress: unknown option "colour"; it takes write, isTTY, every, now',
+    );
+  });
+
+  it('checks the options in the order of FitOptions: the first wrong one is the error', () => {
+    const model = linearModel();
+    expect(() => fit(model, {} as FitOptions)).toThrow('fit: x is required');
+    expect(run({ loss: 'mse' as never, epochs: 0 })).toThrow(/^fit: loss must be a function/);
+    expect(run({ epochs: 0, clipGradNorm: -1 })).toThrow(/^fit: epochs must be an integer/);
+  });
+
+  it('defaults: batches of 32 in a new random order each epoch; undefined means the default', () => {
+    const n = 40;
+    const data = line(n, 3);
+    const seen: { batches: number; indices: readonly number[] }[] = [];
+    const model = linearModel();
+    fit(model, {
+      ...data,
+      loss: mse,
+      optimizer: new SGD(model.parameters(), { lr: 0.01 }),
+      epochs: 1,
+      batchSize: undefined,
+      shuffle: undefined,
+      progress: undefined,
+      compile: undefined,
+      callbacks: { onBatchEnd: ({ batches, indices }) => seen.push({ batches, indices }) },
+    });
+    expect(seen.map((s) => [s.batches, s.indices.length])).toEqual([
+      [2, 32],
+      [2, 8],
+    ]);
+    expect(seen[0]?.indices).toEqual(shuffleIndices(n, { seed: 0 }).slice(0, 32));
+  });
+
   it('a loss that is not a scalar, non-finite data, and a metric that returns no number', () => {
     expect(run({ loss: (p: Tensor, t: Tensor) => mse(p, t, { reduction: 'none' }) })).toThrow(
       /the loss must return a one-element tensor, got shape \[10, 1\] \(reduce it/,

@@ -1,0 +1,82 @@
+// fit's data: x and y as tensors with a sample axis, finite and row for row, and the rows that
+// validationSplit holds out.
+import { noGrad, ShapeError, Tensor, type TensorLike, toTensor, ValueError } from '@backprop/core';
+import { shuffleIndices } from './data/split.js';
+import { inContext, shapeOf } from './fit-errors.js';
+import type { FitSettings } from './fit-options.js';
+
+export interface Data {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** x and y as tensors with a sample axis, the same number of rows, and finite values. */
+export function readData(
+  fn: string,
+  xName: string,
+  yName: string,
+  xIn: TensorLike,
+  yIn: TensorLike,
+): Data {
+  const x = asData(fn, xName, xIn);
+  return { x, y: matchRows(fn, xName, yName, x, asData(fn, yName, yIn)) };
+}
+
+/** y, once it is known to have a row for each of x's, and x to have rows. */
+export function matchRows(fn: string, xName: string, yName: string, x: Tensor, y: Tensor): Tensor {
+  const nx = x.shape[0] as number;
+  const ny = y.shape[0] as number;
+  if (nx !== ny) {
+    throw new ShapeError(
+      `${fn}: ${xName} has ${nx} rows (samples) but ${yName} has ${ny}; they must match (x ${shapeOf(x)}, y ${shapeOf(y)})`,
+    );
+  }
+  if (nx === 0) throw new ValueError(`${fn}: ${xName} has no samples`);
+  return y;
+}
+
+/** A tensor with a sample axis and finite values, cut off from any graph. */
+export function asData(fn: string, name: string, value: TensorLike): Tensor {
+  if (value === undefined || value === null) throw new ValueError(`${fn}: ${name} is required`);
+  const t = inContext(`${fn}: ${name}`, () => (value instanceof Tensor ? value : toTensor(value)));
+  if (t.ndim === 0) {
+    throw new ShapeError(
+      `${fn}: ${name} is a scalar; it needs a sample axis (axis 0), one row per sample`,
+    );
+  }
+  const bad = t.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const row = Math.floor(bad / (t.size / (t.shape[0] as number)));
+    throw new ValueError(
+      `${fn}: ${name} holds ${t.data[bad]} in row ${row}; the data must be finite`,
+    );
+  }
+  // Data computed with a graph (from tensors that require grad) is cut off from it, so that no
+  // batch backpropagates into whatever made it.
+  return t.isLeaf ? t : t.detach();
+}
+
+/** The training data, and the validation data (given, or held out by validationSplit). */
+export function splitData(
+  settings: FitSettings,
+): Data & { rows: number[] | null; validation?: Data; validationIndices?: number[] } {
+  const { x, y, validationSplit: split, generator } = settings;
+  if (split === undefined) return { x, y, rows: null, validation: settings.validation };
+  const n = x.shape[0] as number;
+  const nVal = Math.ceil(split * n - 1e-9); // 0.2 · 10 is 2.0000000000000004
+  if (nVal < 1 || nVal >= n) {
+    throw new ValueError(
+      `fit: validationSplit ${split} of ${n} samples leaves ${n - nVal} for training and ${nVal} for validation; each needs at least 1`,
+    );
+  }
+  const order = shuffleIndices(n, { generator });
+  const rows = order.slice(0, n - nVal);
+  const validationIndices = order.slice(n - nVal);
+  return noGrad(() => ({
+    x: x.gather(rows),
+    y: y.gather(rows),
+    rows,
+    validation: { x: x.gather(validationIndices), y: y.gather(validationIndices) },
+    validationIndices,
+  }));
+}

@@ -1,0 +1,261 @@
+// fit: the training loop users call instead of writing one. Minibatches of a seeded shuffle
+// (batch size 1 is the lecture's per-sample SGD, p. 10), validation without a graph, metrics,
+// early stopping with the best weights restored, LR schedules, clipping, callbacks and progress.
+// Its options and their checks are in fit-options.ts, what it returns in history.ts.
+import {
+  compile,
+  concat,
+  NonFiniteError,
+  noGrad,
+  ShapeError,
+  Tensor,
+  type TypedArray,
+  ValueError,
+} from '@backprop/core';
+import { clipGradNorm } from './clip.js';
+import { shuffleIndices } from './data/split.js';
+import { type Data, splitData } from './fit-data.js';
+import { divergence, inContext, shapeOf } from './fit-errors.js';
+import {
+  type FitOptions,
+  type LossFn,
+  type MetricFn,
+  readMonitor,
+  readOptions,
+  type Trainable,
+} from './fit-options.js';
+import type { EpochLog, History } from './history.js';
+import { describe, sameShape } from './optimizer.js';
+import { formatNumber, nowMs, ProgressDisplay } from './progress.js';
+import { ReduceLROnPlateau } from './schedules.js';
+
+/**
+ * Trains `model` on `x`, `y`: every epoch, shuffles the samples, and for each minibatch runs the
+ * model, the loss, `backward()`, optional gradient clipping and `optimizer.step()`; then validates,
+ * computes the metrics, applies early stopping and the schedule, and calls the callbacks.
+ * Parameters are updated in place. Returns the history.
+ *
+ * @example
+ * const model = new MLP({ inputs: 10, hidden: [8], seed: 0 });
+ * const history = fit(model, {
+ *   x: xTrain, y: yTrain, loss: mse, optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+ *   epochs: 200, batchSize: 16, validationSplit: 0.2, metrics: { r2: r2Score },
+ *   earlyStopping: { patience: 20 },
+ * });
+ * history.epochs.at(-1)?.valMetrics?.r2;
+ *
+ * With `batchSize: 1` and `SGD` this is the lecture's per-sample training (p. 10): for each
+ * sample in turn, w ← w − η ∂E/∂w.
+ */
+export function fit(model: Trainable, options: FitOptions): History {
+  const o = readOptions(model, options);
+  const { optimizer, epochs, batchSize, loss, metrics, callbacks, earlyStopping: stop } = o;
+  const { x, y, rows, validation, validationIndices } = splitData(o);
+  const n = x.shape[0] as number;
+  const batches = Math.ceil(n / batchSize);
+  const monitor = readMonitor(stop, validation !== undefined);
+  const minDelta = stop?.minDelta ?? 0; // without early stopping, any fall is an improvement
+  const params = model.parameters();
+  // one batch: forward, loss, backward (the loss is checked for divergence before the step)
+  let batchWhere = 'fit'; // named in errors from the model's output or the loss
+  const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
+    const prediction = model.forward(xb);
+    const l = lossValue(batchWhere, loss, prediction, yb);
+    l.backward();
+    return [l, metrics ? prediction : null];
+  };
+  const runBatch = o.compile ? compile(forwardBackward) : forwardBackward;
+
+  const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
+  if (validationIndices) history.validationIndices = validationIndices;
+  let best = Number.POSITIVE_INFINITY;
+  let badEpochs = 0;
+  let bestWeights: TypedArray[] | null = null;
+  const display = ProgressDisplay.create(o.progress, epochs, n);
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const start = nowMs();
+      const lr = optimizer.paramGroups[0]?.lr as number;
+      display?.startEpoch(epoch);
+      const order = o.shuffle
+        ? shuffleIndices(n, { generator: o.generator })
+        : Array.from({ length: n }, (_, i) => i);
+      let lossSum = 0;
+      let done = 0;
+      const predictions: Tensor[] = [];
+      for (let b = 0; b < batches; b++) {
+        const indices = order.slice(b * batchSize, (b + 1) * batchSize);
+        const where = `fit: epoch ${epoch}, batch ${b + 1}/${batches}`;
+        const value = inContext(where, () => {
+          optimizer.zeroGrad();
+          batchWhere = where;
+          const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
+          const v = l.item();
+          if (!Number.isFinite(v)) throw divergence(where, v, lr, indices, rows);
+          if (o.clipGradNorm !== undefined) clipGradNorm(optimizer.params, o.clipGradNorm);
+          optimizer.step();
+          if (prediction) predictions.push(prediction.detach());
+          return v;
+        });
+        lossSum += value * indices.length;
+        done += indices.length;
+        display?.batchEnd(done, lossSum / done);
+        callbacks?.onBatchEnd?.({
+          epoch,
+          batch: b + 1,
+          batches,
+          loss: value,
+          indices: rows ? indices.map((i) => rows[i] as number) : indices,
+        });
+      }
+
+      const log: EpochLog = { epoch, loss: lossSum / n, metrics: {}, lr, seconds: 0 };
+      if (metrics) {
+        const prediction = noGrad(() => concat(predictions));
+        log.metrics = scores(`fit: epoch ${epoch}`, metrics, y.gather(order), prediction);
+      }
+      if (validation) {
+        const v = evaluate(
+          `fit: epoch ${epoch}, validation`,
+          model,
+          loss,
+          validation,
+          batchSize,
+          metrics,
+        );
+        log.valLoss = v.loss;
+        log.valMetrics = v.metrics;
+      }
+      log.seconds = (nowMs() - start) / 1000;
+      history.epochs.push(log);
+
+      const monitored = (monitor === 'valLoss' ? log.valLoss : log.loss) as number;
+      if (monitored < best - minDelta) {
+        best = monitored;
+        history.bestEpoch = epoch;
+        badEpochs = 0;
+        if (stop?.restoreBest) bestWeights = params.map((p) => p.data.slice());
+      } else {
+        badEpochs += 1;
+      }
+      if (o.schedule instanceof ReduceLROnPlateau) o.schedule.step(monitored);
+      else o.schedule?.step();
+
+      if (stop && badEpochs >= stop.patience) {
+        history.stoppedEarly = true;
+        history.stopReason = 'earlyStopping';
+      }
+      if (callbacks?.onEpochEnd?.(log, history) === 'stop' && !history.stoppedEarly) {
+        history.stoppedEarly = true;
+        history.stopReason = 'callback';
+      }
+      display?.endEpoch(log, history.stoppedEarly || epoch === epochs);
+      if (stop && history.stopReason === 'earlyStopping') {
+        const { patience } = stop;
+        display?.line(
+          `stopped early: ${monitor} has not improved by more than ${minDelta} for ${patience} epoch${patience === 1 ? '' : 's'} (best: epoch ${history.bestEpoch}, ${monitor} ${formatNumber(best)})`,
+        );
+      }
+      if (history.stoppedEarly) break;
+    }
+    const last = history.epochs.length;
+    if (bestWeights && history.bestEpoch !== last) {
+      params.forEach((p, i) => {
+        p.data.set(bestWeights?.[i] as TypedArray);
+      });
+      display?.line(`restored the weights of epoch ${history.bestEpoch}`);
+    }
+    callbacks?.onTrainEnd?.(history);
+  } finally {
+    display?.close();
+  }
+  return history;
+}
+
+// ---------------------------------------------------------------- one batch
+
+/** Calls the loss and checks it gave a one-element tensor; names the shapes when they do not fit. */
+function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tensor): Tensor {
+  if (!(prediction instanceof Tensor)) {
+    throw new ValueError(`${where}: model.forward returned ${describe(prediction)}, not a tensor`);
+  }
+  let l: Tensor;
+  try {
+    l = loss(prediction, target);
+  } catch (e) {
+    if (e instanceof ShapeError && !sameShape(prediction.shape, target.shape)) {
+      e.message += ` (the model's output has shape ${shapeOf(prediction)}, the targets ${shapeOf(target)}: give y the model's output shape)`;
+    }
+    throw e;
+  }
+  if (!(l instanceof Tensor) || l.size !== 1) {
+    throw new ValueError(
+      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : describe(l)}`,
+    );
+  }
+  return l;
+}
+
+// ---------------------------------------------------------------- validation and metrics
+
+/** The loss (Σ nᵦ·Lᵦ / n in batches of batchSize, as in training) and metrics, with no graph. */
+function evaluate(
+  where: string,
+  model: Trainable,
+  loss: LossFn,
+  data: Data,
+  batchSize: number,
+  metrics: Record<string, MetricFn> | undefined,
+): { loss: number; metrics: Record<string, number> } {
+  const n = data.x.shape[0] as number;
+  const predictions: Tensor[] = [];
+  let sum = 0;
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+      const v = inContext(where, () => {
+        const prediction = model.forward(data.x.gather(indices));
+        predictions.push(prediction);
+        return lossValue(where, loss, prediction, data.y.gather(indices)).item();
+      });
+      if (!Number.isFinite(v)) {
+        throw new NonFiniteError(
+          `${where}: the loss is ${v} on validation samples ${start}…${start + indices.length - 1} (the training loss was finite): check the validation data, or use detectAnomaly(() => fit(model, options))`,
+        );
+      }
+      sum += v * indices.length;
+    }
+  });
+  return {
+    loss: sum / n,
+    metrics: metrics
+      ? scores(
+          where,
+          metrics,
+          data.y,
+          noGrad(() => concat(predictions)),
+        )
+      : {},
+  };
+}
+
+function scores(
+  where: string,
+  metrics: Record<string, MetricFn>,
+  target: Tensor,
+  prediction: Tensor,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, metric] of Object.entries(metrics)) {
+    const v = inContext(`${where}, metric ${JSON.stringify(name)}`, () =>
+      metric(target, prediction),
+    );
+    if (typeof v !== 'number') {
+      throw new ValueError(
+        `${where}: metric ${JSON.stringify(name)} returned ${describe(v)}, not a number`,
+      );
+    }
+    out[name] = v;
+  }
+  return out;
+}
