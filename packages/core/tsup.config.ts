@@ -10,7 +10,15 @@ export default defineConfig({
   // TS 6 flags the baseUrl tsup's dts step sets (TS5101) unless deprecations are acknowledged;
   // composite is for tsc -b only (with it, the dts step wants every file listed: TS6307).
   // node.ts needs Node's types (the tsc -b check of the browser-safe files, tsconfig.json, has none).
-  dts: { compilerOptions: { ignoreDeprecations: '6.0', composite: false, types: ['node'] } },
+  // stripInternal: the engine's bookkeeping on Tensor (_node, _mark, _slot, _made) is not API.
+  dts: {
+    compilerOptions: {
+      ignoreDeprecations: '6.0',
+      composite: false,
+      types: ['node'],
+      stripInternal: true,
+    },
+  },
   clean: true,
   sourcemap: true,
   target: 'es2022',
