@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { compile } from '../src/compile.ts';
 import { randn } from '../src/create.ts';
 import { linear } from '../src/ops/matmul.ts';
-import { recordingInto } from '../src/trace.ts';
+import { recordingInto } from '../src/recording.ts';
 
 const quick = process.argv.includes('--quick');
 const dtype = process.argv.find((a) => a.startsWith('--dtype='))?.slice(8) ?? 'float32';

@@ -14,10 +14,10 @@ export function checkDType(dtype: unknown, where: string): DType {
 }
 
 // Arrays up to 32 KiB are carved out of shared 256 KiB buffers (slabs): V8 gives every typed
-// array over 64 bytes its own off-heap backing store, which costs microseconds (1.5 µs for 128
-// bytes, 2.5 µs for 1 KiB here), against 30–60 ns for a view into a buffer that already exists;
-// and arrays up to 32 KiB (a 64×64 float64 layer's activations and gradients) are made on every
-// training step. A live view keeps its whole slab alive, so slabs stay moderate.
+// array over 64 bytes its own off-heap backing store, which costs many times what a view into a
+// buffer that already exists costs (docs/performance.md has the measurements); and arrays up to
+// 32 KiB (a 64×64 float64 layer's activations and gradients) are made on every training step. A
+// live view keeps its whole slab alive, so slabs stay moderate.
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_ARRAY = 32 * 1024;
 const ON_HEAP_MAX = 64; // V8 keeps arrays this small on the heap: already cheap

@@ -121,7 +121,8 @@ function describe(t: Tensor, i: number, what = 'an output'): string {
 
 /**
  * Attaches `vjp` to `output` as the local derivative of `op` at `inputs`, if any input needs a
- * gradient and grad mode is on. Every differentiable op ends with this call.
+ * gradient and grad mode is on. The three doors of primitive.ts (`bind`, `bindView`,
+ * `bindComposite`) end with this call; op files never make it themselves.
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;

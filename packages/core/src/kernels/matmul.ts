@@ -10,8 +10,8 @@ import { matmulWasm } from './wasm/matmul-wasm.js';
 // Below this many multiply-adds, packing costs more than it saves.
 const SMALL = 4096;
 // From this many multiply-adds (all batch items together) the WebAssembly kernel, copies
-// included, beats the loops here: at 8×8·8×8 (512) the two are even, at 12×12·12×12 wasm is
-// 2–3 times faster (scripts/bench-matmul.mjs --shapes measures both).
+// included, beats the loops here (scripts/bench-matmul.mjs --shapes measures both;
+// docs/performance.md has the measurements).
 export const WASM_MIN_MULTIPLY_ADDS = 1024;
 
 /**
@@ -42,10 +42,10 @@ function gemm(
 
 /**
  * Small products without packing: eight output columns at a time (then four, then one), their
- * sums kept in local variables over the whole k loop (twice as fast as accumulating a row of the
- * output in memory; eight columns took 1.3 times less than four at 1×16·16×16 in a throwaway
- * alternating loop, since a turn of V8's loop costs about as much as the arithmetic in it). Element (i, p) of op(A) is
- * A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
+ * sums kept in local variables over the whole k loop: faster than accumulating a row of the
+ * output in memory, and eight columns faster than four, since a turn of V8's loop costs about as
+ * much as the arithmetic in it (docs/performance.md has the measurements). Element (i, p) of
+ * op(A) is A[aOff + i·ai + p·ap], element (p, j) of op(B) is B[bOff + p·bp + j·bj].
  */
 function small(
   A: TypedArray,
@@ -64,8 +64,8 @@ function small(
 ): void {
   if (k === 1) {
     // an outer product (a weight's gradient from one sample): one multiplication per element,
-    // four to a loop turn (1.4–2 times faster at 16×16: a turn of V8's loop costs about as much
-    // as the store)
+    // four to a loop turn, since a turn of V8's loop costs about as much as the store
+    // (docs/performance.md has the measurements)
     for (let i = 0, o = oOff; i < m; i++) {
       const v = A[aOff + i * ai];
       let j = 0;

@@ -51,8 +51,8 @@ const scratch = new Scratch();
  * Spreads large matrix products (from 2²⁴ multiply-adds, 256×256·256×256; batches along their
  * batch) over `count` threads: this one and `count − 1` worker threads. The ops stay synchronous,
  * and the numbers equal the one-thread ones to rounding. `count` 0 or 1 goes back to this thread
- * alone. The workers never keep the process alive. It returns once they have started (tens of
- * milliseconds), and throws a BackpropError saying why when they cannot.
+ * alone. The workers never keep the process alive. It returns once they have started (a one-time
+ * cost: docs/performance.md), and throws a BackpropError saying why when they cannot.
  *
  * @example
  * import { randn } from '@backprop/core';

@@ -1,7 +1,8 @@
 // The WebAssembly SIMD elementwise kernels (elementwise.wat, embedded by scripts/build-wasm.mjs):
-// float32 exp, sigmoid and tanh, about seven times faster than loops over Math.exp and Math.tanh,
-// and relu and the rules of relu, sigmoid and tanh in both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but
-// with a memory of its own; anything that fails here makes the caller run its JavaScript loop.
+// float32 exp, sigmoid and tanh, much faster than loops over Math.exp and Math.tanh
+// (docs/performance.md has the measurements), and relu and the rules of relu, sigmoid and tanh in
+// both dtypes. Loaded on first use, like the matmul module (matmul-wasm.ts) but with a memory of
+// its own; anything that fails here makes the caller run its JavaScript loop.
 import type { TypedArray } from '../../dtype.js';
 import { WASM_RELAXED_SIMD_BASE64, WASM_SIMD_BASE64 } from './elementwise-wasm.generated.js';
 import { LazyKernels, type WasmMemory, type WasmVariant } from './load.js';

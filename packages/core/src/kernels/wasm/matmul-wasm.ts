@@ -1,6 +1,7 @@
 // The WebAssembly SIMD matrix product (matmul.wat, embedded by scripts/build-wasm.mjs): compiled
 // on first use, fed by copying the operands into its memory. Its relaxed-SIMD twin (fused
-// multiply-adds, 1.1–1.3 times faster at n = 512: bench-matmul.mjs --builds) is taken where the engine accepts it, the plain SIMD
+// multiply-adds, faster where it runs: bench-matmul.mjs --builds compares them, and
+// docs/performance.md has the measurements) is taken where the engine accepts it, the plain SIMD
 // build elsewhere. Anything that fails here (no WebAssembly, no SIMD, a content security policy,
 // memory that cannot grow) makes the caller use the JavaScript kernel instead.
 import type { TypedArray } from '../../dtype.js';
@@ -38,8 +39,8 @@ interface Exports {
 }
 
 // Block sizes (elements): an mc×kc block of A stays in L2 while each kc×nr panel of B sits in
-// L1; the micro-kernel's tile is 4 rows by NR columns (matmul.wat's $tile32 and $tile64). A
-// float32 kc of 512 (a 16 KiB panel of B) was 5% faster at n = 512 than 256 on Zen 3.
+// L1; the micro-kernel's tile is 4 rows by NR columns (matmul.wat's $tile32 and $tile64). The
+// float32 kc of 512 (a 16 KiB panel of B) was measured faster than 256 (docs/performance.md).
 const KC = { float32: 512, float64: 256 };
 const MC = { float32: 64, float64: 64 };
 const NC = 4096;
