@@ -1,9 +1,10 @@
-// The checkout of backprop whose code a run measures: which commit it is, and a hash of its core
-// source to notice the code changing during a run.
+// A checkout of backprop whose code a run measures (this one, or a --baseline): which commit it
+// is, and a hash of its core source to notice the code changing during a run.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from './options.js';
 
 /** A hash of packages/core/src under `root`, to notice when the measured code changes during a run. */
 export function coreSourceHash(root: string): string {
@@ -37,4 +38,17 @@ export async function gitInfo(root: string): Promise<string> {
   if (!head) return 'unknown commit';
   const dirty = await run(['status', '--porcelain', '--', 'packages/core/src']);
   return dirty ? `${head} + uncommitted changes in packages/core/src` : head;
+}
+
+/** Throws, saying what is missing, unless `root` is a checkout of backprop that can run its benchmarks. */
+export function checkCheckout(root: string, what: string): void {
+  const file = join(root, 'benchmarks', 'src', 'backprop.ts');
+  if (!existsSync(file)) {
+    throw new UsageError(`${what}: no ${file}; expected the root of a checkout of backprop`);
+  }
+  if (!existsSync(join(root, 'benchmarks', 'node_modules'))) {
+    throw new UsageError(
+      `${what}: ${root} has no benchmarks/node_modules; run \`pnpm bench --help\` there once to install them`,
+    );
+  }
 }

@@ -4,7 +4,8 @@ import { LIBS, WORKLOADS } from './plan.js';
 
 export const USAGE =
   'pnpm bench [--quick] [--rounds=N] [--libs=backprop,plain-js,tfjs-cpu,tfjs-wasm,jax-js,brain.js] ' +
-  '[--workloads=A,B,C,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json]';
+  '[--workloads=A,B,C,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json] ' +
+  '[--baseline=/path/to/other/backprop/checkout]';
 
 /** A command line or setting the runner cannot use: its message is all a person needs to see. */
 export class UsageError extends Error {}
@@ -21,10 +22,12 @@ export interface Options {
   out?: string;
   /** `--render=results/full.json`: rewrite the report from a saved run without measuring again */
   render?: string;
+  /** `--baseline=DIR`: also run every backprop process from the checkout at DIR, interleaved */
+  baseline?: string;
 }
 
 const FLAGS = ['quick', 'help'] as const;
-const VALUES = ['rounds', 'libs', 'workloads', 'out', 'render'] as const;
+const VALUES = ['rounds', 'libs', 'workloads', 'out', 'render', 'baseline'] as const;
 
 /** Reads `argv` (without node and the script); throws an Error naming the bad argument. */
 export function parseOptions(argv: readonly string[]): Options {
@@ -33,6 +36,7 @@ export function parseOptions(argv: readonly string[]): Options {
     const [, name = '', value] = /^--([a-z]+)(?:=(.*))?$/s.exec(arg) ?? [];
     if (value === undefined && (FLAGS as readonly string[]).includes(name)) continue;
     if (value !== undefined && (VALUES as readonly string[]).includes(name)) {
+      if (value === '') throw new UsageError(`pnpm bench: ${arg} needs a value\nusage: ${USAGE}`);
       values[name as (typeof VALUES)[number]] = value;
     } else if (arg !== '--') {
       // a bare `--` is what some package managers put before a script's arguments
@@ -64,5 +68,6 @@ export function parseOptions(argv: readonly string[]): Options {
     workloads: list('workloads', WORKLOADS),
     out: values.out,
     render: values.render,
+    baseline: values.baseline,
   };
 }

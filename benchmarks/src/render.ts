@@ -4,6 +4,7 @@ import type { BenchResult } from './common.js';
 import { median } from './common.js';
 import { cell, fmtNum, fmtRatio, perRound, rmeCell } from './format.js';
 import { relaxedByDefault } from './plan.js';
+import { renderBaseline } from './render-baseline.js';
 import { findRow, med, type Row, type SavedRun, speedup } from './results.js';
 import { SHORT, workloadSections } from './sections.js';
 
@@ -12,6 +13,7 @@ export function renderReport(run: SavedRun, renderFrom?: string): string {
   const rows = run.rows;
   const L = [
     ...header(run, renderFrom),
+    ...(run.baseline ? renderBaseline(run.baseline, rows, run.meta.rounds) : []),
     ...targets(rows),
     ...versusPlainJs(rows),
     ...workloadTables(rows, run.meta.quick),

@@ -29,10 +29,23 @@ export interface Meta {
   sourceVersions: [string, string[]][];
 }
 
+/** backprop measured from another checkout (`--baseline=`), interleaved with this one's runs. */
+export interface BaselineRun {
+  /** the checkout's root, as an absolute path */
+  root: string;
+  /** its commit (and whether its packages/core/src had uncommitted changes) */
+  commit: string;
+  /** its core source hash → the runs that measured it */
+  sourceVersions: [string, string[]][];
+  rows: Row[];
+}
+
 export interface SavedRun {
   meta: Meta;
   rows: Row[];
   failures: string[];
+  /** only in runs with `--baseline=` */
+  baseline?: BaselineRun;
 }
 
 export function loadSavedRun(path: string): SavedRun {

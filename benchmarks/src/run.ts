@@ -6,6 +6,9 @@
 //
 //   pnpm bench                      full run → docs/benchmarks.md (several minutes)
 //   pnpm bench --quick              smoke run (1 round, short loops) → benchmarks/results/quick.md
+//   pnpm bench --baseline=../other  also runs every backprop process from the checkout ../other,
+//                                   right beside this one's, and adds a table of this ÷ baseline
+//                                   → benchmarks/results/baseline.md (never docs/benchmarks.md)
 //   options: --rounds=N  --libs=backprop,plain-js,jax-js  --workloads=A,C  --out=path.md
 //            --render=benchmarks/results/full.json (rewrite a report from a saved run)
 //
@@ -14,6 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkCheckout } from './checkout.js';
 import { collect } from './collect.js';
 import { parseOptions, USAGE, UsageError } from './options.js';
 import { LIBS, WORKLOADS } from './plan.js';
@@ -32,13 +36,16 @@ async function main(argv: readonly string[]): Promise<void> {
   const cwd = process.cwd();
   const saved = opts.render ? loadSavedRun(resolve(cwd, opts.render)) : undefined;
   const quick = saved ? saved.meta.quick : opts.quick;
-  const kind = quick ? 'quick' : 'full';
+  const baseline = saved ? saved.baseline?.root : opts.baseline && resolve(cwd, opts.baseline);
+  // a comparison with a baseline is for performance work, not the published report
+  const kind = baseline ? 'baseline' : quick ? 'quick' : 'full';
   const defaultOut =
     kind === 'full'
       ? join(repoRoot, 'docs', 'benchmarks.md')
       : join(benchDir, 'results', `${kind}.md`);
   const outPath = resolve(cwd, opts.out ?? defaultOut);
 
+  if (baseline && !saved) checkCheckout(baseline, `pnpm bench --baseline=${opts.baseline}`);
   const run =
     saved ??
     (await collect({
@@ -47,6 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
       libs: LIBS.filter((l) => !opts.libs || opts.libs.includes(l.name)),
       workloads: WORKLOADS.filter((w) => !opts.workloads || opts.workloads.includes(w)),
       root: repoRoot,
+      baseline,
     }));
 
   const doc = renderReport(run, opts.render);
