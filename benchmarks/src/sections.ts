@@ -1,0 +1,71 @@
+// The per-workload sections of the report: each one's title, what it measures and how, and
+// which of backprop's variants the other libraries are compared with.
+import { specB, specC } from './common.js';
+
+export interface Section {
+  w: string;
+  title: string;
+  blurb: string;
+  ours: string[]; // backprop variants to compare
+}
+/** Column labels for backprop's variants in the ratio columns. */
+export const SHORT: Record<string, string> = {
+  float32: 'f32',
+  float64: 'f64',
+  'float32, compile': 'f32 compile',
+  'float64, compile': 'f64 compile',
+  'float32, relaxed SIMD': 'f32 relaxed',
+  'float64, relaxed SIMD': 'f64 relaxed',
+  'float32, inputs requiresGrad (records a node)': 'f32 recording',
+};
+/** The sections in report order; the timing settings quoted are those of `quick` or a full run. */
+export function workloadSections(quick: boolean): Section[] {
+  const warmB = specB(quick);
+  const warmC = specC(quick);
+  return [
+    {
+      w: 'A',
+      title: 'A. matmul, n = 512 (GFLOP/s, higher is better)',
+      blurb:
+        'C = A·B for two 512×512 matrices (uniform in [−1, 1)), forward only, result read back into a typed array. ' +
+        "GFLOP/s = 2n³ / time, time = the median of benchmark.js's samples (each one cycle's mean time per call); " +
+        "RME is benchmark.js's relative margin of error of the mean. " +
+        'backprop also runs in a process started with `--experimental-wasm-relaxed-simd` (variants "…, relaxed SIMD"): ' +
+        'its kernels then take their fused multiply-add build, which Node 22+ and Chromium 114+ take without a flag; ' +
+        "the peers' binaries are the same either way.",
+      ours: ['float32', 'float64', 'float32, relaxed SIMD', 'float64, relaxed SIMD'],
+    },
+    {
+      w: 'B',
+      title: 'B. MLP 16→64→64→1 training, batch 64 (samples/s, higher is better)',
+      blurb:
+        'Sigmoid then ReLU hidden layers, linear output, MSE loss, plain SGD (lr 0.01), 1024 samples cycled in ' +
+        '16 batches. A step is forward + backward + update + reading the loss into JS. Timed loop: ' +
+        `first a throwaway copy of the model (same weights, same batches) trains for at least ${warmB.warmupSeconds} s and at least ` +
+        `${warmB.warmupMinSteps} steps, whichever takes longer, so that V8 has optimised all of the library's code whatever its speed ` +
+        `(C: at least ${warmC.warmupSeconds} s and ${warmC.warmupMinSteps} steps); then the measured copy runs a fixed number of warm-up steps and of timed ` +
+        'steps (the same for every library, so its losses are those of the same steps everywhere) in 10 chunks, then more ' +
+        `chunks of the same size until at least ${warmB.minTimedSeconds} s are timed (this machine switches between two speeds every few ` +
+        "seconds, and a fast library's fixed steps took a tenth of a second); a round's number is all timed steps over all " +
+        'timed seconds, RME that of the chunk rates.',
+      ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
+    },
+    {
+      w: 'C',
+      title: 'C. MLP 2→16→16→1 training, batch 1 (steps/s, higher is better)',
+      blurb:
+        'Sigmoid on every layer and ½(o−y)² — the network brain.js builds, so brain.js trains the same model ' +
+        'from the same weights (its updates are the same SGD, momentum 1e-9). 64 samples cycled, lr 0.1. ' +
+        'A step is forward + backward + update + reading the loss. Timed loop as in B.',
+      ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
+    },
+    {
+      w: 'D',
+      title: 'D. one tiny op: add of two 1×16 tensors (µs/op, lower is better)',
+      blurb:
+        'The op plus having its result in a JS typed array (tfjs: dataSync + dispose; jax-js: dataSync). ' +
+        "Median of benchmark.js's samples, as in A.",
+      ours: ['float32', 'float32, inputs requiresGrad (records a node)'],
+    },
+  ];
+}
