@@ -1,12 +1,14 @@
 // @backprop/layers: the lecture's neural network built from @backprop/core's ops. The public API, listed.
+
 export {
-  type Activation,
-  type ActivationDefinition,
-  type ActivationEntry,
-  type ActivationFamily,
-  type DefinedActivation,
-  defineActivation,
-} from './activation.js';
+  activationEntries,
+  activationName,
+  getActivation,
+  getActivationEntry,
+  registerActivation,
+  registerActivationFamily,
+  unregisterActivation,
+} from './activation-catalog.js';
 export {
   elu,
   gelu,
@@ -16,7 +18,6 @@ export {
   identity,
   leakyRelu,
   mish,
-  RBF,
   rbf,
   relu,
   SELU_ALPHA,
@@ -29,18 +30,17 @@ export {
   softsign,
   swish,
   tanh,
-} from './activations.js';
+} from './builtin-activations.js';
+export { defaultInit } from './default-init.js';
 export {
-  activationEntries,
-  activationName,
-  getActivation,
-  getActivationEntry,
-  registerActivation,
-  registerActivationFamily,
-  unregisterActivation,
-} from './catalog.js';
+  type Activation,
+  type ActivationDefinition,
+  type ActivationEntry,
+  type ActivationFamily,
+  type DefinedActivation,
+  defineActivation,
+} from './define-activation.js';
 export {
-  defaultInit,
   getInitializer,
   heNormal,
   heUniform,
@@ -76,6 +76,7 @@ export {
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
+export { RBF } from './rbf.js';
 export { Sequential, type SequentialItem } from './sequential.js';
 export {
   fromJSON,

@@ -13,9 +13,10 @@ import {
   tensor,
   ValueError,
 } from '@backprop/core';
-import type { Activation } from './activation.js';
-import { activationName, getActivationEntry } from './catalog.js';
-import { defaultInit, getInitializer } from './init.js';
+import { activationName, getActivationEntry } from './activation-catalog.js';
+import { defaultInit } from './default-init.js';
+import type { Activation } from './define-activation.js';
+import { getInitializer } from './init.js';
 import { checkSize, Linear } from './linear.js';
 import { Module } from './module.js';
 import { type SavedModel, toJSON } from './serialize.js';

@@ -1,7 +1,7 @@
 // Sequential: modules and activations applied one after another, for stacks the MLP does not cover.
 import { BackpropError, Tensor, type TensorLike, tensor, ValueError } from '@backprop/core';
-import type { Activation } from './activation.js';
-import { activationName, getActivation } from './catalog.js';
+import { activationName, getActivation } from './activation-catalog.js';
+import type { Activation } from './define-activation.js';
 import { Module } from './module.js';
 import { type SavedModel, toJSON } from './serialize.js';
 

@@ -2,13 +2,13 @@
 // exactly. Browser-safe (no Node APIs; files are node.ts). Loading checks the whole document
 // before it builds anything, so bad input gives an error naming the spot, never a half-built model.
 import { BackpropError, type DType, type Tensor, ValueError } from '@backprop/core';
-import type { Activation } from './activation.js';
-import { RBF } from './activations.js';
-import { activationName, getActivationEntry } from './catalog.js';
+import { activationName, getActivationEntry } from './activation-catalog.js';
+import type { Activation } from './define-activation.js';
 import { getInitializer } from './init.js';
 import { Linear } from './linear.js';
 import { MLP } from './mlp.js';
 import type { Module } from './module.js';
+import { RBF } from './rbf.js';
 import { Sequential } from './sequential.js';
 
 /** The value of `format` in every saved model. */

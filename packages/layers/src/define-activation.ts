@@ -1,5 +1,5 @@
 // Activations: plain functions (a: Tensor) => Tensor, made by `defineActivation` with what the
-// catalog (catalog.ts) needs to know of them; families of them with numeric parameters.
+// catalog (activation-catalog.ts) needs to know of them; families of them with numeric parameters.
 import { elementwise, type Tensor, ValueError } from '@backprop/core';
 
 /** An activation z = f(a). Elementwise ones act on each neuron; softmax couples a whole row. */
@@ -152,6 +152,16 @@ export type ActivationFamily<P extends number[] = number[]> = ((
     readonly arity: number;
   };
 };
+
+/** A family's numeric parameter (`positive`: > 0), or an error naming the family and the parameter. */
+export function checkParam(where: string, label: string, value: number, positive = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && !(value > 0))) {
+    throw new ValueError(
+      `${where}: ${label} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`,
+    );
+  }
+  return value;
+}
 
 /** Activations made by a family, whose entry names ('leakyRelu(0.2)') parse back to the same function. */
 const familyMade = new WeakSet<Activation>();

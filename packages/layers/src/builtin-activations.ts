@@ -1,14 +1,13 @@
 // The built-in activations: the lecture's five (p. 6–7) and the usual modern ones, listed at the end
-// for the catalog (catalog.ts). Composed from core's ops unless stated (NOTE lines).
-import { type DType, Tensor, ValueError } from '@backprop/core';
+// for the catalog (activation-catalog.ts). Composed from core's ops unless stated (NOTE lines).
+import type { Tensor } from '@backprop/core';
 import {
+  checkParam,
   type DefinedActivation,
   defineActivation,
   defineActivationFamily,
   familyCall,
-} from './activation.js';
-import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+} from './define-activation.js';
 
 /**
  * A closed-form derivative as values only: `v ↦ f′(v)` applied to each element, in plain Math,
@@ -26,15 +25,6 @@ function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
 const logistic = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 /** log(1 + e^v) in plain Math without overflow. */
 const softplusValue = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-
-function checkParam(where: string, label: string, value: number, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && !(value > 0))) {
-    throw new ValueError(
-      `${where}: ${label} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
 
 // ------------------------------------------------------------------- the lecture's five (p. 6–7)
 
@@ -108,53 +98,6 @@ export const rbf = defineActivationFamily('rbf', 'rbf(gamma)', (gamma = 1) => {
   checkParam('rbf', 'gamma', gamma, true);
   return gamma === 1 ? rbfDefault : makeRbf(gamma, familyCall('rbf', [gamma]));
 });
-
-/**
- * The radial basis function exp(−γa²) as a module, its γ a learnable parameter when asked
- * (`{ learnable: true }`: then `gamma` is a tensor that requires grad, found by `parameters()`).
- * @example
- * const act = new RBF({ gamma: 0.5, learnable: true });
- * act.forward(a).sum().backward(); // act.gamma.grad = Σ −a²·exp(−γa²)
- */
-export class RBF extends Module {
-  /** γ: a number, or a 0-d tensor that requires grad when learnable. */
-  readonly gamma: number | Tensor;
-
-  constructor(options: { gamma?: number; learnable?: boolean; dtype?: DType } = {}) {
-    super();
-    const { gamma = 1, learnable = false, dtype = 'float64' } = options;
-    checkParam('RBF', 'gamma', gamma, true);
-    if (learnable) {
-      const g = new Tensor(
-        dtype === 'float32' ? Float32Array.of(gamma) : Float64Array.of(gamma),
-        [],
-      );
-      g.requiresGrad = true;
-      this.gamma = g;
-    } else {
-      this.gamma = gamma;
-    }
-  }
-
-  /** exp(−γa²) for every element of `a`. */
-  forward(a: Tensor): Tensor {
-    const g = this.gamma;
-    return a
-      .square()
-      .mul(typeof g === 'number' ? -g : g.neg())
-      .exp();
-  }
-
-  /** The module as JSON (γ and whether it is learnable); see `fromJSON`. */
-  toJSON(): SavedModel {
-    return toJSON(this);
-  }
-
-  override describe(): string {
-    const g = this.gamma;
-    return typeof g === 'number' ? `RBF(gamma=${g})` : `RBF(gamma=${g.item()}, learnable)`;
-  }
-}
 
 // -------------------------------------------------------------------------------- the others
 
@@ -350,7 +293,7 @@ export const hardTanh = defineActivation({
 });
 
 /**
- * What the catalog starts with (catalog.ts): the lecture's five first, then the others; aliases
+ * What the catalog starts with (activation-catalog.ts): the lecture's five first, then the others; aliases
  * after them, so that `activationName` gives the primary name. The families return these
  * instances for their default parameters.
  */
