@@ -31,6 +31,7 @@ export {
   swish,
   tanh,
 } from './builtin-activations.js';
+export type { SavableModel } from './codecs.js';
 export { defaultInit } from './default-init.js';
 export {
   type Activation,
@@ -40,6 +41,7 @@ export {
   type DefinedActivation,
   defineActivation,
 } from './define-activation.js';
+export { fromJSON } from './from-json.js';
 export {
   getInitializer,
   heNormal,
@@ -77,9 +79,7 @@ export {
 } from './mlp.js';
 export { Module } from './module.js';
 export { RBF } from './rbf.js';
-export { Sequential, type SequentialItem } from './sequential.js';
 export {
-  fromJSON,
   type LinearConfigJSON,
   type MLPConfigJSON,
   MODEL_FORMAT,
@@ -88,11 +88,10 @@ export {
   type ModelSpecJSON,
   type ModelType,
   type RBFConfigJSON,
-  type SavableModel,
   type SavedModel,
   type SavedParameter,
   type SequentialConfigJSON,
   type SequentialItemJSON,
-  toJSON,
-  toJSONString,
-} from './serialize.js';
+} from './saved-model.js';
+export { Sequential, type SequentialItem } from './sequential.js';
+export { toJSON, toJSONString } from './to-json.js';

@@ -19,7 +19,10 @@ import type { Activation } from './define-activation.js';
 import { getInitializer } from './init.js';
 import { checkSize, Linear } from './linear.js';
 import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+import { child, describeValue, readArray, readObject, readSize } from './read-json.js';
+import { readActivation, savedActivationName } from './saved-activations.js';
+import { type Codec, ModelFormatError, type SavedModel } from './saved-model.js';
+import { toJSON } from './to-json.js';
 
 /** An activation given by its catalog name or as a function. */
 export type ActivationSpec = string | Activation;
@@ -223,6 +226,11 @@ export class MLP extends Module {
     return this.config.hidden.length;
   }
 
+  /** How an MLP is saved and loaded (used by `toJSON` and `fromJSON`). */
+  static get codec(): Codec<'MLP', MLP> {
+    return mlpCodec;
+  }
+
   /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
   toJSON(): SavedModel {
     return toJSON(this);
@@ -336,3 +344,90 @@ export class MLP extends Module {
 function stackBias(bias: Tensor, weight: Tensor): Tensor {
   return noGrad(() => concat([bias.reshape([1, bias.size]), weight], 0));
 }
+
+/** An MLP is saved as its config, activations by catalog name; every layer's W and b as parameters. */
+export const mlpCodec: Codec<'MLP', MLP> = {
+  type: 'MLP',
+  model: MLP,
+  describe(model, { prefix, label }) {
+    const { inputs, hidden, outputs, init, seed } = model.config;
+    const activation = model.activations.map((fn, i) =>
+      savedActivationName(fn, `${label} (MLP), the activation of hidden layer ${i + 1}`),
+    );
+    const outputActivation = savedActivationName(
+      model.outputActivation,
+      `${label} (MLP), its outputActivation`,
+    );
+    const tensors: [string, Tensor][] = [];
+    model.layers.forEach((layer, j) => {
+      tensors.push([`${prefix}layers.${j}.weight`, layer.weight]);
+      if (layer.bias) tensors.push([`${prefix}layers.${j}.bias`, layer.bias]);
+    });
+    const config = {
+      inputs,
+      hidden: [...hidden],
+      outputs,
+      activation,
+      outputActivation,
+      init: [...init],
+      seed,
+    };
+    return { config, tensors };
+  },
+  parameters({ inputs, hidden, outputs }, prefix) {
+    const sizes = [inputs, ...hidden, outputs];
+    return hidden.concat(outputs).flatMap((to, j): [string, number[]][] => [
+      [`${prefix}layers.${j}.weight`, [sizes[j] as number, to]],
+      [`${prefix}layers.${j}.bias`, [to]],
+    ]);
+  },
+  read(config, path) {
+    const at = (key: string) => child(path, key);
+    const c = readObject(config, path, {
+      required: ['inputs', 'hidden', 'outputs', 'activation', 'outputActivation', 'init', 'seed'],
+    });
+    const inputs = readSize(c.inputs, at('inputs'));
+    const hidden = readArray(c.hidden, at('hidden')).map((m, i) =>
+      readSize(m, `${at('hidden')}[${i}]`),
+    );
+    const outputs = readSize(c.outputs, at('outputs'));
+    const acts = readArray(c.activation, at('activation'));
+    if (acts.length !== hidden.length) {
+      throw new ModelFormatError(
+        `expected one activation name per hidden layer (${hidden.length}), got ${acts.length}`,
+        { path: at('activation') },
+      );
+    }
+    const activation = acts.map((a, i) => readActivation(a, `${at('activation')}[${i}]`));
+    const outputActivation = readActivation(c.outputActivation, at('outputActivation'));
+    const inits = readArray(c.init, at('init'));
+    if (inits.length !== hidden.length + 1) {
+      throw new ModelFormatError(
+        `expected one initialiser name per layer of weights (${hidden.length + 1}), got ${inits.length}`,
+        { path: at('init') },
+      );
+    }
+    const init = inits.map((name, j) => {
+      const p = `${at('init')}[${j}]`;
+      if (typeof name !== 'string')
+        throw new ModelFormatError(`expected an initialiser name, got ${describeValue(name)}`, {
+          path: p,
+        });
+      try {
+        getInitializer(name);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ModelFormatError(e.message, { path: p });
+      }
+      return name;
+    });
+    const seed = c.seed;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new ModelFormatError(`expected an integer, got ${describeValue(seed)}`, {
+        path: at('seed'),
+      });
+    }
+    return { inputs, hidden, outputs, activation, outputActivation, init, seed };
+  },
+  build: (config, dtype) => new MLP({ ...config, dtype }),
+};
