@@ -1,5 +1,7 @@
 // The built-in activations: the lecture's five (p. 6–7) and the usual modern ones, listed at the end
 // for the catalog (activation-catalog.ts). Composed from core's ops unless stated (NOTE lines).
+// Each is a call at module level; its makers are marked @__NO_SIDE_EFFECTS__ (so are defineActivation
+// and defineActivationFamily) so that a bundle drops the built-ins it never uses.
 import type { Tensor } from '@backprop/core';
 import {
   checkParam,
@@ -13,7 +15,7 @@ import {
  * A closed-form derivative as values only: `v ↦ f′(v)` applied to each element, in plain Math,
  * independent of the ops that compute f (so a test can hold autodiff to it). Not differentiable.
  */
-function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
+/* @__NO_SIDE_EFFECTS__ */ function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
   return (a) => {
     const out = a.zerosLike();
     for (let i = 0; i < a.size; i++) out.data[i] = df(a.data[i] as number);
@@ -78,7 +80,7 @@ export const relu = defineActivation({
 });
 
 /** exp(−γa²) named `name`; f′ = −2γa·exp(−γa²). */
-function makeRbf(gamma: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeRbf(gamma: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => a.square().mul(-gamma).exp(),
@@ -123,7 +125,7 @@ export const tanh = defineActivation({
 });
 
 /** a for a > 0, αa otherwise, named `name`; f′ = 1 or α (α at 0). */
-function makeLeakyRelu(alpha: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeLeakyRelu(alpha: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => a.where(a.gt(0), a.mul(alpha)), // at 0 the gradient goes to αa: leakyRelu′(0) = α
@@ -154,7 +156,7 @@ const eluOf = (a: Tensor, alpha: number) =>
   a.where(a.gt(0), a.clamp(null, 0).exp().sub(1).mul(alpha));
 
 /** a for a > 0, α(e^a − 1) otherwise, named `name`; f′ = 1 or αe^a (α at 0). */
-function makeElu(alpha: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeElu(alpha: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => eluOf(a, alpha),

@@ -65,7 +65,9 @@ export interface ActivationDefinition {
  * const myTanh = defineActivation({ name: 'myTanh', f: Math.tanh, df: (_a, z) => z.square().neg().add(1) });
  * registerActivation(bent); // now getActivation('bent') and MLP({ activation: 'bent' }) work
  */
-export function defineActivation(definition: ActivationDefinition): DefinedActivation {
+export /* @__NO_SIDE_EFFECTS__ */ function defineActivation(
+  definition: ActivationDefinition,
+): DefinedActivation {
   if (typeof definition !== 'object' || definition === null)
     throw new ValueError(
       `defineActivation: expected a definition object, got ${String(definition)}`,
@@ -181,7 +183,7 @@ export function familyCall(name: string, params: readonly number[]): string {
  * `familyCall(name, params)`, or named `name` itself (the family's default member, which is then
  * registered under that name). Not yet in the catalog: see `registerActivationFamily`.
  */
-export function defineActivationFamily<P extends number[]>(
+export /* @__NO_SIDE_EFFECTS__ */ function defineActivationFamily<P extends number[]>(
   name: string,
   signature: string,
   make: (...params: P) => DefinedActivation,
