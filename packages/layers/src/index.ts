@@ -70,9 +70,11 @@ export {
 } from './losses.js';
 export {
   type ActivationSpec,
+  type IntermediatesOptions,
   MLP,
   type MLPConfig,
   type MLPForwardOptions,
+  type MLPIntermediates,
   type MLPOptions,
   type MLPTrace,
   type TraceOptions,

@@ -64,8 +64,8 @@ export interface MLPConfig {
   dtype: DType;
 }
 
-/** What `forward(x, { trace: true })` returns: every intermediate of p. 5, tensors of the real graph. */
-export interface MLPTrace {
+/** What `forward(x, { intermediates: true })` returns: every intermediate of p. 5, tensors of the real graph. */
+export interface MLPIntermediates {
   /** y_E (p. 5, eq. 4): the output layer's a after `outputActivation`. */
   output: Tensor;
   /** The output layer's a, before `outputActivation` (for the default 'identity', y_E's values). */
@@ -76,15 +76,22 @@ export interface MLPTrace {
   z: Tensor[];
 }
 
-export interface TraceOptions {
-  /** Call `retainGrad()` on every traced tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
+export interface IntermediatesOptions {
+  /** Call `retainGrad()` on every returned tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
   retainGrad?: boolean;
 }
 
 export interface MLPForwardOptions {
-  /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPTrace`). */
-  trace?: boolean | TraceOptions;
+  /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPIntermediates`). */
+  intermediates?: boolean | IntermediatesOptions;
+  /** @deprecated The old name of `intermediates` ("trace" is core's `compile` recording); the same. */
+  trace?: boolean | IntermediatesOptions;
 }
+
+/** @deprecated The old name of `MLPIntermediates`. */
+export type MLPTrace = MLPIntermediates;
+/** @deprecated The old name of `IntermediatesOptions`. */
+export type TraceOptions = IntermediatesOptions;
 
 const where = 'MLP';
 
@@ -121,7 +128,7 @@ function resolveActivation(spec: unknown, what: string): { fn: Activation; name:
  * const net = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
  * const yE = net.forward([[0.5, -1]]);            // shape [1, 1]
  * net.slideWeights(0);                            // w⁽⁰⁾: 3 × 3, row 0 the bias (p. 4)
- * const { a, z } = net.forward([[0.5, -1]], { trace: { retainGrad: true } });
+ * const { a, z } = net.forward([[0.5, -1]], { intermediates: { retainGrad: true } });
  */
 export class MLP extends Module {
   /** The normalised configuration (frozen, JSON-able). */
@@ -247,17 +254,26 @@ export class MLP extends Module {
 
   /**
    * y_E for a batch x of shape [batch, inputs] (or one sample of shape [inputs]). With
-   * `{ trace: true }` it returns every a⁽ʲ⁾ and z⁽ʲ⁾ too: call `retainGrad()` on them (or pass
-   * `{ trace: { retainGrad: true } }`), then `backward()`, then read `.grad` = ∂E/∂a⁽ʲ⁾ (p. 16–18).
+   * `{ intermediates: true }` it returns every a⁽ʲ⁾ and z⁽ʲ⁾ too: call `retainGrad()` on them (or
+   * pass `{ intermediates: { retainGrad: true } }`), then `backward()`, then read `.grad` =
+   * ∂E/∂a⁽ʲ⁾ (p. 16–18). `{ trace }` is the deprecated old name of `{ intermediates }`.
    * @example
-   * const t = net.forward(x, { trace: { retainGrad: true } });
+   * const t = net.forward(x, { intermediates: { retainGrad: true } });
    * t.output.sub(y).square().mul(0.5).sum().backward(); // E = ½(y_E − y)², p. 10
    * t.a[0].grad; // ∂E/∂a⁽¹⁾
    */
   override forward(x: TensorLike): Tensor;
-  override forward(x: TensorLike, options: { trace: true | TraceOptions }): MLPTrace;
-  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPTrace;
-  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPTrace {
+  override forward(
+    x: TensorLike,
+    options: { intermediates: true | IntermediatesOptions },
+  ): MLPIntermediates;
+  /** @deprecated `{ trace }` is the old name of `{ intermediates }`: the same, renamed. */
+  override forward(
+    x: TensorLike,
+    options: { trace: true | IntermediatesOptions },
+  ): MLPIntermediates;
+  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates;
+  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPIntermediates {
     const layers = this.layers;
     let h: Tensor;
     try {
@@ -276,8 +292,9 @@ export class MLP extends Module {
     });
     const logits = (layers[layers.length - 1] as Linear).forward(h); // eq. 4
     const output = this.outputActivation(logits);
-    if (!options.trace) return output;
-    if (typeof options.trace === 'object' && options.trace.retainGrad) {
+    const wanted = options.intermediates ?? options.trace;
+    if (!wanted) return output;
+    if (typeof wanted === 'object' && wanted.retainGrad) {
       for (const t of [...a, ...z, logits, output]) t.retainGrad();
     }
     return { output, logits, a, z };
