@@ -223,9 +223,10 @@ describe('a fresh project that installs them by name', () => {
       const { stdout } = await exec('node', [outfile], { cwd: consumer, env });
       return { code: readFileSync(outfile, 'utf8'), printed: stdout.trim() };
     };
-    // the catalog's entries and MLP's slide view, as markers of what was kept
+    // the catalog's entries, MLP's slide view and Sequential's item check, as markers of what was kept
     const catalog = /hard tanh clamp/;
     const mlp = /slideWeights/;
+    const sequential = /Sequential item/;
     const cases = [
       {
         name: 'mse',
@@ -240,6 +241,13 @@ describe('a fresh project that installs them by name', () => {
         printed: '1x1',
         kept: [catalog],
         dropped: [],
+      },
+      {
+        name: 'Linear', // its toJSON goes through its own codec: no other model, no catalog
+        code: "import { Linear } from '@backprop/layers'; const layer = new Linear(2, 3, { seed: 0 }); console.log(layer.forward([[1, 2]]).shape.join('x'), Object.keys(layer.toJSON().parameters).join(','));",
+        printed: '1x3 weight,bias',
+        kept: [],
+        dropped: [catalog, mlp, sequential],
       },
       {
         name: 'meanSquaredError',

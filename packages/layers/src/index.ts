@@ -1,12 +1,14 @@
 // @backprop/layers: the lecture's neural network built from @backprop/core's ops. The public API, listed.
+
 export {
-  type Activation,
-  type ActivationDefinition,
-  type ActivationEntry,
-  type ActivationFamily,
-  type DefinedActivation,
-  defineActivation,
-} from './activation.js';
+  activationEntries,
+  activationName,
+  getActivation,
+  getActivationEntry,
+  registerActivation,
+  registerActivationFamily,
+  unregisterActivation,
+} from './activation-catalog.js';
 export {
   elu,
   gelu,
@@ -16,7 +18,6 @@ export {
   identity,
   leakyRelu,
   mish,
-  RBF,
   rbf,
   relu,
   SELU_ALPHA,
@@ -29,18 +30,19 @@ export {
   softsign,
   swish,
   tanh,
-} from './activations.js';
+} from './builtin-activations.js';
+export type { SavableModel } from './codecs.js';
+export { defaultInit } from './default-init.js';
 export {
-  activationEntries,
-  activationName,
-  getActivation,
-  getActivationEntry,
-  registerActivation,
-  registerActivationFamily,
-  unregisterActivation,
-} from './catalog.js';
+  type Activation,
+  type ActivationDefinition,
+  type ActivationEntry,
+  type ActivationFamily,
+  type DefinedActivation,
+  defineActivation,
+} from './define-activation.js';
+export { fromJSON } from './from-json.js';
 export {
-  defaultInit,
   getInitializer,
   heNormal,
   heUniform,
@@ -68,17 +70,18 @@ export {
 } from './losses.js';
 export {
   type ActivationSpec,
+  type IntermediatesOptions,
   MLP,
   type MLPConfig,
   type MLPForwardOptions,
+  type MLPIntermediates,
   type MLPOptions,
   type MLPTrace,
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
-export { Sequential, type SequentialItem } from './sequential.js';
+export { RBF } from './rbf.js';
 export {
-  fromJSON,
   type LinearConfigJSON,
   type MLPConfigJSON,
   MODEL_FORMAT,
@@ -87,11 +90,10 @@ export {
   type ModelSpecJSON,
   type ModelType,
   type RBFConfigJSON,
-  type SavableModel,
   type SavedModel,
   type SavedParameter,
   type SequentialConfigJSON,
   type SequentialItemJSON,
-  toJSON,
-  toJSONString,
-} from './serialize.js';
+} from './saved-model.js';
+export { Sequential, type SequentialItem } from './sequential.js';
+export { toJSON, toJSONString } from './to-json.js';

@@ -1,5 +1,5 @@
-// Weight initialisation: seeded, so the same seed gives the same weights, and the default per
-// activation (Glorot for saturating or linear ones, He for ReLU-like ones).
+// Weight initialisation: seeded, so the same seed gives the same weights. The default per
+// activation (Glorot for saturating or linear ones, He for ReLU-like ones) is in default-init.ts.
 import {
   BackpropError,
   type DType,
@@ -8,8 +8,6 @@ import {
   ValueError,
   zeros,
 } from '@backprop/core';
-import type { Activation, ActivationEntry } from './activation.js';
-import { activationName, getActivationEntry } from './catalog.js';
 
 /**
  * Makes a tensor of `shape` ([fanIn, fanOut] for a weight matrix, as `x·W` uses it) from
@@ -211,28 +209,4 @@ export function getInitializer(name: string): Initializer {
       `unknown initializer ${JSON.stringify(name)}; known: ${Object.keys(initializers).join(', ')}`,
     );
   return init;
-}
-
-/**
- * The documented default initialiser for the weights that feed an activation: 'heNormal' for
- * ReLU-like ones (entry.init 'he'), 'xavierUniform' otherwise (entry.init 'xavier'). Takes a
- * catalog name, an entry, or a function; a function the catalog does not know gets
- * 'xavierUniform' (the choice for saturating or linear activations).
- * @example defaultInit('relu') // 'heNormal'
- */
-export function defaultInit(activation: string | Activation | ActivationEntry): InitName {
-  let kind: 'xavier' | 'he';
-  if (typeof activation === 'string') kind = getActivationEntry(activation).init;
-  else if (typeof activation === 'function') {
-    const own = (activation as { entry?: ActivationEntry }).entry;
-    const name = activationName(activation);
-    kind = own?.init ?? (name === undefined ? 'xavier' : getActivationEntry(name).init);
-  } else if (activation && typeof activation === 'object' && 'init' in activation) {
-    kind = activation.init;
-  } else {
-    throw new ValueError(
-      `defaultInit: expected an activation name, function or catalog entry, got ${String(activation)}`,
-    );
-  }
-  return kind === 'he' ? 'heNormal' : 'xavierUniform';
 }

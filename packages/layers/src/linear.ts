@@ -14,7 +14,9 @@ import {
 } from '@backprop/core';
 import { getInitializer, type Initializer } from './init.js';
 import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+import { child, readBoolean, readObject, readSize } from './read-json.js';
+import type { Codec, SavedModel } from './saved-model.js';
+import { toJSON } from './to-json.js';
 
 export interface LinearOptions {
   /** Whether to add a bias b (default true). */
@@ -103,6 +105,11 @@ export class Linear extends Module {
     return this.weight.dtype;
   }
 
+  /** How a Linear is saved and loaded (used by `toJSON` and `fromJSON`). */
+  static get codec(): Codec<'Linear', Linear> {
+    return linearCodec;
+  }
+
   /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
   toJSON(): SavedModel {
     return toJSON(this);
@@ -154,3 +161,42 @@ function asParameter(t: unknown, shape: number[], dtype: DType, where: string): 
   }
   return tensor(t.detach(), { dtype, requiresGrad: true });
 }
+
+/** A Linear is saved as its sizes and whether it has a bias; W and b go with the parameters. */
+export const linearCodec: Codec<'Linear', Linear> = {
+  type: 'Linear',
+  model: Linear,
+  describe(model, { prefix }) {
+    const tensors: [string, Tensor][] = [[`${prefix}weight`, model.weight]];
+    if (model.bias) tensors.push([`${prefix}bias`, model.bias]);
+    const config = {
+      inFeatures: model.inFeatures,
+      outFeatures: model.outFeatures,
+      bias: model.bias !== null,
+    };
+    return { config, tensors };
+  },
+  parameters({ inFeatures, outFeatures, bias }, prefix) {
+    const out: [string, number[]][] = [[`${prefix}weight`, [inFeatures, outFeatures]]];
+    if (bias) out.push([`${prefix}bias`, [outFeatures]]);
+    return out;
+  },
+  read(config, path) {
+    const c = readObject(config, path, { required: ['inFeatures', 'outFeatures', 'bias'] });
+    return {
+      inFeatures: readSize(c.inFeatures, child(path, 'inFeatures')),
+      outFeatures: readSize(c.outFeatures, child(path, 'outFeatures')),
+      bias: readBoolean(c.bias, child(path, 'bias')),
+    };
+  },
+  build({ inFeatures, outFeatures, bias }, dtype) {
+    // zeros and a fixed seed: no random draws, and core's global generator is left alone
+    return new Linear(inFeatures, outFeatures, {
+      bias,
+      dtype,
+      init: 'zeros',
+      biasInit: 'zeros',
+      seed: 0,
+    });
+  },
+};

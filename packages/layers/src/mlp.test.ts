@@ -9,6 +9,8 @@ import {
   defineActivation,
   getActivation,
   MLP,
+  type MLPIntermediates,
+  type MLPTrace,
   RBF,
 } from './index.js';
 
@@ -280,7 +282,7 @@ function lossWith(mlp: MLP, y: Mat) {
 function awayFromKinks(make: (seed: number) => MLP, x: Tensor, kinks: readonly number[]): MLP {
   for (let seed = 11; seed < 61; seed++) {
     const mlp = make(seed);
-    const { a } = noGrad(() => mlp.forward(x, { trace: true }));
+    const { a } = noGrad(() => mlp.forward(x, { intermediates: true }));
     const near = a.some((t) =>
       Array.from(t.data).some((v) => kinks.some((c) => Math.abs(v - c) < 1e-3)),
     );
@@ -362,7 +364,7 @@ function slideRecursion(w: Mat[], a: Vec[], z: Vec[], yE: Vec, y: Vec): Vec[] {
   return dA;
 }
 
-describe('MLP forward trace', () => {
+describe('MLP forward intermediates', () => {
   const hidden = [4, 3, 2];
   const w = givenWeights([3, ...hidden, 1]);
   const fs = hidden.map(() => plainActivations.sigmoid!);
@@ -370,7 +372,7 @@ describe('MLP forward trace', () => {
 
   it('returns a⁽ʲ⁾ and z⁽ʲ⁾ of every hidden layer, equal to eqs. 1–3 by hand', () => {
     const mlp = withSlideWeights(new MLP({ inputs: 3, hidden }), w);
-    const t = mlp.forward(X, { trace: true });
+    const t = mlp.forward(X, { intermediates: true });
     expect(t.a).toHaveLength(3);
     expect(t.z).toHaveLength(3);
     for (let j = 1; j <= 3; j++) {
@@ -399,7 +401,7 @@ describe('MLP forward trace', () => {
 
   it('∂E/∂a⁽ʲ⁾ read with retainGrad equals the slide recursion of p. 16–18 (sigmoid)', () => {
     const mlp = withSlideWeights(new MLP({ inputs: 3, hidden }), w);
-    const t = mlp.forward(X, { trace: true });
+    const t = mlp.forward(X, { intermediates: true });
     for (const aj of t.a) aj.retainGrad();
     halfSquaredError(t.output, Y).backward();
     const expected = plain.map((p, n) => slideRecursion(w, p.a, p.z, p.yE, Y[n] as Vec));
@@ -433,10 +435,10 @@ describe('MLP forward trace', () => {
     expectAllClose(mlp.slideGradients(3)!, dOut);
   });
 
-  it('{ trace: { retainGrad: true } } retains every traced tensor', () => {
+  it('{ intermediates: { retainGrad: true } } retains every returned tensor', () => {
     const mlp = withSlideWeights(new MLP({ inputs: 3, hidden }), w);
     expect(mlp.slideGradients(0)).toBeNull();
-    const t = mlp.forward(X, { trace: { retainGrad: true } });
+    const t = mlp.forward(X, { intermediates: { retainGrad: true } });
     halfSquaredError(t.output, Y).backward();
     for (const u of [...t.a, ...t.z, t.logits, t.output]) expect(u.grad).not.toBeNull();
     const expected = plain.map((p, n) => slideRecursion(w, p.a, p.z, p.yE, Y[n] as Vec));
@@ -451,8 +453,24 @@ describe('MLP forward trace', () => {
     );
   });
 
+  it('takes { trace } too, the deprecated old name: the same tensors, the same gradients', () => {
+    const mlp = withSlideWeights(new MLP({ inputs: 3, hidden }), w);
+    const named = mlp.forward(X, { intermediates: { retainGrad: true } });
+    const old = mlp.forward(X, { trace: { retainGrad: true } });
+    halfSquaredError(named.output, Y).backward();
+    halfSquaredError(old.output, Y).backward();
+    const all = (t: MLPIntermediates) => [...t.a, ...t.z, t.logits, t.output];
+    all(old).forEach((u, i) => {
+      expect(Array.from(u.data)).toEqual(Array.from(all(named)[i]!.data));
+      expect(Array.from(u.grad!.data)).toEqual(Array.from(all(named)[i]!.grad!.data));
+    });
+    const plainTrace: MLPTrace = mlp.forward(X, { trace: true });
+    expect(plainTrace.a).toHaveLength(3);
+    expect(plainTrace.a[0]!.grad).toBeNull();
+  });
+
   it('has no hidden entries for k = 0', () => {
-    const t = new MLP({ inputs: 3, hidden: [] }).forward(X, { trace: true });
+    const t = new MLP({ inputs: 3, hidden: [] }).forward(X, { intermediates: true });
     expect(t.a).toEqual([]);
     expect(t.z).toEqual([]);
     expect(t.output.shape).toEqual([4, 1]);
@@ -471,7 +489,7 @@ describe('MLP softmax output + cross-entropy', () => {
     });
     const labels = [2, 0, 1, 2];
     const onehot = labels.map((c) => [0, 1, 2].map((i) => (i === c ? 1 : 0)));
-    const t = mlp.forward(X, { trace: { retainGrad: true } });
+    const t = mlp.forward(X, { intermediates: { retainGrad: true } });
     // CE = −Σ_n Σ_c onehot·log softmax(a), from core ops
     tensor(onehot).mul(logSoftmax(t.logits, -1)).sum().neg().backward();
     const logits = rows(t.logits);

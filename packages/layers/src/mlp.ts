@@ -13,12 +13,16 @@ import {
   tensor,
   ValueError,
 } from '@backprop/core';
-import type { Activation } from './activation.js';
-import { activationName, getActivationEntry } from './catalog.js';
-import { defaultInit, getInitializer } from './init.js';
+import { activationName, getActivationEntry } from './activation-catalog.js';
+import { defaultInit } from './default-init.js';
+import type { Activation } from './define-activation.js';
+import { getInitializer } from './init.js';
 import { checkSize, Linear } from './linear.js';
 import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+import { child, describeValue, readArray, readObject, readSize } from './read-json.js';
+import { readActivation, savedActivationName } from './saved-activations.js';
+import { type Codec, ModelFormatError, type SavedModel } from './saved-model.js';
+import { toJSON } from './to-json.js';
 
 /** An activation given by its catalog name or as a function. */
 export type ActivationSpec = string | Activation;
@@ -60,8 +64,8 @@ export interface MLPConfig {
   dtype: DType;
 }
 
-/** What `forward(x, { trace: true })` returns: every intermediate of p. 5, tensors of the real graph. */
-export interface MLPTrace {
+/** What `forward(x, { intermediates: true })` returns: every intermediate of p. 5, tensors of the real graph. */
+export interface MLPIntermediates {
   /** y_E (p. 5, eq. 4): the output layer's a after `outputActivation`. */
   output: Tensor;
   /** The output layer's a, before `outputActivation` (for the default 'identity', y_E's values). */
@@ -72,15 +76,22 @@ export interface MLPTrace {
   z: Tensor[];
 }
 
-export interface TraceOptions {
-  /** Call `retainGrad()` on every traced tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
+export interface IntermediatesOptions {
+  /** Call `retainGrad()` on every returned tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
   retainGrad?: boolean;
 }
 
 export interface MLPForwardOptions {
-  /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPTrace`). */
-  trace?: boolean | TraceOptions;
+  /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPIntermediates`). */
+  intermediates?: boolean | IntermediatesOptions;
+  /** @deprecated The old name of `intermediates` ("trace" is core's `compile` recording); the same. */
+  trace?: boolean | IntermediatesOptions;
 }
+
+/** @deprecated The old name of `MLPIntermediates`. */
+export type MLPTrace = MLPIntermediates;
+/** @deprecated The old name of `IntermediatesOptions`. */
+export type TraceOptions = IntermediatesOptions;
 
 const where = 'MLP';
 
@@ -117,7 +128,7 @@ function resolveActivation(spec: unknown, what: string): { fn: Activation; name:
  * const net = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
  * const yE = net.forward([[0.5, -1]]);            // shape [1, 1]
  * net.slideWeights(0);                            // w⁽⁰⁾: 3 × 3, row 0 the bias (p. 4)
- * const { a, z } = net.forward([[0.5, -1]], { trace: { retainGrad: true } });
+ * const { a, z } = net.forward([[0.5, -1]], { intermediates: { retainGrad: true } });
  */
 export class MLP extends Module {
   /** The normalised configuration (frozen, JSON-able). */
@@ -222,6 +233,11 @@ export class MLP extends Module {
     return this.config.hidden.length;
   }
 
+  /** How an MLP is saved and loaded (used by `toJSON` and `fromJSON`). */
+  static get codec(): Codec<'MLP', MLP> {
+    return mlpCodec;
+  }
+
   /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
   toJSON(): SavedModel {
     return toJSON(this);
@@ -238,17 +254,26 @@ export class MLP extends Module {
 
   /**
    * y_E for a batch x of shape [batch, inputs] (or one sample of shape [inputs]). With
-   * `{ trace: true }` it returns every a⁽ʲ⁾ and z⁽ʲ⁾ too: call `retainGrad()` on them (or pass
-   * `{ trace: { retainGrad: true } }`), then `backward()`, then read `.grad` = ∂E/∂a⁽ʲ⁾ (p. 16–18).
+   * `{ intermediates: true }` it returns every a⁽ʲ⁾ and z⁽ʲ⁾ too: call `retainGrad()` on them (or
+   * pass `{ intermediates: { retainGrad: true } }`), then `backward()`, then read `.grad` =
+   * ∂E/∂a⁽ʲ⁾ (p. 16–18). `{ trace }` is the deprecated old name of `{ intermediates }`.
    * @example
-   * const t = net.forward(x, { trace: { retainGrad: true } });
+   * const t = net.forward(x, { intermediates: { retainGrad: true } });
    * t.output.sub(y).square().mul(0.5).sum().backward(); // E = ½(y_E − y)², p. 10
    * t.a[0].grad; // ∂E/∂a⁽¹⁾
    */
   override forward(x: TensorLike): Tensor;
-  override forward(x: TensorLike, options: { trace: true | TraceOptions }): MLPTrace;
-  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPTrace;
-  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPTrace {
+  override forward(
+    x: TensorLike,
+    options: { intermediates: true | IntermediatesOptions },
+  ): MLPIntermediates;
+  /** @deprecated `{ trace }` is the old name of `{ intermediates }`: the same, renamed. */
+  override forward(
+    x: TensorLike,
+    options: { trace: true | IntermediatesOptions },
+  ): MLPIntermediates;
+  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates;
+  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPIntermediates {
     const layers = this.layers;
     let h: Tensor;
     try {
@@ -267,8 +292,9 @@ export class MLP extends Module {
     });
     const logits = (layers[layers.length - 1] as Linear).forward(h); // eq. 4
     const output = this.outputActivation(logits);
-    if (!options.trace) return output;
-    if (typeof options.trace === 'object' && options.trace.retainGrad) {
+    const wanted = options.intermediates ?? options.trace;
+    if (!wanted) return output;
+    if (typeof wanted === 'object' && wanted.retainGrad) {
       for (const t of [...a, ...z, logits, output]) t.retainGrad();
     }
     return { output, logits, a, z };
@@ -335,3 +361,90 @@ export class MLP extends Module {
 function stackBias(bias: Tensor, weight: Tensor): Tensor {
   return noGrad(() => concat([bias.reshape([1, bias.size]), weight], 0));
 }
+
+/** An MLP is saved as its config, activations by catalog name; every layer's W and b as parameters. */
+export const mlpCodec: Codec<'MLP', MLP> = {
+  type: 'MLP',
+  model: MLP,
+  describe(model, { prefix, label }) {
+    const { inputs, hidden, outputs, init, seed } = model.config;
+    const activation = model.activations.map((fn, i) =>
+      savedActivationName(fn, `${label} (MLP), the activation of hidden layer ${i + 1}`),
+    );
+    const outputActivation = savedActivationName(
+      model.outputActivation,
+      `${label} (MLP), its outputActivation`,
+    );
+    const tensors: [string, Tensor][] = [];
+    model.layers.forEach((layer, j) => {
+      tensors.push([`${prefix}layers.${j}.weight`, layer.weight]);
+      if (layer.bias) tensors.push([`${prefix}layers.${j}.bias`, layer.bias]);
+    });
+    const config = {
+      inputs,
+      hidden: [...hidden],
+      outputs,
+      activation,
+      outputActivation,
+      init: [...init],
+      seed,
+    };
+    return { config, tensors };
+  },
+  parameters({ inputs, hidden, outputs }, prefix) {
+    const sizes = [inputs, ...hidden, outputs];
+    return hidden.concat(outputs).flatMap((to, j): [string, number[]][] => [
+      [`${prefix}layers.${j}.weight`, [sizes[j] as number, to]],
+      [`${prefix}layers.${j}.bias`, [to]],
+    ]);
+  },
+  read(config, path) {
+    const at = (key: string) => child(path, key);
+    const c = readObject(config, path, {
+      required: ['inputs', 'hidden', 'outputs', 'activation', 'outputActivation', 'init', 'seed'],
+    });
+    const inputs = readSize(c.inputs, at('inputs'));
+    const hidden = readArray(c.hidden, at('hidden')).map((m, i) =>
+      readSize(m, `${at('hidden')}[${i}]`),
+    );
+    const outputs = readSize(c.outputs, at('outputs'));
+    const acts = readArray(c.activation, at('activation'));
+    if (acts.length !== hidden.length) {
+      throw new ModelFormatError(
+        `expected one activation name per hidden layer (${hidden.length}), got ${acts.length}`,
+        { path: at('activation') },
+      );
+    }
+    const activation = acts.map((a, i) => readActivation(a, `${at('activation')}[${i}]`));
+    const outputActivation = readActivation(c.outputActivation, at('outputActivation'));
+    const inits = readArray(c.init, at('init'));
+    if (inits.length !== hidden.length + 1) {
+      throw new ModelFormatError(
+        `expected one initialiser name per layer of weights (${hidden.length + 1}), got ${inits.length}`,
+        { path: at('init') },
+      );
+    }
+    const init = inits.map((name, j) => {
+      const p = `${at('init')}[${j}]`;
+      if (typeof name !== 'string')
+        throw new ModelFormatError(`expected an initialiser name, got ${describeValue(name)}`, {
+          path: p,
+        });
+      try {
+        getInitializer(name);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ModelFormatError(e.message, { path: p });
+      }
+      return name;
+    });
+    const seed = c.seed;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new ModelFormatError(`expected an integer, got ${describeValue(seed)}`, {
+        path: at('seed'),
+      });
+    }
+    return { inputs, hidden, outputs, activation, outputActivation, init, seed };
+  },
+  build: (config, dtype) => new MLP({ ...config, dtype }),
+};

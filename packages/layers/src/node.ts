@@ -5,8 +5,11 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '@backprop/core';
+import type { SavableModel } from './codecs.js';
+import { fromJSON } from './from-json.js';
 import type { Module } from './module.js';
-import { fromJSON, ModelFormatError, type SavableModel, toJSONString } from './serialize.js';
+import { ModelFormatError } from './saved-model.js';
+import { toJSONString } from './to-json.js';
 
 function toPath(path: string | URL): string {
   return path instanceof URL ? fileURLToPath(path) : path;

@@ -1,9 +1,19 @@
 // Sequential: modules and activations applied one after another, for stacks the MLP does not cover.
 import { BackpropError, Tensor, type TensorLike, tensor, ValueError } from '@backprop/core';
-import type { Activation } from './activation.js';
-import { activationName, getActivation } from './catalog.js';
+import { activationName, getActivation } from './activation-catalog.js';
+import type { Activation } from './define-activation.js';
 import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+import { child, describeValue, type JsonObject, readArray, readObject } from './read-json.js';
+import { readActivation, savedActivationName } from './saved-activations.js';
+import {
+  type Codec,
+  isModelType,
+  MODEL_TYPES,
+  ModelFormatError,
+  type SavedModel,
+  type SequentialItemJSON,
+} from './saved-model.js';
+import { toJSON } from './to-json.js';
 
 /** What a Sequential holds at each position: a module, or an activation (a function, or its catalog name). */
 export type SequentialItem = Module | Activation | string;
@@ -41,6 +51,11 @@ export class Sequential extends Module {
     return this.layers.length;
   }
 
+  /** How a Sequential is saved and loaded (used by `toJSON` and `fromJSON`). */
+  static get codec(): Codec<'Sequential', Sequential> {
+    return sequentialCodec;
+  }
+
   /** The model as JSON (architecture, activation names, dtype, exact weights); see `fromJSON`. */
   toJSON(): SavedModel {
     return toJSON(this);
@@ -75,3 +90,60 @@ export class Sequential extends Module {
     return h;
   }
 }
+
+/** A Sequential is saved as its items in order: activations by catalog name, models nested. */
+export const sequentialCodec: Codec<'Sequential', Sequential> = {
+  type: 'Sequential',
+  model: Sequential,
+  describe(model, { prefix }, nested) {
+    const layers: SequentialItemJSON[] = [];
+    const tensors: [string, Tensor][] = [];
+    model.layers.forEach((item, i) => {
+      const itemLabel = `${prefix}layers.${i}`;
+      if (typeof item === 'function') {
+        layers.push({
+          type: 'activation',
+          name: savedActivationName(item, `${itemLabel} (an activation in a Sequential)`),
+        });
+      } else {
+        const inner = nested(item, `${itemLabel}.`, itemLabel);
+        layers.push(inner.spec);
+        tensors.push(...inner.tensors);
+      }
+    });
+    return { config: { layers }, tensors };
+  },
+  parameters: ({ layers }, prefix, nested) =>
+    layers.flatMap((item, i) =>
+      item.type === 'activation' ? [] : nested(item, `${prefix}layers.${i}.`),
+    ),
+  read(config, path, nested) {
+    const c = readObject(config, path, { required: ['layers'] });
+    const at = child(path, 'layers');
+    const layers = readArray(c.layers, at).map((item, i): SequentialItemJSON => {
+      const p = `${at}[${i}]`;
+      if (
+        typeof item === 'object' &&
+        item !== null &&
+        Object.hasOwn(item, 'type') &&
+        (item as JsonObject).type === 'activation'
+      ) {
+        const a = readObject(item, p, { required: ['type', 'name'] });
+        return { type: 'activation', name: readActivation(a.name, child(p, 'name')) };
+      }
+      const m = readObject(item, p, { required: ['type', 'config'] });
+      if (!isModelType(m.type)) {
+        throw new ModelFormatError(
+          `expected 'activation' or one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describeValue(m.type)}`,
+          { path: child(p, 'type') },
+        );
+      }
+      return nested(m.type, m.config, p);
+    });
+    return { layers };
+  },
+  build: ({ layers }, dtype, nested) =>
+    new Sequential(
+      ...layers.map((item) => (item.type === 'activation' ? item.name : nested(item, dtype))),
+    ),
+};

@@ -1,7 +1,8 @@
 // The activation catalog: names to activations, for configs, JSON and command lines. It starts
-// with the built-ins (activations.ts) the first time it is used, not when a module loads, so
+// with the built-ins (builtin-activations.ts) the first time it is used, not when a module loads, so
 // importing any part of the package has no side effects and bundlers may drop what is unused.
 import { ValueError } from '@backprop/core';
+import { BUILT_INS } from './builtin-activations.js';
 import {
   type Activation,
   type ActivationEntry,
@@ -11,8 +12,7 @@ import {
   defineActivationFamily,
   isDefined,
   isFamilyMember,
-} from './activation.js';
-import { BUILT_INS } from './activations.js';
+} from './define-activation.js';
 
 const catalog = new Map<string, ActivationEntry>();
 const families = new Map<string, ActivationFamily>();

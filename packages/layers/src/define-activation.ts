@@ -1,5 +1,5 @@
 // Activations: plain functions (a: Tensor) => Tensor, made by `defineActivation` with what the
-// catalog (catalog.ts) needs to know of them; families of them with numeric parameters.
+// catalog (activation-catalog.ts) needs to know of them; families of them with numeric parameters.
 import { elementwise, type Tensor, ValueError } from '@backprop/core';
 
 /** An activation z = f(a). Elementwise ones act on each neuron; softmax couples a whole row. */
@@ -65,7 +65,9 @@ export interface ActivationDefinition {
  * const myTanh = defineActivation({ name: 'myTanh', f: Math.tanh, df: (_a, z) => z.square().neg().add(1) });
  * registerActivation(bent); // now getActivation('bent') and MLP({ activation: 'bent' }) work
  */
-export function defineActivation(definition: ActivationDefinition): DefinedActivation {
+export /* @__NO_SIDE_EFFECTS__ */ function defineActivation(
+  definition: ActivationDefinition,
+): DefinedActivation {
   if (typeof definition !== 'object' || definition === null)
     throw new ValueError(
       `defineActivation: expected a definition object, got ${String(definition)}`,
@@ -153,6 +155,16 @@ export type ActivationFamily<P extends number[] = number[]> = ((
   };
 };
 
+/** A family's numeric parameter (`positive`: > 0), or an error naming the family and the parameter. */
+export function checkParam(where: string, label: string, value: number, positive = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && !(value > 0))) {
+    throw new ValueError(
+      `${where}: ${label} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 /** Activations made by a family, whose entry names ('leakyRelu(0.2)') parse back to the same function. */
 const familyMade = new WeakSet<Activation>();
 
@@ -171,7 +183,7 @@ export function familyCall(name: string, params: readonly number[]): string {
  * `familyCall(name, params)`, or named `name` itself (the family's default member, which is then
  * registered under that name). Not yet in the catalog: see `registerActivationFamily`.
  */
-export function defineActivationFamily<P extends number[]>(
+export /* @__NO_SIDE_EFFECTS__ */ function defineActivationFamily<P extends number[]>(
   name: string,
   signature: string,
   make: (...params: P) => DefinedActivation,

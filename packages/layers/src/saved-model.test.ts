@@ -2,6 +2,7 @@
 // could not be loaded, and malformed, truncated or hostile documents that must fail clearly.
 import { Generator, manualSeed, rand, type Tensor, tensor, ValueError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
+import { CODECS } from './codecs.js';
 import {
   type Activation,
   defineActivation,
@@ -295,6 +296,17 @@ describe('toJSON / fromJSON round trip', () => {
     const loaded = fromJSON(toJSONString(new MLP({ inputs: 2, hidden: [3], seed: 1 })));
     loaded.forward(input(2, 'float64')).sum().backward();
     for (const [name, p] of loaded.namedParameters()) expect(p.grad, name).not.toBeNull();
+  });
+});
+
+describe('the codec table', () => {
+  it('has one codec per model type, in MODEL_TYPES order, each the one its class saves with', () => {
+    expect(Object.keys(CODECS)).toEqual(['Linear', 'MLP', 'Sequential', 'RBF']);
+    for (const [type, codec] of Object.entries(CODECS)) {
+      expect(codec.type).toBe(type);
+      expect((codec.model as unknown as { codec: unknown }).codec).toBe(codec);
+      expect(codec.model.name).toBe(type);
+    }
   });
 });
 

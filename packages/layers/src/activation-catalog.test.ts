@@ -1,6 +1,6 @@
 // The catalog's mechanics: defining an activation both ways, registering, aliases, parametric
 // families ('leakyRelu(0.2)'), lookups and their errors. The values of the built-ins are in
-// activations.test.ts, which also sweeps whatever is registered.
+// builtin-activations.test.ts, which also sweeps whatever is registered.
 import { grad, type Tensor, tensor, ValueError } from '@backprop/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkGradients, expectAllClose } from '../../core/test/helpers.js';

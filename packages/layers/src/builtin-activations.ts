@@ -1,20 +1,21 @@
 // The built-in activations: the lecture's five (p. 6–7) and the usual modern ones, listed at the end
-// for the catalog (catalog.ts). Composed from core's ops unless stated (NOTE lines).
-import { type DType, Tensor, ValueError } from '@backprop/core';
+// for the catalog (activation-catalog.ts). Composed from core's ops unless stated (NOTE lines).
+// Each is a call at module level; its makers are marked @__NO_SIDE_EFFECTS__ (so are defineActivation
+// and defineActivationFamily) so that a bundle drops the built-ins it never uses.
+import type { Tensor } from '@backprop/core';
 import {
+  checkParam,
   type DefinedActivation,
   defineActivation,
   defineActivationFamily,
   familyCall,
-} from './activation.js';
-import { Module } from './module.js';
-import { type SavedModel, toJSON } from './serialize.js';
+} from './define-activation.js';
 
 /**
  * A closed-form derivative as values only: `v ↦ f′(v)` applied to each element, in plain Math,
  * independent of the ops that compute f (so a test can hold autodiff to it). Not differentiable.
  */
-function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
+/* @__NO_SIDE_EFFECTS__ */ function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
   return (a) => {
     const out = a.zerosLike();
     for (let i = 0; i < a.size; i++) out.data[i] = df(a.data[i] as number);
@@ -26,15 +27,6 @@ function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
 const logistic = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 /** log(1 + e^v) in plain Math without overflow. */
 const softplusValue = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
-
-function checkParam(where: string, label: string, value: number, positive = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && !(value > 0))) {
-    throw new ValueError(
-      `${where}: ${label} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
 
 // ------------------------------------------------------------------- the lecture's five (p. 6–7)
 
@@ -88,7 +80,7 @@ export const relu = defineActivation({
 });
 
 /** exp(−γa²) named `name`; f′ = −2γa·exp(−γa²). */
-function makeRbf(gamma: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeRbf(gamma: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => a.square().mul(-gamma).exp(),
@@ -108,53 +100,6 @@ export const rbf = defineActivationFamily('rbf', 'rbf(gamma)', (gamma = 1) => {
   checkParam('rbf', 'gamma', gamma, true);
   return gamma === 1 ? rbfDefault : makeRbf(gamma, familyCall('rbf', [gamma]));
 });
-
-/**
- * The radial basis function exp(−γa²) as a module, its γ a learnable parameter when asked
- * (`{ learnable: true }`: then `gamma` is a tensor that requires grad, found by `parameters()`).
- * @example
- * const act = new RBF({ gamma: 0.5, learnable: true });
- * act.forward(a).sum().backward(); // act.gamma.grad = Σ −a²·exp(−γa²)
- */
-export class RBF extends Module {
-  /** γ: a number, or a 0-d tensor that requires grad when learnable. */
-  readonly gamma: number | Tensor;
-
-  constructor(options: { gamma?: number; learnable?: boolean; dtype?: DType } = {}) {
-    super();
-    const { gamma = 1, learnable = false, dtype = 'float64' } = options;
-    checkParam('RBF', 'gamma', gamma, true);
-    if (learnable) {
-      const g = new Tensor(
-        dtype === 'float32' ? Float32Array.of(gamma) : Float64Array.of(gamma),
-        [],
-      );
-      g.requiresGrad = true;
-      this.gamma = g;
-    } else {
-      this.gamma = gamma;
-    }
-  }
-
-  /** exp(−γa²) for every element of `a`. */
-  forward(a: Tensor): Tensor {
-    const g = this.gamma;
-    return a
-      .square()
-      .mul(typeof g === 'number' ? -g : g.neg())
-      .exp();
-  }
-
-  /** The module as JSON (γ and whether it is learnable); see `fromJSON`. */
-  toJSON(): SavedModel {
-    return toJSON(this);
-  }
-
-  override describe(): string {
-    const g = this.gamma;
-    return typeof g === 'number' ? `RBF(gamma=${g})` : `RBF(gamma=${g.item()}, learnable)`;
-  }
-}
 
 // -------------------------------------------------------------------------------- the others
 
@@ -180,7 +125,7 @@ export const tanh = defineActivation({
 });
 
 /** a for a > 0, αa otherwise, named `name`; f′ = 1 or α (α at 0). */
-function makeLeakyRelu(alpha: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeLeakyRelu(alpha: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => a.where(a.gt(0), a.mul(alpha)), // at 0 the gradient goes to αa: leakyRelu′(0) = α
@@ -211,7 +156,7 @@ const eluOf = (a: Tensor, alpha: number) =>
   a.where(a.gt(0), a.clamp(null, 0).exp().sub(1).mul(alpha));
 
 /** a for a > 0, α(e^a − 1) otherwise, named `name`; f′ = 1 or αe^a (α at 0). */
-function makeElu(alpha: number, name: string): DefinedActivation {
+/* @__NO_SIDE_EFFECTS__ */ function makeElu(alpha: number, name: string): DefinedActivation {
   return defineActivation({
     name,
     fn: (a) => eluOf(a, alpha),
@@ -350,7 +295,7 @@ export const hardTanh = defineActivation({
 });
 
 /**
- * What the catalog starts with (catalog.ts): the lecture's five first, then the others; aliases
+ * What the catalog starts with (activation-catalog.ts): the lecture's five first, then the others; aliases
  * after them, so that `activationName` gives the primary name. The families return these
  * instances for their default parameters.
  */

@@ -1,0 +1,84 @@
+// Reading a saved document's JSON: plain objects with exactly the expected keys (prototype keys
+// refused), arrays, sizes and flags, each error a ModelFormatError naming where in the document.
+import { ModelFormatError } from './saved-model.js';
+
+/** Keys that could reach a prototype if some code ever copied them around: refused outright. */
+const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `parameters["layers.0.weight"]`, `config.hidden`: how a path names a key. */
+export function child(path: string, key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? path
+      ? `${path}.${key}`
+      : key
+    : `${path}[${JSON.stringify(key)}]`;
+}
+
+/** What came, for an error: `null`, `an array of length 3`, `the string "abc"`, `a boolean`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+/** A plain object with exactly the `required` keys (and any of `optional`); forbidden keys refused. */
+export function readObject(
+  value: unknown,
+  path: string,
+  keys: { required: readonly string[]; optional?: readonly string[] },
+): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ModelFormatError(`expected an object, got ${describeValue(value)}`, { path });
+  }
+  const allowed = [...keys.required, ...(keys.optional ?? [])];
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN.has(key)) {
+      throw new ModelFormatError(
+        `the key ${JSON.stringify(key)} is not allowed (it could pollute prototypes)`,
+        {
+          path,
+        },
+      );
+    }
+    if (!allowed.includes(key)) {
+      throw new ModelFormatError(
+        `unexpected key ${JSON.stringify(key)}; expected ${allowed.map((k) => JSON.stringify(k)).join(', ')}`,
+        { path },
+      );
+    }
+  }
+  for (const key of keys.required) {
+    if (!Object.hasOwn(value, key)) {
+      throw new ModelFormatError(`missing key ${JSON.stringify(key)}`, { path });
+    }
+  }
+  return value as JsonObject;
+}
+
+export function readArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value))
+    throw new ModelFormatError(`expected an array, got ${describeValue(value)}`, { path });
+  return value;
+}
+
+export function readSize(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ModelFormatError(`expected a positive integer, got ${describeValue(value)}`, {
+      path,
+    });
+  }
+  return value;
+}
+
+export function readBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean')
+    throw new ModelFormatError(`expected true or false, got ${describeValue(value)}`, { path });
+  return value;
+}

@@ -1,0 +1,40 @@
+// Activations in saved models go by their catalog name: the name to write (or why there is none),
+// and the check that a name read back resolves. Used by the codecs of MLP and Sequential.
+import { ValueError } from '@backprop/core';
+import { activationName, getActivationEntry } from './activation-catalog.js';
+import type { Activation } from './define-activation.js';
+import { describeValue } from './read-json.js';
+import { ModelFormatError } from './saved-model.js';
+
+/** The catalog name of `fn`, or an error saying how to get it into the catalog. */
+export function savedActivationName(fn: Activation, where: string): string {
+  const name = activationName(fn);
+  if (name !== undefined) return name;
+  const defined = (fn as { entry?: { name?: unknown } }).entry?.name;
+  const hint =
+    typeof defined === 'string'
+      ? `it was made by defineActivation as '${defined}' but is not registered: call registerActivation(${defined}) before saving`
+      : `define it with defineActivation({ name: '${fn.name || 'myActivation'}', fn }) and registerActivation(...) it, then use that, before saving`;
+  throw new ValueError(
+    `toJSON: ${where} uses an activation that is not in the activation catalog, so it cannot be saved by name; ${hint}`,
+  );
+}
+
+/** A catalog name that resolves (user activations must be registered before loading). */
+export function readActivation(value: unknown, path: string): string {
+  if (typeof value !== 'string') {
+    throw new ModelFormatError(`expected an activation name, got ${describeValue(value)}`, {
+      path,
+    });
+  }
+  try {
+    getActivationEntry(value);
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e;
+    throw new ModelFormatError(
+      `${e.message} (a user-defined activation must be registered with registerActivation before loading)`,
+      { path },
+    );
+  }
+  return value;
+}
