@@ -71,7 +71,7 @@ function randomCase(activation: string, k: number, seed: number) {
 /** Autodiff: MLP forward → E = ½(y_E − y)² → backward; ∂E/∂w⁽ʲ⁾ in the slide layout, j = 0..k. */
 function autodiffGradients(mlp: MLP, { x, y }: Sample): { dEdw: Mat[]; trace: Tensor[] } {
   mlp.zeroGrad();
-  const t = mlp.forward([x], { trace: { retainGrad: true } });
+  const t = mlp.forward([x], { intermediates: { retainGrad: true } });
   halfSquaredError(t.output, [[y]]).backward();
   const dEdw = Array.from({ length: mlp.numHidden + 1 }, (_, j) => rows(mlp.slideGradients(j)));
   return { dEdw, trace: t.a };
@@ -99,7 +99,7 @@ describe.each(cases)('k = $k hidden layers, $activation', ({ k, activation, seed
     const { w, f } = readSlideNetwork(mlp);
     for (const { x } of samples) {
       const { a, z, yE } = slideForward(w, f, x);
-      const t = mlp.forward([x], { trace: true });
+      const t = mlp.forward([x], { intermediates: true });
       expect(Math.abs(yE - t.output.item())).toBeLessThan(TOL);
       for (let j = 1; j <= k; j++) {
         expect(maxAbsDiff([a[j].slice(1)], rows(t.a[j - 1]))).toBeLessThan(TOL);
