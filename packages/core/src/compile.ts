@@ -2,12 +2,15 @@
 // every later call rerun only that arithmetic, on the same arrays: no tensors, no graph nodes, no
 // topological sort. The first call is eager code; the rest are its kernels in a row. Like
 // `jax.jit`, it is for functions whose work depends on the shapes of their inputs, not on values.
+
+import { isDetectAnomalyEnabled } from './anomaly.js';
 import { allocate, type DType } from './dtype.js';
-import { giveGrad, isDetectAnomalyEnabled, isGradEnabled } from './engine.js';
 import { ValueError } from './errors.js';
+import { isGradEnabled } from './grad-mode.js';
 import {
   currentRecording,
   type GradWrite,
+  giveGrad,
   type Recording,
   recordingInto,
   type Step,

@@ -1,13 +1,15 @@
 // The autodiff engine: recording graph nodes, one topological sort, one reverse sweep.
-import { GradError, NonFiniteError, ShapeError } from './errors.js';
-import { madeSoFar } from './primitive.js';
 import {
-  currentRecording,
-  type GradWrite,
-  noteInputs,
-  type Recording,
-  recordingInto,
-} from './recording.js';
+  checkForward,
+  checkGradient,
+  enterRule,
+  isDetectAnomalyEnabled,
+  leaveRule,
+} from './anomaly.js';
+import { GradError, ShapeError } from './errors.js';
+import { isGradEnabled, setGradMode, withGradMode } from './grad-mode.js';
+import { madeSoFar } from './primitive.js';
+import { currentRecording, noteInputs, recordGradWrite } from './recording.js';
 import { formatShape, sameShape } from './shape-math.js';
 import type { Tensor } from './tensor.js';
 
@@ -26,97 +28,6 @@ export interface GraphNode {
   readonly site?: string;
 }
 
-// ---------------------------------------------------------------- grad mode
-
-let gradEnabled = true;
-
-/** Whether ops currently record the graph (false inside `noGrad`). */
-export function isGradEnabled(): boolean {
-  return gradEnabled;
-}
-
-function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const saved = gradEnabled;
-  gradEnabled = enabled;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = saved;
-  }
-}
-
-/** Runs `fn` without recording any graph: results need no gradient (like `torch.no_grad`). */
-export function noGrad<T>(fn: () => T): T {
-  return withGradMode(false, fn);
-}
-
-/** Runs `fn` with graph recording on, even inside `noGrad`. */
-export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
-}
-
-// ---------------------------------------------------------------- anomaly detection
-
-let detecting = false;
-/** Inside a derivative rule, non-finite values are reported by the sweep, naming the rule's op. */
-let inDerivative = 0;
-
-/**
- * Turns anomaly detection on or off. While on, every op checks its output and every gradient
- * for NaN/±Infinity and throws a `NonFiniteError` naming the first op that produced one and the
- * line of user code that created it. It is slow: use it to find a bug, not to train.
- */
-export function setDetectAnomaly(enabled: boolean): void {
-  detecting = enabled;
-}
-
-export function isDetectAnomalyEnabled(): boolean {
-  return detecting;
-}
-
-/** Runs `fn` with anomaly detection on (see `setDetectAnomaly`). */
-export function detectAnomaly<T>(fn: () => T): T {
-  const saved = detecting;
-  detecting = true;
-  try {
-    return fn();
-  } finally {
-    detecting = saved;
-  }
-}
-
-// Frames of this library's own code (source or built), as opposed to the user's (tests included).
-// An installed package's frames read src/ too where Node applies its source maps.
-const LIBRARY_FRAME = /[\\/](packages|@backprop)[\\/]core[\\/](src|dist)[\\/]/;
-const TEST_FILE = /\.test\.[cm]?[jt]s/;
-const RUNTIME_FRAME = /node:internal|\(native\)/;
-
-/** The first stack frame outside this library: where the user called the op. */
-function userCallSite(): string {
-  const errorClass = Error as { stackTraceLimit?: number }; // V8 keeps only 10 frames by default
-  const saved = errorClass.stackTraceLimit;
-  errorClass.stackTraceLimit = 64;
-  const stack = new Error().stack ?? '';
-  errorClass.stackTraceLimit = saved;
-  for (const line of stack.split('\n').slice(1)) {
-    const frame = line.trim().replace(/^at /, '');
-    const library =
-      (LIBRARY_FRAME.test(frame) && !TEST_FILE.test(frame)) || RUNTIME_FRAME.test(frame);
-    if (frame && !library) return frame;
-  }
-  return '(unknown location)';
-}
-
-function firstNonFinite(t: Tensor): number {
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) return i;
-  return -1;
-}
-
-function describe(t: Tensor, i: number, what = 'an output'): string {
-  return `${t.data[i]} at flat index ${i} of ${what} of shape ${formatShape(t.shape)}`;
-}
-
 // ---------------------------------------------------------------- recording
 
 /**
@@ -126,9 +37,9 @@ function describe(t: Tensor, i: number, what = 'an output'): string {
  */
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;
-  if (detecting) site = checkForward(op, inputs, output);
+  if (isDetectAnomalyEnabled()) site = checkForward(op, inputs, output);
   if (currentRecording() !== null) noteInputs(inputs);
-  if (!gradEnabled) return output;
+  if (!isGradEnabled()) return output;
   for (let i = 0; i < inputs.length; i++) {
     if ((inputs[i] as Tensor).requiresGrad) {
       output._node = { op, inputs, vjp, site }; // one object shape for every node, site or not
@@ -136,19 +47,6 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, vj
     }
   }
   return output;
-}
-
-/** Anomaly mode: throws if `op` made a non-finite value from finite inputs; returns the call site. */
-function checkForward(op: string, inputs: readonly Tensor[], output: Tensor): string | undefined {
-  if (inDerivative > 0) return undefined;
-  const site = userCallSite();
-  const bad = firstNonFinite(output);
-  if (bad >= 0 && inputs.every((x) => firstNonFinite(x) < 0)) {
-    throw new NonFiniteError(
-      `${op} produced ${describe(output, bad)} from finite inputs; the op was called at ${site}`,
-    );
-  }
-  return site;
 }
 
 // ---------------------------------------------------------------- backward
@@ -256,9 +154,8 @@ function reverseSweep(
   const { mark, order, edgeStart, edgeSlot } = sort(roots, targets);
   const grads: (Tensor | null)[] = [];
   for (let k = 0; k < order.length; k++) grads.push(null);
-  const saved = gradEnabled;
+  const saved = setGradMode(createGraph); // for the accumulating adds and the derivative rules alike
   try {
-    gradEnabled = createGraph; // for the accumulating adds and the derivative rules alike
     for (let i = 0; i < roots.length; i++) {
       const k = slotIn(roots[i] as Tensor, mark); // no rule has run yet: the marks are still this sort's
       if (k >= 0) grads[k] = accumulate(grads[k] as Tensor | null, seeds[i] as Tensor);
@@ -268,19 +165,19 @@ function reverseSweep(
       if (g === null || g === undefined) continue;
       grads[k] = null;
       const t = order[k] as Tensor;
-      gradEnabled = saved; // onGrad runs as the caller's code would
+      setGradMode(saved); // onGrad runs as the caller's code would
       onGrad(t, g);
-      gradEnabled = createGraph;
+      setGradMode(createGraph);
       const node = t._node;
       const first = edgeStart[k];
       const end = edgeStart[k + 1];
       if (node === null || !hasSlot(edgeSlot, first, end)) continue;
-      inDerivative++;
+      enterRule();
       let inputGrads: ReturnType<VJP>;
       try {
         inputGrads = node.vjp(g);
       } finally {
-        inDerivative--;
+        leaveRule();
       }
       if (inputGrads.length !== node.inputs.length) {
         throw new GradError(
@@ -300,7 +197,7 @@ function reverseSweep(
       }
     }
   } finally {
-    gradEnabled = saved;
+    setGradMode(saved);
   }
 }
 
@@ -322,15 +219,7 @@ function checkInputGrad(node: GraphNode, i: number, x: Tensor, gi: Tensor, g: Te
         `for input ${i} of shape ${formatShape(x.shape)}`,
     );
   }
-  if (detecting) {
-    const bad = firstNonFinite(gi);
-    if (bad >= 0 && firstNonFinite(g) < 0) {
-      throw new NonFiniteError(
-        `the gradient of ${node.op} (input ${i}) became ${describe(gi, bad, 'a gradient')} from a finite output ` +
-          `gradient; the op was called at ${node.site ?? '(unknown location)'}`,
-      );
-    }
-  }
+  if (isDetectAnomalyEnabled()) checkGradient(node, i, gi, g);
 }
 
 /**
@@ -368,7 +257,7 @@ export function backward(
   const tracing = currentRecording();
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {
     if (t._node && !t._retainGrad) return;
-    if (tracing !== null) return traceGradWrite(tracing, t, gt, createGraph);
+    if (tracing !== null) return recordGradWrite(tracing, t, gt, createGraph);
     // a leaf's .grad gets storage of its own, so changing one gradient in place never changes
     // another: the sum with the previous .grad (a new tensor), a gradient whose array this
     // sweep made and gave to no one else, or else a copy
@@ -379,40 +268,6 @@ export function backward(
       t.grad = gt;
       gt._made = 0; // given away: the next tensor that gets this gradient gets a copy
     } else t.grad = gt.clone();
-  });
-}
-
-/**
- * While `compile` traces: the gradient goes to the leaf the way every replay will give it, and
- * the trace remembers it (see compile.ts).
- */
-function traceGradWrite(r: Recording, t: Tensor, g: Tensor, createGraph: boolean): void {
-  if (createGraph) {
-    throw new GradError(
-      'backward(): createGraph is not supported inside a compiled function (its .grad would keep a graph of the ' +
-        'first call); use grad/vjp inside it, which compile replays',
-    );
-  }
-  const write: GradWrite = { leaf: t, grad: g, copy: !r.written.has(g.data) };
-  r.gradWrites.push(write);
-  giveGrad(write, t);
-}
-
-/**
- * @internal Gives `w.grad` to `leaf` as `backward()` does: `.grad` becomes it (a copy if the
- * trace does not recompute its array), or, if `.grad` holds one already, the sum of the two.
- */
-export function giveGrad(w: GradWrite, leaf: Tensor): void {
-  if (!w.copy && leaf.grad === null)
-    leaf.grad = w.grad; // the usual case: nothing is computed
-  else addGiven(w, leaf); // apart: its closures would cost this function a context on every call
-}
-
-function addGiven(w: GradWrite, leaf: Tensor): void {
-  recordingInto(null, () => {
-    const g = w.copy ? w.grad.clone() : w.grad;
-    const prev = leaf.grad;
-    leaf.grad = prev === null ? g : withGradMode(false, () => prev.add(g));
   });
 }
 

@@ -1,7 +1,8 @@
 // Function transforms in the style of JAX: grad, valueAndGrad, vjp, jacobian, hessian, hvp.
 // They compose: grad(grad(f)) differentiates the gradient, because derivative rules are tensor ops.
-import { enableGrad, gradients, isGradEnabled, topologicalOrder } from './engine.js';
+import { gradients, topologicalOrder } from './engine.js';
 import { GradError, ValueError } from './errors.js';
+import { enableGrad, isGradEnabled } from './grad-mode.js';
 import { stack } from './ops/shape.js';
 import { bindView } from './primitive.js';
 import { formatShape } from './shape-math.js';

@@ -1,6 +1,7 @@
 // gradcheck: compares autodiff's gradients with central finite differences in float64.
-import { enableGrad, gradients, noGrad } from './engine.js';
+import { gradients } from './engine.js';
 import { BackpropError, ValueError } from './errors.js';
+import { enableGrad, noGrad } from './grad-mode.js';
 import { formatShape, stridesOf } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 

@@ -1,5 +1,6 @@
 // @backprop/core: tensors and reverse-mode automatic differentiation. The public API, listed.
 
+export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from './anomaly.js';
 export { type CompileOptions, compile, isCompiling } from './compile.js';
 export {
   arange,
@@ -16,19 +17,7 @@ export {
   zerosLike,
 } from './create.js';
 export type { DType, TypedArray } from './dtype.js';
-export {
-  backward,
-  detectAnomaly,
-  enableGrad,
-  type GraphNode,
-  gradients,
-  isDetectAnomalyEnabled,
-  isGradEnabled,
-  noGrad,
-  setDetectAnomaly,
-  topologicalOrder,
-  type VJP,
-} from './engine.js';
+export { backward, type GraphNode, gradients, topologicalOrder, type VJP } from './engine.js';
 export {
   AxisError,
   BackpropError,
@@ -48,6 +37,7 @@ export {
   valueAndGrad,
   vjp,
 } from './functional.js';
+export { enableGrad, isGradEnabled, noGrad } from './grad-mode.js';
 export {
   GradcheckError,
   type GradcheckOptions,

@@ -2,7 +2,8 @@
 // derivative rule) and binds it to inputs; `bind` runs the kernel, keeps it as a step while
 // `compile` records, and records the node `backward` needs. Op files see none of that.
 import { allocate, type TypedArray } from './dtype.js';
-import { noGrad, record } from './engine.js';
+import { record } from './engine.js';
+import { noGrad } from './grad-mode.js';
 import { keepStep } from './recording.js';
 import { sizeOf } from './shape-math.js';
 import { Tensor } from './tensor.js';

@@ -2,6 +2,8 @@
 // run again on the same arrays), the leaves they read and the gradients `backward()` gives. Only
 // the door (primitive.ts) and the engine write to it; op files never see it.
 import type { TypedArray } from './dtype.js';
+import { GradError } from './errors.js';
+import { withGradMode } from './grad-mode.js';
 import type { Inputs, Primitive } from './primitive.js';
 import type { Tensor } from './tensor.js';
 
@@ -66,4 +68,38 @@ export function noteInputs(inputs: readonly Tensor[]): void {
   for (const x of inputs) {
     if (x._node === null && !r.leaves.has(x)) r.leaves.set(x, x.requiresGrad);
   }
+}
+
+/**
+ * `backward()` while `compile` records: the gradient goes to the leaf the way every replay will
+ * give it, and the recording remembers it (see compile.ts).
+ */
+export function recordGradWrite(r: Recording, t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    throw new GradError(
+      'backward(): createGraph is not supported inside a compiled function (its .grad would keep a graph of the ' +
+        'first call); use grad/vjp inside it, which compile replays',
+    );
+  }
+  const write: GradWrite = { leaf: t, grad: g, copy: !r.written.has(g.data) };
+  r.gradWrites.push(write);
+  giveGrad(write, t);
+}
+
+/**
+ * @internal Gives `w.grad` to `leaf` as `backward()` does: `.grad` becomes it (a copy if the
+ * trace does not recompute its array), or, if `.grad` holds one already, the sum of the two.
+ */
+export function giveGrad(w: GradWrite, leaf: Tensor): void {
+  if (!w.copy && leaf.grad === null)
+    leaf.grad = w.grad; // the usual case: nothing is computed
+  else addGiven(w, leaf); // apart: its closures would cost this function a context on every call
+}
+
+function addGiven(w: GradWrite, leaf: Tensor): void {
+  recordingInto(null, () => {
+    const g = w.copy ? w.grad.clone() : w.grad;
+    const prev = leaf.grad;
+    leaf.grad = prev === null ? g : withGradMode(false, () => prev.add(g));
+  });
 }
