@@ -50,7 +50,7 @@ function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
     params.push(tensor(l.w, { dtype, shape: [l.inSize, l.outSize], requiresGrad: true }));
     params.push(tensor(l.b, { dtype, shape: [l.outSize], requiresGrad: true }));
   }
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   const batches = allBatches(spec).map(([x, y]) => [
     tensor(x, { dtype, shape: [spec.batch, d] }),
     tensor(y, { dtype, shape: [spec.batch, 1] }),
@@ -78,7 +78,7 @@ function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
     for (const p of params) {
       const w = p.data;
       const g = (p.grad as Tensor).data;
-      for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) - lr * (g[i] as number);
+      for (let i = 0; i < w.length; i++) w[i] = w[i] - lr * g[i];
       p.grad = null;
     }
     return loss.item();
@@ -98,7 +98,7 @@ await guard(LIB, workload, () => {
       for (const dtype of dtypesToRun(onlyDtype)) {
         const ta = tensor(a, { dtype, shape: [n, n] });
         const tb = tensor(b, { dtype, shape: [n, n] });
-        const product = () => matmul(ta, tb).data[0] as number;
+        const product = () => matmul(ta, tb).data[0];
         if (relaxed) {
           // what Node 22+ and Chromium 114+ run by default: the kernels' fused multiply-add build
           const { build, why } = getWasmBuild();
@@ -131,7 +131,7 @@ await guard(LIB, workload, () => {
         const r = benchSync(
           'add 1×16',
           () => {
-            sink += add(ta, tb).data[0] as number;
+            sink += add(ta, tb).data[0];
           },
           quick,
         );

@@ -22,11 +22,11 @@ function trainer(spec: TrainSpec): (k: number) => number {
     const layer = i + 1;
     for (let j = 0; j < l.outSize; j++) {
       const w = net.weights[layer]?.[j] as Float32Array;
-      for (let k = 0; k < l.inSize; k++) w[k] = l.w[k * l.outSize + j] as number;
-      (net.biases[layer] as Float32Array)[j] = l.b[j] as number;
+      for (let k = 0; k < l.inSize; k++) w[k] = l.w[k * l.outSize + j];
+      (net.biases[layer] as Float32Array)[j] = l.b[j];
     }
   });
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   const patterns = Array.from({ length: spec.samples }, (_, s) => ({
     input: Float32Array.from(spec.x.subarray(s * d, (s + 1) * d)),
     output: Float32Array.from(spec.y.subarray(s, s + 1)),

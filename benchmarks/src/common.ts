@@ -86,8 +86,8 @@ export interface LayerInit {
 export function mlpInit(sizes: readonly number[], seed: number): LayerInit[] {
   const layers: LayerInit[] = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
-    const inSize = sizes[l] as number;
-    const outSize = sizes[l + 1] as number;
+    const inSize = sizes[l];
+    const outSize = sizes[l + 1];
     const k = 1 / Math.sqrt(inSize);
     layers.push({
       inSize,
@@ -138,7 +138,7 @@ export interface TrainSpec {
 export function batchOf(spec: TrainSpec, k: number): [Float64Array, Float64Array] {
   const nb = spec.samples / spec.batch;
   const s = (k % nb) * spec.batch;
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   return [spec.x.slice(s * d, (s + spec.batch) * d), spec.y.slice(s, s + spec.batch)];
 }
 
@@ -157,8 +157,8 @@ export function specB(quick: boolean): TrainSpec {
   const y = new Float64Array(samples);
   for (let i = 0; i < samples; i++) {
     let s = 0;
-    for (let j = 0; j < 16; j++) s += (x[i * 16 + j] as number) * (proj[j] as number);
-    y[i] = Math.sin(s) + 0.5 * Math.cos(2 * (x[i * 16] as number));
+    for (let j = 0; j < 16; j++) s += x[i * 16 + j] * proj[j];
+    y[i] = Math.sin(s) + 0.5 * Math.cos(2 * x[i * 16]);
   }
   return {
     name: 'B',
@@ -190,8 +190,8 @@ export function specC(quick: boolean): TrainSpec {
   const x = f32Exact(uniform(samples * 2, -1, 1, 401));
   const y = new Float64Array(samples);
   for (let i = 0; i < samples; i++) {
-    const a = x[2 * i] as number;
-    const b = x[2 * i + 1] as number;
+    const a = x[2 * i];
+    const b = x[2 * i + 1];
     y[i] = 0.5 + 0.4 * Math.sin(3 * a) * Math.cos(2 * b);
   }
   return {
@@ -228,7 +228,7 @@ export const scalarGraphNodes = (quick: boolean) => (quick ? 100_000 : 1_000_000
 /** Mean of the last `n` entries (the last epoch's losses). */
 export function tailMean(xs: readonly number[], n: number): number {
   let s = 0;
-  for (let i = xs.length - n; i < xs.length; i++) s += xs[i] as number;
+  for (let i = xs.length - n; i < xs.length; i++) s += xs[i];
   return s / n;
 }
 
@@ -288,8 +288,8 @@ export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number
     stepsPerSecond,
     samplesPerSecond: stepsPerSecond * spec.batch,
     rme: rme(rates),
-    firstLoss: losses[0] as number,
-    lastLoss: losses[total - 1] as number,
+    firstLoss: losses[0],
+    lastLoss: losses[total - 1],
     lastEpochLoss: tailMean(losses, spec.samples / spec.batch),
     totalSteps: total,
     timedSteps: k - spec.warmupSteps,
@@ -355,7 +355,7 @@ export function benchSync(
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((p, q) => p - q);
   const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 // ------------------------------------------------------------------ results

@@ -30,7 +30,7 @@ function trainer(spec: TrainSpec): (k: number) => number {
     params.push(np.array(Float32Array.from(l.w)).reshape([l.inSize, l.outSize]));
     params.push(np.array(Float32Array.from(l.b)));
   }
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   const batches = allBatches(spec).map(([x, y]) => [
     np.array(Float32Array.from(x)).reshape([spec.batch, d]),
     np.array(Float32Array.from(y)).reshape([spec.batch, 1]),

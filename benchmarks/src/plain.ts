@@ -32,9 +32,9 @@ function matmulNaive(a: Float32Array, b: Float32Array, c: Float32Array, n: numbe
   for (let i = 0; i < n; i++) {
     const ci = i * n;
     for (let k = 0; k < n; k++) {
-      const aik = a[ci + k] as number;
+      const aik = a[ci + k];
       const bk = k * n;
-      for (let j = 0; j < n; j++) c[ci + j] = (c[ci + j] as number) + aik * (b[bk + j] as number);
+      for (let j = 0; j < n; j++) c[ci + j] = c[ci + j] + aik * b[bk + j];
     }
   }
 }
@@ -57,14 +57,14 @@ function matmulBlocked(a: Float32Array, b: Float32Array, c: Float32Array, n: num
       let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
       let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
       for (let k = 0, bk = j; k < n; k++, bk += n) {
-        const b0 = b[bk] as number;
-        const b1 = b[bk + 1] as number;
-        const b2 = b[bk + 2] as number;
-        const b3 = b[bk + 3] as number;
-        const x0 = a[a0 + k] as number;
-        const x1 = a[a1 + k] as number;
-        const x2 = a[a2 + k] as number;
-        const x3 = a[a3 + k] as number;
+        const b0 = b[bk];
+        const b1 = b[bk + 1];
+        const b2 = b[bk + 2];
+        const b3 = b[bk + 3];
+        const x0 = a[a0 + k];
+        const x1 = a[a1 + k];
+        const x2 = a[a2 + k];
+        const x3 = a[a3 + k];
         c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
         c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
         c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
@@ -93,8 +93,8 @@ function matmulError(a: Float32Array, b: Float32Array, c: Float32Array, n: numbe
     [n - 1, n - 1],
   ] as const) {
     let s = 0;
-    for (let k = 0; k < n; k++) s += (a[i * n + k] as number) * (b[k * n + j] as number);
-    err = Math.max(err, Math.abs(s - (c[i * n + j] as number)));
+    for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
+    err = Math.max(err, Math.abs(s - c[i * n + j]));
   }
   return err;
 }
@@ -119,17 +119,16 @@ function denseForward(
 ): void {
   for (let s = 0; s < batch; s++) {
     const o = s * nOut;
-    for (let j = 0; j < nOut; j++) out[o + j] = b[j] as number;
+    for (let j = 0; j < nOut; j++) out[o + j] = b[j];
     for (let i = 0, si = s * nIn; i < nIn; i++) {
-      const v = inp[si + i] as number;
+      const v = inp[si + i];
       const wi = i * nOut;
-      for (let j = 0; j < nOut; j++)
-        out[o + j] = (out[o + j] as number) + v * (w[wi + j] as number);
+      for (let j = 0; j < nOut; j++) out[o + j] = out[o + j] + v * w[wi + j];
     }
     if (act === SIGMOID) {
-      for (let j = o; j < o + nOut; j++) out[j] = 1 / (1 + Math.exp(-(out[j] as number)));
+      for (let j = o; j < o + nOut; j++) out[j] = 1 / (1 + Math.exp(-out[j]));
     } else if (act === RELU) {
-      for (let j = o; j < o + nOut; j++) if ((out[j] as number) < 0) out[j] = 0;
+      for (let j = o; j < o + nOut; j++) if (out[j] < 0) out[j] = 0;
     }
   }
 }
@@ -141,8 +140,8 @@ function denseForward(
 function squaredError(o: Arr, y: Arr, g: Arr, count: number, scale: number, act: number): number {
   let sum = 0;
   for (let i = 0; i < count; i++) {
-    const oi = o[i] as number;
-    const e = oi - (y[i] as number);
+    const oi = o[i];
+    const e = oi - y[i];
     sum += e * e;
     let gi = scale * e;
     if (act === SIGMOID) gi *= oi * (1 - oi);
@@ -168,8 +167,8 @@ function denseBackwardInput(
     for (let i = 0, si = s * nIn; i < nIn; i++) {
       const wi = i * nOut;
       let t = 0;
-      for (let j = 0; j < nOut; j++) t += (g[so + j] as number) * (w[wi + j] as number);
-      const hv = inp[si + i] as number;
+      for (let j = 0; j < nOut; j++) t += g[so + j] * w[wi + j];
+      const hv = inp[si + i];
       if (actIn === SIGMOID) t *= hv * (1 - hv);
       else if (actIn === RELU && hv <= 0) t = 0;
       gIn[si + i] = t;
@@ -192,17 +191,17 @@ function denseSgd(
   for (let i = 0; i < nIn; i++) {
     row.fill(0, 0, nOut);
     for (let s = 0; s < batch; s++) {
-      const v = inp[s * nIn + i] as number;
+      const v = inp[s * nIn + i];
       const so = s * nOut;
-      for (let j = 0; j < nOut; j++) row[j] = (row[j] as number) + v * (g[so + j] as number);
+      for (let j = 0; j < nOut; j++) row[j] = row[j] + v * g[so + j];
     }
     const wi = i * nOut;
-    for (let j = 0; j < nOut; j++) w[wi + j] = (w[wi + j] as number) - lr * (row[j] as number);
+    for (let j = 0; j < nOut; j++) w[wi + j] = w[wi + j] - lr * row[j];
   }
   for (let j = 0; j < nOut; j++) {
     let t = 0;
-    for (let s = 0; s < batch; s++) t += g[s * nOut + j] as number;
-    b[j] = (b[j] as number) - lr * t;
+    for (let s = 0; s < batch; s++) t += g[s * nOut + j];
+    b[j] = b[j] - lr * t;
   }
 }
 
@@ -231,12 +230,12 @@ function trainer(spec: TrainSpec, dtype: Dtype): (k: number) => number {
   const dz = sizeOut.map((n) => alloc(dtype, batch * n));
   /** one row of ∂loss/∂W, summed over the batch before it updates W */
   const row = alloc(dtype, Math.max(...sizeOut));
-  const count = batch * (sizeOut[layers - 1] as number);
+  const count = batch * sizeOut[layers - 1];
   const mse = spec.loss === 'mse';
   // loss = mean((o−y)²) or ½·mean((o−y)²); scale = ∂loss/∂(o−y) ÷ (o−y)
   const lossScale = mse ? 1 / count : 0.5 / count;
   const gradScale = 2 * lossScale;
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   const batches = allBatches(spec).map(([x, y]) => [copyOf(dtype, x), copyOf(dtype, y)]);
   if (batches.some(([x]) => (x as Arr).length !== batch * d)) throw new Error('bad batch size');
 
@@ -250,20 +249,19 @@ function trainer(spec: TrainSpec, dtype: Dtype): (k: number) => number {
         b[l] as Arr,
         h[l] as Arr,
         batch,
-        sizeIn[l] as number,
-        sizeOut[l] as number,
-        act[l] as number,
+        sizeIn[l],
+        sizeOut[l],
+        act[l],
       );
     }
     const top = layers - 1;
     const loss =
-      lossScale *
-      squaredError(h[top] as Arr, y, dz[top] as Arr, count, gradScale, act[top] as number);
+      lossScale * squaredError(h[top] as Arr, y, dz[top] as Arr, count, gradScale, act[top]);
     // backward, top layer first: the gradient below (with the old W), then W and b updated
     for (let l = top; l >= 0; l--) {
       const inp = l === 0 ? x : (h[l - 1] as Arr);
-      const nIn = sizeIn[l] as number;
-      const nOut = sizeOut[l] as number;
+      const nIn = sizeIn[l];
+      const nOut = sizeOut[l];
       if (l > 0) {
         denseBackwardInput(
           dz[l] as Arr,
@@ -273,7 +271,7 @@ function trainer(spec: TrainSpec, dtype: Dtype): (k: number) => number {
           batch,
           nIn,
           nOut,
-          act[l - 1] as number,
+          act[l - 1],
         );
       }
       denseSgd(inp, dz[l] as Arr, w[l] as Arr, b[l] as Arr, row, batch, nIn, nOut, lr);
@@ -298,7 +296,7 @@ await guard(LIB, workload, () => {
         if (!(err < 1e-3)) throw new Error(`${variant}: wrong result (error ${err})`);
         benchMatmul(LIB, variant, n, quick, () => {
           mm(a, b, c, n);
-          return c[0] as number;
+          return c[0];
         });
       }
       break;

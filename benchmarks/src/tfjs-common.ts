@@ -40,7 +40,7 @@ function trainer(spec: TrainSpec): (k: number) => number {
     vars.push(tf.variable(tf.tensor2d(Float32Array.from(l.w), [l.inSize, l.outSize])));
     vars.push(tf.variable(tf.tensor1d(Float32Array.from(l.b))));
   }
-  const d = spec.sizes[0] as number;
+  const d = spec.sizes[0];
   const batches = allBatches(spec).map(
     ([x, y]) =>
       [
@@ -68,7 +68,7 @@ function trainer(spec: TrainSpec): (k: number) => number {
       true,
       vars,
     ) as tf.Scalar;
-    const v = cost.dataSync()[0] as number;
+    const v = cost.dataSync()[0];
     cost.dispose();
     return v;
   };
@@ -86,7 +86,7 @@ export async function main(backend: 'cpu' | 'wasm'): Promise<void> {
         const tb = tf.tensor2d(Float32Array.from(b), [n, n]);
         benchMatmul(LIB, 'float32', n, quick, () => {
           const c = tf.matMul(ta, tb);
-          const first = c.dataSync()[0] as number;
+          const first = c.dataSync()[0];
           c.dispose();
           return first;
         });
@@ -116,7 +116,7 @@ export async function main(backend: 'cpu' | 'wasm'): Promise<void> {
           'add 1×16',
           () => {
             const c = tf.add(ta, tb);
-            sink += c.dataSync()[0] as number;
+            sink += c.dataSync()[0];
             c.dispose();
           },
           quick,

@@ -170,9 +170,7 @@ async function classify(
   });
   const probabilities = noGrad(() => scores.softmax(1)); // p = softmax(a) (p. 6–7)
   const first = Array.from(probabilities.data.subarray(0, classes.length), (p) => p.toFixed(3));
-  log(
-    `  first test sample: p = [${first.join(', ')}], true class ${classes[split.yTest.data[0] as number]}`,
-  );
+  log(`  first test sample: p = [${first.join(', ')}], true class ${classes[split.yTest.data[0]]}`);
   log('');
   for (const line of result.report.trimEnd().split('\n')) log(line ? `  ${line}` : '');
   return result;

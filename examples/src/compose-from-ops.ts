@@ -141,9 +141,7 @@ export async function runComposeFromOps(options: ComposeOptions = {}): Promise<C
   );
   const centres = Array.from(learned.p.centres.data);
   const widths = Array.from(learned.p.logWidths.data, Math.exp);
-  const order = centres
-    .map((_, k) => k)
-    .sort((a, b) => (centres[a] as number) - (centres[b] as number));
+  const order = centres.map((_, k) => k).sort((a, b) => centres[a] - centres[b]);
   const moved = order.map((k) => `${centres[k]?.toFixed(2)} (σ ${widths[k]?.toFixed(2)})`);
   log(
     `  centres, started evenly spaced with σ ${((HI - LO) / (K - 1)).toFixed(2)}, ended at (sorted):`,

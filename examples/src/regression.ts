@@ -161,7 +161,7 @@ export async function runRegression(options: RegressionOptions = {}): Promise<Re
   });
   const test = scores(split.yTest, testPrediction);
   const train = scores(split.yTrain, trainPrediction);
-  const trainMean = yScaler.mean[0] as number;
+  const trainMean = yScaler.mean[0];
   const baselines = {
     mean: scores(split.yTest, split.yTest.zerosLike().add(trainMean)),
     linear: scores(split.yTest, leastSquares(xTrain, split.yTrain)(xTest)),
@@ -256,7 +256,7 @@ export function leastSquares(x: Tensor, y: Tensor): (x: Tensor) => Tensor {
     const r = row(x, i);
     for (let p = 0; p < d; p++) {
       for (let q = 0; q < d; q++) a[p][q] += r[p] * r[q];
-      a[p][d] += r[p] * (y.data[i] as number);
+      a[p][d] += r[p] * y.data[i];
     }
   }
   for (let c = 0; c < d; c++) {
@@ -275,7 +275,7 @@ export function leastSquares(x: Tensor, y: Tensor): (x: Tensor) => Tensor {
     beta[c] = s / a[c][c];
   }
   return (xNew) => {
-    const m = xNew.shape[0] as number;
+    const m = xNew.shape[0];
     return tensor(
       Array.from({ length: m }, (_, i) => row(xNew, i).reduce((s, v, p) => s + v * beta[p], 0)),
     );

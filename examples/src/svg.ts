@@ -66,7 +66,7 @@ function chart(series: readonly Series[], options: PlotOptions, mode: 'line' | '
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length];
     const points = s.x
-      .map((x, i) => [px(x), py(s.y[i] as number)] as const)
+      .map((x, i) => [px(x), py(s.y[i])] as const)
       .filter(([, y]) => Number.isFinite(y));
     if (mode === 'line') {
       out.push(

@@ -93,7 +93,7 @@ function measure(
   seed: number,
 ): NetworkStats {
   const hidden = Array.from({ length: depth }, () => width);
-  const mlp = new MLP({ inputs: data.x.shape[1] as number, hidden, activation, seed });
+  const mlp = new MLP({ inputs: data.x.shape[1], hidden, activation, seed });
   const t = mlp.forward(data.x, { intermediates: { retainGrad: true } });
   halfSquaredError(t.output, data.y).backward();
   const errorNorm = frobenius(t.output.grad as Tensor); // ‖∂E/∂y_E‖ = ‖y_E − y‖

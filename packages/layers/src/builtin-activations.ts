@@ -18,7 +18,7 @@ import {
 /* @__NO_SIDE_EFFECTS__ */ function pointwise(df: (v: number) => number): (a: Tensor) => Tensor {
   return (a) => {
     const out = a.zerosLike();
-    for (let i = 0; i < a.size; i++) out.data[i] = df(a.data[i] as number);
+    for (let i = 0; i < a.size; i++) out.data[i] = df(a.data[i]);
     return out;
   };
 }

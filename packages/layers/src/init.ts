@@ -21,8 +21,8 @@ export type Initializer = (shape: readonly number[], generator: Generator, dtype
  */
 function fans(where: string, shape: readonly number[]): [number, number] {
   if (shape.length === 0) return [1, 1];
-  if (shape.length === 1) return [shape[0] as number, shape[0] as number];
-  if (shape.length === 2) return [shape[0] as number, shape[1] as number];
+  if (shape.length === 1) return [shape[0], shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
   throw new ValueError(
     `${where}: expected a [fanIn, fanOut] weight matrix (or a vector), got shape [${shape.join(', ')}]`,
   );

@@ -154,7 +154,7 @@ export function crossEntropy(
   if (t.ndim === 1 && t.shape[0] === batch) {
     // class indices: pick log p[i, k_i] from the flattened rows, at i·classes + k_i
     for (let i = 0; i < batch; i++) {
-      const k = t.data[i] as number;
+      const k = t.data[i];
       if (!Number.isInteger(k) || k < 0 || k >= classes) {
         throw new ValueError(
           `${op}: the target of sample ${i} is ${k}; class indices must be integers from 0 to ${classes - 1}`,

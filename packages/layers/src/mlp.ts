@@ -221,8 +221,7 @@ export class MLP extends Module {
     const sizes = [inputs, ...hidden, outputs];
     const generator = new Generator(seed);
     this.layers = init.map(
-      (name, j) =>
-        new Linear(sizes[j] as number, sizes[j + 1] as number, { init: name, dtype, generator }),
+      (name, j) => new Linear(sizes[j], sizes[j + 1], { init: name, dtype, generator }),
     );
     this.activations = hiddenActs.map((h) => h.fn);
     this.outputActivation = outputAct.fn;
@@ -394,7 +393,7 @@ export const mlpCodec: Codec<'MLP', MLP> = {
   parameters({ inputs, hidden, outputs }, prefix) {
     const sizes = [inputs, ...hidden, outputs];
     return hidden.concat(outputs).flatMap((to, j): [string, number[]][] => [
-      [`${prefix}layers.${j}.weight`, [sizes[j] as number, to]],
+      [`${prefix}layers.${j}.weight`, [sizes[j], to]],
       [`${prefix}layers.${j}.bias`, [to]],
     ]);
   },

@@ -94,7 +94,7 @@ function indexLabel(flat: number, shape: readonly number[]): string {
   const index: number[] = [];
   let rest = flat;
   for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d] as number;
+    const n = shape[d];
     index.unshift(rest % n);
     rest = Math.floor(rest / n);
   }

@@ -24,8 +24,8 @@ export function readData(
 
 /** y, once it is known to have a row for each of x's, and x to have rows. */
 export function matchRows(fn: string, xName: string, yName: string, x: Tensor, y: Tensor): Tensor {
-  const nx = x.shape[0] as number;
-  const ny = y.shape[0] as number;
+  const nx = x.shape[0];
+  const ny = y.shape[0];
   if (nx !== ny) {
     throw new ShapeError(
       `${fn}: ${xName} has ${nx} rows (samples) but ${yName} has ${ny}; they must match (x ${shapeOf(x)}, y ${shapeOf(y)})`,
@@ -46,7 +46,7 @@ export function asData(fn: string, name: string, value: TensorLike): Tensor {
   }
   const bad = t.data.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
-    const row = Math.floor(bad / (t.size / (t.shape[0] as number)));
+    const row = Math.floor(bad / (t.size / t.shape[0]));
     throw new ValueError(
       `${fn}: ${name} holds ${t.data[bad]} in row ${row}; the data must be finite`,
     );
@@ -62,7 +62,7 @@ export function splitData(
 ): Data & { rows: number[] | null; validation?: Data; validationIndices?: number[] } {
   const { x, y, validationSplit: split, generator } = settings;
   if (split === undefined) return { x, y, rows: null, validation: settings.validation };
-  const n = x.shape[0] as number;
+  const n = x.shape[0];
   const nVal = Math.ceil(split * n - 1e-9); // 0.2 · 10 is 2.0000000000000004
   if (nVal < 1 || nVal >= n) {
     throw new ValueError(

@@ -9,7 +9,7 @@ export function divergence(
   indices: readonly number[],
   rows: readonly number[] | null,
 ): NonFiniteError {
-  const first = rows ? rows[indices[0] as number] : indices[0];
+  const first = rows ? rows[indices[0]] : indices[0];
   const samples =
     indices.length === 1 ? `sample ${first}` : `${indices.length} samples, first ${first}`;
   return new NonFiniteError(

@@ -51,7 +51,7 @@ export function fit(model: Trainable, options: FitOptions): History {
   const o = readOptions(model, options);
   const { optimizer, epochs, batchSize, loss, metrics, callbacks, earlyStopping: stop } = o;
   const { x, y, rows, validation, validationIndices } = splitData(o);
-  const n = x.shape[0] as number;
+  const n = x.shape[0];
   const batches = Math.ceil(n / batchSize);
   const monitor = readMonitor(stop, validation !== undefined);
   const minDelta = stop?.minDelta ?? 0; // without early stopping, any fall is an improvement
@@ -105,7 +105,7 @@ export function fit(model: Trainable, options: FitOptions): History {
           batch: b + 1,
           batches,
           loss: value,
-          indices: rows ? indices.map((i) => rows[i] as number) : indices,
+          indices: rows ? indices.map((i) => rows[i]) : indices,
         });
       }
 
@@ -207,7 +207,7 @@ function evaluate(
   batchSize: number,
   metrics: Record<string, MetricFn> | undefined,
 ): { loss: number; metrics: Record<string, number> } {
-  const n = data.x.shape[0] as number;
+  const n = data.x.shape[0];
   const predictions: Tensor[] = [];
   let sum = 0;
   noGrad(() => {

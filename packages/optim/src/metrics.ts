@@ -27,15 +27,15 @@ export function r2Score(yTrue: TensorLike, yPred: TensorLike): number {
   let sum = 0;
   let constant = true;
   for (let i = 0; i < n; i++) {
-    sum += t[i] as number;
+    sum += t[i];
     if (t[i] !== t[0]) constant = false;
   }
   const mean = sum / n;
   let ssRes = 0;
   let ssTot = 0;
   for (let i = 0; i < n; i++) {
-    ssRes += ((t[i] as number) - (p[i] as number)) ** 2;
-    ssTot += ((t[i] as number) - mean) ** 2;
+    ssRes += (t[i] - p[i]) ** 2;
+    ssTot += (t[i] - mean) ** 2;
   }
   // Tested on the values, not on ssTot, which rounding can leave a hair above 0 (mean of 0.1s).
   if (constant) return ssRes === 0 ? 1 : 0;
@@ -49,7 +49,7 @@ export function r2Score(yTrue: TensorLike, yPred: TensorLike): number {
 export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('meanSquaredError', yTrue, yPred);
   let s = 0;
-  for (let i = 0; i < n; i++) s += ((t[i] as number) - (p[i] as number)) ** 2;
+  for (let i = 0; i < n; i++) s += (t[i] - p[i]) ** 2;
   return s / n;
 }
 
@@ -60,7 +60,7 @@ export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): number {
 export function rmse(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('rmse', yTrue, yPred);
   let s = 0;
-  for (let i = 0; i < n; i++) s += ((t[i] as number) - (p[i] as number)) ** 2;
+  for (let i = 0; i < n; i++) s += (t[i] - p[i]) ** 2;
   return Math.sqrt(s / n);
 }
 
@@ -71,7 +71,7 @@ export function rmse(yTrue: TensorLike, yPred: TensorLike): number {
 export function meanAbsoluteError(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('meanAbsoluteError', yTrue, yPred);
   let s = 0;
-  for (let i = 0; i < n; i++) s += Math.abs((t[i] as number) - (p[i] as number));
+  for (let i = 0; i < n; i++) s += Math.abs(t[i] - p[i]);
   return s / n;
 }
 
@@ -117,7 +117,7 @@ export function confusionMatrix(
 
 function classCount(fn: string, t: Int32Array, p: Int32Array, numClasses?: number): number {
   let largest = 0;
-  for (let i = 0; i < t.length; i++) largest = Math.max(largest, t[i] as number, p[i] as number);
+  for (let i = 0; i < t.length; i++) largest = Math.max(largest, t[i], p[i]);
   if (numClasses === undefined) return largest + 1;
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new ValueError(`${fn}: numClasses must be an integer ≥ 1, got ${numClasses}`);
@@ -172,12 +172,12 @@ export function precisionRecallF1(
   let n = 0;
   let hits = 0;
   for (let j = 0; j < k; j++) {
-    const tp = (c[j] as number[])[j] as number;
+    const tp = (c[j] as number[])[j];
     let predicted = 0;
     let actual = 0;
     for (let i = 0; i < k; i++) {
-      predicted += (c[i] as number[])[j] as number;
-      actual += (c[j] as number[])[i] as number;
+      predicted += (c[i] as number[])[j];
+      actual += (c[j] as number[])[i];
     }
     precision.push(ratio(tp, predicted));
     recall.push(ratio(tp, actual));
@@ -187,7 +187,7 @@ export function precisionRecallF1(
     hits += tp;
   }
   const average = (v: number[], w?: number[]) =>
-    w ? v.reduce((s, x, i) => s + x * (w[i] as number), 0) / n : v.reduce((s, x) => s + x, 0) / k;
+    w ? v.reduce((s, x, i) => s + x * w[i], 0) / n : v.reduce((s, x) => s + x, 0) / k;
   return {
     precision,
     recall,
@@ -242,7 +242,7 @@ export function classificationReport(
   let out = row('', ['precision', 'recall', 'f1-score', 'support'].map(cell).join(''));
   out += '\n';
   for (let j = 0; j < k; j++) {
-    const cells = [s.precision[j], s.recall[j], s.f1[j]].map((v) => num(v as number)).join('');
+    const cells = [s.precision[j], s.recall[j], s.f1[j]].map((v) => num(v)).join('');
     out += row(names[j] as string, cells + cell(String(s.support[j])));
   }
   out += '\n';

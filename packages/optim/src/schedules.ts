@@ -89,7 +89,7 @@ export abstract class LRScheduler {
 
   private apply(): void {
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = this.lrAt(this.baseLrs[i] as number, this.lastEpoch);
+      g.lr = this.lrAt(this.baseLrs[i], this.lastEpoch);
     });
   }
 }
@@ -313,7 +313,7 @@ export class ReduceLROnPlateau {
     }
     if (this.numBadEpochs > this.patience) {
       this.optimizer.paramGroups.forEach((g, i) => {
-        const newLr = Math.max(g.lr * this.factor, this.minLrs[i] as number);
+        const newLr = Math.max(g.lr * this.factor, this.minLrs[i]);
         if (g.lr - newLr > this.eps) g.lr = newLr;
       });
       this.cooldownCounter = this.cooldown;

@@ -104,10 +104,10 @@ function plainStep(p: TypedArray, g: TypedArray, minusLr: number): void {
   const n = p.length;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
-    p[i] = (p[i] as number) + minusLr * (g[i] as number);
-    p[i + 1] = (p[i + 1] as number) + minusLr * (g[i + 1] as number);
-    p[i + 2] = (p[i + 2] as number) + minusLr * (g[i + 2] as number);
-    p[i + 3] = (p[i + 3] as number) + minusLr * (g[i + 3] as number);
+    p[i] = p[i] + minusLr * g[i];
+    p[i + 1] = p[i + 1] + minusLr * g[i + 1];
+    p[i + 2] = p[i + 2] + minusLr * g[i + 2];
+    p[i + 3] = p[i + 3] + minusLr * g[i + 3];
   }
-  for (; i < n; i++) p[i] = (p[i] as number) + minusLr * (g[i] as number);
+  for (; i < n; i++) p[i] = p[i] + minusLr * g[i];
 }

@@ -123,7 +123,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
   for (let i = 0; i < n; i++) {
     const row = rows[i] as CsvRecord;
     for (let k = 0; k < f; k++) {
-      const j = featureCols[k] as number;
+      const j = featureCols[k];
       x[i * f + k] = toNumber(where, row, j, columns[j] as string);
     }
   }

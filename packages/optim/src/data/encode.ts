@@ -16,7 +16,7 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
   }
   const n = t.size;
   for (let i = 0; i < n; i++) {
-    const v = t.data[i] as number;
+    const v = t.data[i];
     if (!Number.isInteger(v) || v < 0) {
       throw new ValueError(`oneHot: label ${i} is ${v}; class labels must be integers ≥ 0`);
     }
@@ -25,14 +25,14 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
   if (numClasses === undefined) {
     if (n === 0) throw new ValueError('oneHot: no labels; pass numClasses to encode an empty list');
     k = 0;
-    for (let i = 0; i < n; i++) k = Math.max(k, (t.data[i] as number) + 1);
+    for (let i = 0; i < n; i++) k = Math.max(k, t.data[i] + 1);
   } else {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new ValueError(`oneHot: numClasses must be an integer ≥ 1, got ${numClasses}`);
     }
     k = numClasses;
     for (let i = 0; i < n; i++) {
-      if ((t.data[i] as number) >= k) {
+      if (t.data[i] >= k) {
         throw new ValueError(
           `oneHot: label ${i} is ${t.data[i]}, out of range for ${k} classes (0 … ${k - 1})`,
         );
@@ -40,7 +40,7 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
     }
   }
   const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) out[i * k + (t.data[i] as number)] = 1;
+  for (let i = 0; i < n; i++) out[i * k + t.data[i]] = 1;
   return new Tensor(out, [n, k]);
 }
 
@@ -51,7 +51,7 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
  */
 export function argmax(scores: TensorLike): number[] {
   const t = asTensor(scores);
-  if (t.ndim !== 2 || (t.shape[1] as number) < 1) {
+  if (t.ndim !== 2 || t.shape[1] < 1) {
     throw new ShapeError(
       `argmax: scores have shape ${formatShape(t.shape)}; expected [n, classes] with at least one class`,
     );
@@ -61,9 +61,9 @@ export function argmax(scores: TensorLike): number[] {
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let j = 0; j < c; j++) {
-      const v = t.data[i * c + j] as number;
+      const v = t.data[i * c + j];
       if (Number.isNaN(v)) throw new ValueError(`argmax: row ${i}, column ${j} is NaN`);
-      if (v > (t.data[i * c + best] as number)) best = j;
+      if (v > t.data[i * c + best]) best = j;
     }
     out[i] = best;
   }

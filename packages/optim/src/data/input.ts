@@ -30,7 +30,7 @@ export function vectorOf(fn: string, arg: string, value: TensorLike): TypedArray
 /** Throws when an element is NaN or ±Infinity, naming its index. */
 export function checkFinite(fn: string, arg: string, data: ArrayLike<number>): void {
   for (let i = 0; i < data.length; i++) {
-    const v = data[i] as number;
+    const v = data[i];
     if (!Number.isFinite(v))
       throw new ValueError(`${fn}: ${arg}[${i}] is ${v}; expected a finite number`);
   }
@@ -48,7 +48,7 @@ export function labelsOf(fn: string, arg: string, value: TensorLike): Int32Array
   }
   const out = new Int32Array(t.size);
   for (let i = 0; i < t.size; i++) {
-    const v = t.data[i] as number;
+    const v = t.data[i];
     if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) {
       throw new ValueError(`${fn}: ${arg}[${i}] is ${v}; class labels must be integers ≥ 0`);
     }
@@ -65,13 +65,13 @@ export function checkSameLength(fn: string, a: string, na: number, b: string, nb
 
 /** A new leaf holding the rows `indices` (along axis 0) of `t`, in that order. */
 export function takeRows(t: Tensor, indices: readonly number[]): Tensor {
-  const rowSize = t.ndim === 0 ? 1 : t.size / (t.shape[0] as number);
+  const rowSize = t.ndim === 0 ? 1 : t.size / t.shape[0];
   const out =
     t.dtype === 'float32'
       ? new Float32Array(indices.length * rowSize)
       : new Float64Array(indices.length * rowSize);
   for (let r = 0; r < indices.length; r++) {
-    const start = (indices[r] as number) * rowSize;
+    const start = indices[r] * rowSize;
     out.set(t.data.subarray(start, start + rowSize), r * rowSize);
   }
   return new Tensor(out, [indices.length, ...t.shape.slice(1)]);

@@ -77,14 +77,14 @@ export class StandardScaler {
       let min = Number.POSITIVE_INFINITY;
       let max = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < n; i++) {
-        const v = data[i * f + j] as number;
+        const v = data[i * f + j];
         sum += v;
         if (v < min) min = v;
         if (v > max) max = v;
       }
       const m = sum / n;
       let ss = 0;
-      for (let i = 0; i < n; i++) ss += ((data[i * f + j] as number) - m) ** 2;
+      for (let i = 0; i < n; i++) ss += (data[i * f + j] - m) ** 2;
       // A constant column would divide by 0 (or by rounding noise, as the mean of 0.1s is not
       // exactly 0.1): centre it on its value and leave it unscaled, so it becomes exactly 0.
       mean[j] = min === max ? min : m;
@@ -101,7 +101,7 @@ export class StandardScaler {
     const out = t.data.slice();
     const f = mean.length;
     for (let k = 0; k < out.length; k++) {
-      out[k] = ((out[k] as number) - (mean[k % f] as number)) / (scale[k % f] as number);
+      out[k] = (out[k] - mean[k % f]) / scale[k % f];
     }
     return new Tensor(out, t.shape);
   }
@@ -118,7 +118,7 @@ export class StandardScaler {
     const out = t.data.slice();
     const f = mean.length;
     for (let k = 0; k < out.length; k++) {
-      out[k] = (out[k] as number) * (scale[k % f] as number) + (mean[k % f] as number);
+      out[k] = out[k] * scale[k % f] + mean[k % f];
     }
     return new Tensor(out, t.shape);
   }
@@ -180,8 +180,8 @@ export class StandardScaler {
 /** `x` as n rows of f columns: [n, f], or [n] read as one column. */
 function columnsOf(where: string, x: TensorLike) {
   const t = asTensor(x);
-  if (t.ndim === 1) return { t, data: t.data, n: t.shape[0] as number, f: 1 };
-  if (t.ndim === 2) return { t, data: t.data, n: t.shape[0] as number, f: t.shape[1] as number };
+  if (t.ndim === 1) return { t, data: t.data, n: t.shape[0], f: 1 };
+  if (t.ndim === 2) return { t, data: t.data, n: t.shape[0], f: t.shape[1] };
   throw new ShapeError(
     `${where}: x has shape ${formatShape(t.shape)}; expected [n, features] or [n]`,
   );

@@ -30,8 +30,8 @@ export function shuffleIndices(n: number, options: number | SeedOptions = {}): n
 function shuffleInPlace(a: number[], gen: Generator): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = gen.int(i + 1);
-    const t = a[i] as number;
-    a[i] = a[j] as number;
+    const t = a[i];
+    a[i] = a[j];
     a[j] = t;
   }
 }
@@ -78,8 +78,8 @@ export function trainTestSplit(
   if (xt.ndim === 0 || yt.ndim === 0) {
     throw new ValueError(`${fn}: x and y need a sample axis (axis 0); got a scalar`);
   }
-  const n = xt.shape[0] as number;
-  checkSameLength(fn, 'x', n, 'y', yt.shape[0] as number);
+  const n = xt.shape[0];
+  checkSameLength(fn, 'x', n, 'y', yt.shape[0]);
   const nTest = testCount(fn, options.testSize ?? 0.25, n);
   const nTrain = n - nTest;
   const shuffle = options.shuffle ?? true;
@@ -145,7 +145,7 @@ function stratifiedSplit(
   const n = labels.length;
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const c = labels[i] as number;
+    const c = labels[i];
     if (Number.isNaN(c)) throw new ValueError(`${fn}: stratify label ${i} is NaN`);
     const members = byClass.get(c);
     if (members) members.push(i);
@@ -170,14 +170,14 @@ function stratifiedSplit(
   const byRemainder = classes
     .map((c, k) => ({
       k,
-      rest: (quota[k] as number) - (take[k] as number),
+      rest: quota[k] - take[k],
       size: (byClass.get(c) as number[]).length,
     }))
     .sort((a, b) => b.rest - a.rest || b.size - a.size || a.k - b.k);
   let left = nTest - take.reduce((a, b) => a + b, 0);
   for (const { k } of byRemainder) {
     if (left === 0) break;
-    take[k] = (take[k] as number) + 1;
+    take[k] = take[k] + 1;
     left--;
   }
   const trainIndices: number[] = [];
@@ -235,7 +235,7 @@ export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
   let start = 0;
   for (let fold = 0; fold < k; fold++) {
     const size = Math.floor(n / k) + (fold < n % k ? 1 : 0);
-    for (let i = start; i < start + size; i++) foldOf[order[i] as number] = fold;
+    for (let i = start; i < start + size; i++) foldOf[order[i]] = fold;
     start += size;
   }
   return Array.from({ length: k }, (_, fold) => {
