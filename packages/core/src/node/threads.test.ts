@@ -18,7 +18,7 @@ import { matmul } from '../kernels/matmul.js';
 import { getThreadCount, stopThreads, useThreads } from '../node.js';
 import { Generator } from '../random.js';
 import { type Shape, sizeOf } from '../shape-math.js';
-import { injectFault, partsDoneByWorkers, setMinimumWait } from './threads.js';
+import { injectFault, partsDoneByWorkers, setMinimumWait } from './test-hooks.js';
 
 type Float = Float32Array | Float64Array;
 

@@ -21,12 +21,14 @@ import { sizeOf } from '../shape-math.js';
 import { Control, EXITED, FAILED, type Job, READY, STARTING } from './control.js';
 import { MATMUL_WORKER_BASE64 } from './matmul-worker.generated.js';
 import { copyBlock, type Part, planParts, runPart, Scratch } from './parts.js';
+import { hooks } from './test-hooks.js';
 
 /** How long useThreads waits for the workers to start (load the code, compile WebAssembly). */
 const START_MS = 10_000;
-// A part no worker has finished this long after the main thread finished its own (scaled by how
-// long that took) is taken as lost: far beyond a slow start or a busy machine.
-const WAIT = { minMs: 2_000, times: 20 };
+// A part no worker has finished WAIT_TIMES times as long after the main thread finished its own
+// as that took (and at least hooks.minWaitMs, 2 s) is taken as lost: far beyond a slow start or
+// a busy machine.
+const WAIT_TIMES = 20;
 // Shared memory grown past this for one product is let go afterwards (as RETAIN_BYTES for wasm).
 const RETAIN_BYTES = 64 * 1024 * 1024;
 
@@ -43,8 +45,6 @@ let control: Control | null = null;
 let shared: SharedArrayBuffer | null = null;
 let busy = false;
 let jobId = 0;
-let fault: Job['fault'];
-let workerParts = 0;
 const scratch = new Scratch();
 
 /**
@@ -233,9 +233,9 @@ function multiply(
       out: [at[2], out.length],
       backend: kernelSetting(),
       part,
-      fault,
+      fault: hooks.fault,
     };
-    fault = undefined;
+    hooks.fault = undefined;
     thread.worker.postMessage(job);
     posted.push([thread, part]);
   }
@@ -247,7 +247,7 @@ function multiply(
     shared = null; // the workers may still be writing into it
     throw error;
   }
-  const patience = Math.max(WAIT.minMs, WAIT.times * (performance.now() - t0));
+  const patience = Math.max(hooks.minWaitMs, WAIT_TIMES * (performance.now() - t0));
   const deadline = performance.now() + patience;
   for (const [thread, part] of posted) {
     const at = words.done(thread.index);
@@ -259,7 +259,7 @@ function multiply(
       done = Atomics.load(words.words, at);
     }
     if (done === id) {
-      workerParts++;
+      hooks.workerParts++;
       copyBlock(so, out, part.out);
       continue;
     }
@@ -284,19 +284,4 @@ function warnOnce(message: string): void {
   if (warned.has(message)) return;
   warned.add(message);
   process.emitWarning(`@backprop/core: ${message}`, { code: 'BACKPROP_THREADS' });
-}
-
-/** Tests only: the next job posted to a worker fails in the way named. */
-export function injectFault(kind: Job['fault']): void {
-  fault = kind;
-}
-
-/** Tests only: how long the main thread waits for a worker's part, at the least. */
-export function setMinimumWait(ms: number): void {
-  WAIT.minMs = ms;
-}
-
-/** Tests only: how many parts workers have computed so far. */
-export function partsDoneByWorkers(): number {
-  return workerParts;
 }
