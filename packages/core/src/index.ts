@@ -13,6 +13,8 @@ export {
   type RandomOptions,
   rand,
   randn,
+  type TensorOptions,
+  tensor,
   zeros,
   zerosLike,
 } from './create.js';
@@ -114,7 +116,5 @@ export {
   type NestedArray,
   Tensor,
   type TensorLike,
-  type TensorOptions,
-  tensor,
   toTensor,
 } from './tensor.js';

@@ -1,5 +1,6 @@
 // The Tensor: an n-dimensional row-major array that remembers how it was computed.
-import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
+import { tensor } from './create.js';
+import { allocate, type DType, type TypedArray } from './dtype.js';
 import { backward, type GraphNode } from './engine.js';
 import { GradError, ShapeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
@@ -344,110 +345,6 @@ export class Tensor {
   matmul(other: TensorLike): Tensor {
     return matmul(this, other);
   }
-}
-
-// ---------------------------------------------------------------- making tensors
-
-export interface TensorOptions {
-  dtype?: DType;
-  requiresGrad?: boolean;
-  /** Reshape flat data (a typed array or a flat list) to this shape. */
-  shape?: readonly number[];
-  /** Accept NaN and ±Infinity (refused by default, since they are almost always a mistake). */
-  allowNonFinite?: boolean;
-}
-
-/**
- * Makes a tensor from a number, nested arrays or a typed array (copied).
- * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
- */
-export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
-  if (value instanceof Tensor) {
-    const t =
-      options.dtype && options.dtype !== value.dtype
-        ? value.astype(options.dtype).detach()
-        : value.clone();
-    if (options.requiresGrad) t.requiresGrad = true;
-    return options.shape ? reshapeLeaf(t, options.shape) : t;
-  }
-  const dtype = checkDType(
-    options.dtype ?? (value instanceof Float32Array ? 'float32' : 'float64'),
-    'tensor()',
-  );
-  let flat: ArrayLike<number>;
-  let shape: number[];
-  if (value instanceof Float64Array || value instanceof Float32Array) {
-    flat = value;
-    shape = [value.length];
-  } else {
-    shape = inferShape(value);
-    flat = flatten(value, shape);
-  }
-  for (let i = 0; i < flat.length; i++) {
-    const v = flat[i];
-    if (typeof v !== 'number') {
-      throw new ValueError(`tensor(): element ${i} is ${describeValue(v)}; expected a number`);
-    }
-    if (!Number.isFinite(v) && !options.allowNonFinite) {
-      throw new ValueError(
-        `tensor(): element ${i} is ${v}; non-finite values are refused (pass { allowNonFinite: true } if it is meant)`,
-      );
-    }
-  }
-  const t = new Tensor(toStorage(dtype, flat), shape);
-  if (options.requiresGrad) t.requiresGrad = true;
-  return options.shape ? reshapeLeaf(t, options.shape) : t;
-}
-
-function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
-  const s = checkShape('tensor()', shape);
-  if (sizeOf(s) !== t.size) {
-    throw new ShapeError(
-      `tensor(): the option shape ${formatShape(s)} holds ${sizeOf(s)} elements but the data has ${t.size}`,
-    );
-  }
-  const out = new Tensor(t.data, s);
-  out.requiresGrad = t.requiresGrad;
-  return out;
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'undefined (a hole or a missing element?)';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
-  return v === null ? 'null' : `a ${typeof v}`;
-}
-
-function inferShape(value: NestedArray): number[] {
-  const shape: number[] = [];
-  let v: unknown = value;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    v = v[0];
-  }
-  return shape;
-}
-
-function flatten(value: NestedArray, shape: readonly number[]): number[] {
-  const out: number[] = [];
-  const walk = (v: unknown, dim: number, path: string) => {
-    if (dim === shape.length) {
-      if (Array.isArray(v))
-        throw new ValueError(
-          `tensor(): ragged nested array: ${path || 'the value'} is an array but a number was expected there`,
-        );
-      out.push(v as number);
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
-      throw new ValueError(
-        `tensor(): ragged nested array: ${path || 'the value'} has ${got}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
-      );
-    }
-    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
-  };
-  walk(value, 0, '');
-  return out;
 }
 
 /** Values read inside a function `compile` traces would be frozen into its trace: refused. */
