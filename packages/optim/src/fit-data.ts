@@ -1,9 +1,16 @@
 // fit's data: x and y as tensors with a sample axis, finite and row for row, and the rows that
 // validationSplit holds out.
-import { noGrad, ShapeError, Tensor, type TensorLike, toTensor, ValueError } from '@backprop/core';
+import {
+  type Generator,
+  noGrad,
+  ShapeError,
+  Tensor,
+  type TensorLike,
+  toTensor,
+  ValueError,
+} from '@backprop/core';
 import { shuffleIndices } from './data/split.js';
 import { inContext, shapeOf } from './fit-errors.js';
-import type { FitSettings } from './fit-options.js';
 
 export interface Data {
   x: Tensor;
@@ -56,9 +63,16 @@ export function asData(fn: string, name: string, value: TensorLike): Tensor {
   return t.isLeaf ? t : t.detach();
 }
 
+/** What splitData needs of fit's checked settings (fit-options.ts's FitSettings has it all). */
+interface DataSettings extends Data {
+  validation?: Data;
+  validationSplit?: number;
+  generator: Generator;
+}
+
 /** The training data, and the validation data (given, or held out by validationSplit). */
 export function splitData(
-  settings: FitSettings,
+  settings: DataSettings,
 ): Data & { rows: number[] | null; validation?: Data; validationIndices?: number[] } {
   const { x, y, validationSplit: split, generator } = settings;
   if (split === undefined) return { x, y, rows: null, validation: settings.validation };
