@@ -1,10 +1,13 @@
 // fit's errors for people: each says when in training it happened (epoch, batch) and what came.
 import { BackpropError, NonFiniteError, Tensor } from '@backprop/core';
 
-/** The error for a training loss that is NaN or infinite: which batch and samples, and what to try. */
+/**
+ * The error for a training step that went non-finite: the loss (`what` is "the loss is NaN"), or
+ * a gradient while the loss was finite. Which batch and samples, and what to try.
+ */
 export function divergence(
   where: string,
-  value: number,
+  what: string,
   lr: number,
   indices: readonly number[],
   rows: readonly number[] | null,
@@ -13,9 +16,24 @@ export function divergence(
   const samples =
     indices.length === 1 ? `sample ${first}` : `${indices.length} samples, first ${first}`;
   return new NonFiniteError(
-    `${where} (${samples}): the loss is ${value}. Training diverged: try a lower learning rate (lr is ${lr}) or clipGradNorm, ` +
+    `${where} (${samples}): ${what}. Training diverged: try a lower learning rate (lr is ${lr}) or clipGradNorm, ` +
       'and find the first op that made a non-finite value with detectAnomaly(() => fit(model, options))',
   );
+}
+
+/** The first parameter whose gradient holds NaN or ±Infinity, and that value; null if none. */
+export function nonFiniteGradient(
+  params: readonly Tensor[],
+): { index: number; value: number } | null {
+  for (let i = 0; i < params.length; i++) {
+    const g = params[i]?.grad;
+    if (!g) continue;
+    const d = g.data;
+    for (let k = 0; k < d.length; k++) {
+      if (!Number.isFinite(d[k])) return { index: i, value: d[k] as number };
+    }
+  }
+  return null;
 }
 
 /** Prefixes `where` to the message of a library error thrown by `fn`, so it says when it happened. */

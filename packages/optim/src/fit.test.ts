@@ -967,3 +967,83 @@ describe('fit: errors for people', () => {
     );
   });
 });
+
+describe('fit: divergence keeps what was learnt', () => {
+  /** Trains a linear model well for 3 epochs, then with a learning rate that overflows. */
+  function diverging(restoreBest: boolean) {
+    const { x, y } = line(20, 4);
+    const model = linearModel();
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const snapshots: number[][][] = [];
+    const run = () =>
+      fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer,
+        epochs: 10,
+        batchSize: 5,
+        seed: 0,
+        earlyStopping: { patience: 10, monitor: 'loss', restoreBest },
+        callbacks: {
+          onEpochEnd: (log) => {
+            snapshots.push(copy(model.parameters()));
+            if (log.epoch === 3) optimizer.paramGroups[0]!.lr = 1e200; // the next step overflows
+          },
+        },
+      });
+    return { model, snapshots, run };
+  }
+
+  it('restores the best weights (when asked) and hands over the history with the error', () => {
+    const { model, snapshots, run } = diverging(true);
+    let error: unknown;
+    try {
+      run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NonFiniteError);
+    const history = (error as NonFiniteError & { history?: History }).history;
+    expect(history?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(history?.bestEpoch).toBe(3); // the loss fell in each of the good epochs
+    expect(copy(model.parameters())).toEqual(snapshots[2]); // the weights after epoch 3
+    expect((error as Error).message).toMatch(
+      /Training diverged: .* The weights of epoch 3 \(the best loss\) were restored; error\.history holds the 3 epochs before\.$/,
+    );
+  });
+
+  it('without restoreBest leaves the weights as they were, and still hands over the history', () => {
+    const { run } = diverging(false);
+    let error: unknown;
+    try {
+      run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect((error as { history?: History }).history?.epochs).toHaveLength(3);
+  });
+
+  it('a NaN gradient with a finite loss stops training before the step, weights untouched', () => {
+    const { x, y } = line(10, 5);
+    const model = linearModel(0.5);
+    const before = copy(model.parameters());
+    // sqrt at 0: the value 0 is finite, its derivative 1/(2·0) is not; p − p makes ∞ − ∞ = NaN
+    const loss = (p: Tensor, t: Tensor) => mse(p, t).add(p.sub(p).sqrt().sum());
+    expect(() =>
+      fit(model, {
+        x,
+        y,
+        loss,
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        epochs: 2,
+        batchSize: 5,
+        seed: 0,
+      }),
+    ).toThrow(
+      /^fit: epoch 1, batch 1\/2 \(5 samples, first \d\): the loss is [\d.e+-]+ but the gradient of parameter 0 \(shape \[1, 1\]\) holds NaN\. Training diverged: /,
+    );
+    expect(copy(model.parameters())).toEqual(before);
+  });
+});

@@ -15,7 +15,7 @@ import {
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
 import { type Data, splitData } from './fit-data.js';
-import { divergence, inContext, shapeOf } from './fit-errors.js';
+import { divergence, inContext, nonFiniteGradient, shapeOf } from './fit-errors.js';
 import {
   type FitOptions,
   type LossFn,
@@ -46,6 +46,10 @@ import { ReduceLROnPlateau } from './schedules.js';
  *
  * With `batchSize: 1` and `SGD` this is the lecture's per-sample training (p. 10): for each
  * sample in turn, w ← w − η ∂E/∂w.
+ *
+ * A loss, or a gradient, that becomes NaN or infinite stops training with a `NonFiniteError`
+ * before that step changes the weights. The error's `history` holds the epochs so far, and with
+ * `earlyStopping.restoreBest` the best epoch's weights are put back first.
  */
 export function fit(model: Trainable, options: FitOptions): History {
   const o = readOptions(model, options);
@@ -91,7 +95,14 @@ export function fit(model: Trainable, options: FitOptions): History {
           batchWhere = where;
           const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
           const v = l.item();
-          if (!Number.isFinite(v)) throw divergence(where, v, lr, indices, rows);
+          if (!Number.isFinite(v)) throw divergence(where, `the loss is ${v}`, lr, indices, rows);
+          // a non-finite gradient must not reach the weights, even when the loss is finite
+          const bad = nonFiniteGradient(optimizer.params);
+          if (bad !== null) {
+            const p = optimizer.params[bad.index] as Tensor;
+            const what = `the loss is ${v} but the gradient of parameter ${bad.index} (shape ${shapeOf(p)}) holds ${bad.value}`;
+            throw divergence(where, what, lr, indices, rows);
+          }
           if (o.clipGradNorm !== undefined) clipGradNorm(optimizer.params, o.clipGradNorm);
           optimizer.step();
           if (prediction) predictions.push(prediction.detach());
@@ -166,6 +177,19 @@ export function fit(model: Trainable, options: FitOptions): History {
       display?.line(`restored the weights of epoch ${history.bestEpoch}`);
     }
     callbacks?.onTrainEnd?.(history);
+  } catch (e) {
+    if (e instanceof NonFiniteError) {
+      // what was learnt is not lost: the best weights (if kept) and the history go with the error
+      Object.assign(e, { history });
+      if (bestWeights) {
+        params.forEach((p, i) => {
+          p.data.set(bestWeights?.[i] as TypedArray);
+        });
+        const epochs = history.epochs.length;
+        e.message += ` The weights of epoch ${history.bestEpoch} (the best ${monitor}) were restored; error.history holds the ${epochs} epoch${epochs === 1 ? '' : 's'} before.`;
+      }
+    }
+    throw e;
   } finally {
     display?.close();
   }
