@@ -969,6 +969,16 @@ describe('fit: errors for people', () => {
 });
 
 describe('fit: divergence keeps what was learnt', () => {
+  /** What `fn` throws (undefined if it returns). */
+  function thrownBy(fn: () => unknown): unknown {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  }
+
   /** Trains a linear model well for 3 epochs, then with a learning rate that overflows. */
   function diverging(restoreBest: boolean) {
     const { x, y } = line(20, 4);
@@ -997,12 +1007,7 @@ describe('fit: divergence keeps what was learnt', () => {
 
   it('restores the best weights (when asked) and hands over the history with the error', () => {
     const { model, snapshots, run } = diverging(true);
-    let error: unknown;
-    try {
-      run();
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(run);
     expect(error).toBeInstanceOf(NonFiniteError);
     const history = (error as NonFiniteError & { history?: History }).history;
     expect(history?.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
@@ -1015,12 +1020,7 @@ describe('fit: divergence keeps what was learnt', () => {
 
   it('without restoreBest leaves the weights as they were, and still hands over the history', () => {
     const { run } = diverging(false);
-    let error: unknown;
-    try {
-      run();
-    } catch (e) {
-      error = e;
-    }
+    const error = thrownBy(run);
     expect(error).toBeInstanceOf(NonFiniteError);
     expect((error as { history?: History }).history?.epochs).toHaveLength(3);
   });
