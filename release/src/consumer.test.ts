@@ -68,12 +68,14 @@ describe('a fresh project that installs them by name', () => {
     ['anomaly.mjs', ['--enable-source-maps']],
     ['anomaly.cjs', ['--enable-source-maps']],
   ])(
-    'names the user’s line in anomaly mode: node %s %s (the shipped source maps)',
+    'names the user’s line in anomaly mode, also inside a layers model: node %s %s (the shipped source maps)',
     async (file, flags) => {
       const { stdout } = await exec('node', [...flags, file], { cwd: consumer, env });
+      const at = (line: number) => `${file.replace('.', '\\.')}:${line}:\\d+\\)?`;
       expect(stdout).toMatch(
         new RegExp(
-          `^log produced NaN .* from finite inputs; the op was called at .*${file.replace('.', '\\.')}:5:\\d+\\)?\n$`,
+          `^log produced NaN .* from finite inputs; the op was called at .*${at(6)}\n` +
+            `linear produced Infinity .* from finite inputs; the op was called at .*${at(15)}\n$`,
         ),
       );
     },

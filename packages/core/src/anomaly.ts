@@ -42,9 +42,10 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
-// Frames of this library's own code (source or built), as opposed to the user's (tests included).
-// An installed package's frames read src/ too where Node applies its source maps.
-const LIBRARY_FRAME = /[\\/](packages|@backprop)[\\/]core[\\/](src|dist)[\\/]/;
+// Frames of this library's own code (source or built), as opposed to the user's (tests included):
+// core's, and the layers' and optim's that call it (an MLP's Linear.forward is not the user's
+// line). An installed package's frames read src/ too where Node applies its source maps.
+const LIBRARY_FRAME = /[\\/](packages|@backprop)[\\/](core|layers|optim)[\\/](src|dist)[\\/]/;
 const TEST_FILE = /\.test\.[cm]?[jt]s/;
 const RUNTIME_FRAME = /node:internal|\(native\)/;
 

@@ -1,6 +1,7 @@
 // Linear: x·W + b against plain loops, its gradients against central differences, its errors.
 import {
   DTypeError,
+  detectAnomaly,
   Generator,
   manualSeed,
   ShapeError,
@@ -157,5 +158,15 @@ describe('Linear', () => {
       "Linear(3 → 4): the layer's weights are float64 but the input is float32; cast it with x.astype('float64')",
     );
     expect(() => new Linear(2, 2, { seed: Number.NaN })).toThrow(ValueError);
+  });
+});
+
+describe('Linear under anomaly detection', () => {
+  it('names the line that called forward, not Linear.forward inside the library', () => {
+    const layer = new Linear(1, 1, { seed: 0 });
+    layer.weight.data[0] = 1e308;
+    expect(() => detectAnomaly(() => layer.forward(tensor([[1e308]])))).toThrow(
+      /^linear produced Infinity .* the op was called at .*linear\.test\.ts:\d+:\d+\)?$/,
+    );
   });
 });
