@@ -2,6 +2,7 @@
 // seeded random numbers.
 import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
 import { ShapeError, ValueError } from './errors.js';
+import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';
 import { type Generator, pickGenerator } from './random.js';
 import { checkShape, formatShape, sizeOf } from './shape-math.js';
@@ -19,6 +20,14 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const CREATE_OPTIONS = optionNames<CreateOptions>({ dtype: true, requiresGrad: true });
+const RANDOM_OPTIONS = optionNames<RandomOptions>({
+  dtype: true,
+  requiresGrad: true,
+  seed: true,
+  generator: true,
+});
+
 function make(
   op: string,
   shape: readonly number[],
@@ -26,6 +35,7 @@ function make(
   fill: (data: Float64Array | Float32Array) => void,
   drawn = false,
 ): Tensor {
+  checkOptions(op, options, drawn ? RANDOM_OPTIONS : CREATE_OPTIONS);
   const s = checkShape(op, shape);
   const dtype = checkDType(options.dtype ?? 'float64', op);
   // random numbers are drawn again on each call of a compiled function; the rest are constants
@@ -123,6 +133,7 @@ function random(
   options: RandomOptions,
   draw: (g: Generator, d: Float64Array | Float32Array) => void,
 ): Tensor {
+  checkOptions(op, options, RANDOM_OPTIONS);
   pickGenerator(options); // checks the options before anything is made
   return make(op, shape, options, (d) => draw(pickGenerator(options), d), true);
 }
@@ -147,10 +158,12 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 }
 
 export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  checkOptions('zerosLike', options, CREATE_OPTIONS);
   return zeros(x.shape, { dtype: x.dtype, ...options });
 }
 
 export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  checkOptions('onesLike', options, CREATE_OPTIONS);
   return ones(x.shape, { dtype: x.dtype, ...options });
 }
 
@@ -165,11 +178,19 @@ export interface TensorOptions {
   allowNonFinite?: boolean;
 }
 
+const TENSOR_OPTIONS = optionNames<TensorOptions>({
+  dtype: true,
+  requiresGrad: true,
+  shape: true,
+  allowNonFinite: true,
+});
+
 /**
  * Makes a tensor from a number, nested arrays or a typed array (copied).
  * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
  */
 export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
+  checkOptions('tensor()', options, TENSOR_OPTIONS);
   if (value instanceof Tensor) {
     const t =
       options.dtype && options.dtype !== value.dtype
