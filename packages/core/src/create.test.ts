@@ -158,3 +158,49 @@ describe('rand and randn', () => {
     expect(() => randn([-2])).toThrow(/randn: invalid shape/);
   });
 });
+
+describe('tensor(): values beyond float32', () => {
+  // float32's largest finite value is (2 − 2⁻²³)·2¹²⁷ = 2¹²⁸ − 2¹⁰⁴ (IEEE 754 binary32)
+  const MAX32 = 2 ** 128 - 2 ** 104;
+
+  it('refuses a finite number that rounds to ±Infinity in float32, naming the element', () => {
+    expect(() => tensor([1e39], { dtype: 'float32' })).toThrow(ValueError);
+    expect(() => tensor([1e39], { dtype: 'float32' })).toThrow(
+      /^tensor\(\): element 0 is 1e\+39, beyond float32's range/,
+    );
+    expect(() =>
+      tensor(
+        [
+          [1, 2],
+          [3, -1e39],
+        ],
+        { dtype: 'float32' },
+      ),
+    ).toThrow(/element 3 is -1e\+39, beyond float32's range \(±3\.4028234663852886e\+38\)/);
+    expect(() => tensor(new Float64Array([0, 1e300]), { dtype: 'float32' })).toThrow(
+      /element 1 is 1e\+300/,
+    );
+  });
+
+  it('refuses the same overflow when converting a float64 tensor', () => {
+    expect(() => tensor(tensor([2, 1e39]), { dtype: 'float32' })).toThrow(
+      /^tensor\(\): element 1 is 1e\+39, beyond float32's range/,
+    );
+  });
+
+  it('keeps what rounds to a finite float32, and Infinity when allowNonFinite is given', () => {
+    expect(tensor([3.4028235e38], { dtype: 'float32' }).item()).toBe(MAX32);
+    expect(tensor([-MAX32], { dtype: 'float32' }).item()).toBe(-MAX32);
+    expect(tensor([1e39], { dtype: 'float32', allowNonFinite: true }).item()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(tensor(tensor([1e39]), { dtype: 'float32', allowNonFinite: true }).item()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(tensor([1e39]).item()).toBe(1e39); // float64 holds it
+  });
+
+  it('leaves astype, an op, to IEEE rounding (detectAnomaly names it)', () => {
+    expect(tensor([1e39]).astype('float32').item()).toBe(Number.POSITIVE_INFINITY);
+  });
+});

@@ -196,6 +196,7 @@ export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
       options.dtype && options.dtype !== value.dtype
         ? value.astype(options.dtype).detach()
         : value.clone();
+    if (!options.allowNonFinite) refuseOverflow(value.data, t);
     if (options.requiresGrad) t.requiresGrad = true;
     return options.shape ? reshapeLeaf(t, options.shape) : t;
   }
@@ -224,9 +225,28 @@ export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
     }
   }
   const t = new Tensor(toStorage(dtype, flat), shape);
+  if (!options.allowNonFinite) refuseOverflow(flat, t);
   if (options.requiresGrad) t.requiresGrad = true;
   return options.shape ? reshapeLeaf(t, options.shape) : t;
 }
+
+/**
+ * Checks after rounding to the dtype: a finite number beyond float32's range becomes ±Infinity
+ * there, which tensor() refuses as it refuses Infinity given directly. (The op `astype` keeps
+ * IEEE rounding, as every op does; detectAnomaly names an op whose output overflows.)
+ */
+function refuseOverflow(source: ArrayLike<number>, t: Tensor): void {
+  if (t.dtype !== 'float32') return;
+  const stored = t.data;
+  for (let i = 0; i < stored.length; i++) {
+    if (Number.isFinite(stored[i]) || !Number.isFinite(source[i])) continue;
+    throw new ValueError(
+      `tensor(): element ${i} is ${source[i]}, beyond float32's range (±${FLOAT32_MAX}), so it would become ${stored[i]}; use dtype 'float64', or pass { allowNonFinite: true } if that is meant`,
+    );
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
   const s = checkShape('tensor()', shape);
