@@ -5,7 +5,7 @@ import { ShapeError, ValueError } from './errors.js';
 import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';
 import { type Generator, pickGenerator } from './random.js';
-import { checkShape, formatShape, sizeOf } from './shape-math.js';
+import { checkShape, formatShape, MAX_SIZE, MAX_SIZE_TEXT, sizeOf } from './shape-math.js';
 import { type NestedArray, Tensor, type TensorLike } from './tensor.js';
 
 export interface CreateOptions {
@@ -93,6 +93,11 @@ export function arange(
     );
   }
   const n = Math.max(0, Math.ceil((to - from) / step));
+  if (n > MAX_SIZE) {
+    throw new ValueError(
+      `arange: (${from}, ${to}, ${step}) gives ${n} elements; a tensor holds at most ${MAX_SIZE_TEXT}`,
+    );
+  }
   return make('arange', [n], options, (d) => {
     for (let i = 0; i < n; i++) d[i] = from + i * step;
   });
@@ -109,6 +114,11 @@ export function linspace(
     throw new ValueError(`linspace: count must be a non-negative integer, got ${count}`);
   if (!Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new ValueError(`linspace: expected finite start and stop, got (${start}, ${stop})`);
+  }
+  if (count > MAX_SIZE) {
+    throw new ValueError(
+      `linspace: count ${count} is more than a tensor holds: at most ${MAX_SIZE_TEXT} elements`,
+    );
   }
   const step = count > 1 ? (stop - start) / (count - 1) : 0;
   return make('linspace', [count], options, (d) => {
@@ -276,25 +286,42 @@ function inferShape(value: NestedArray): number[] {
   return shape;
 }
 
+/**
+ * The leaves of `value` in row-major order, read one level at a time (no recursion, so an array
+ * nested 10,000 deep is read, not a stack overflow).
+ */
 function flatten(value: NestedArray, shape: readonly number[]): number[] {
-  const out: number[] = [];
-  const walk = (v: unknown, dim: number, path: string) => {
-    if (dim === shape.length) {
-      if (Array.isArray(v))
+  let level: unknown[] = [value];
+  for (let dim = 0; dim < shape.length; dim++) {
+    const n = shape[dim];
+    const next: unknown[] = [];
+    for (let k = 0; k < level.length; k++) {
+      const v = level[k];
+      if (!Array.isArray(v) || v.length !== n) {
+        const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
         throw new ValueError(
-          `tensor(): ragged nested array: ${path || 'the value'} is an array but a number was expected there`,
+          `tensor(): ragged nested array: ${pathOf(k, shape, dim)} has ${got}, expected length ${n} (shape ${formatShape(shape)})`,
         );
-      out.push(v as number);
-      return;
+      }
+      for (let i = 0; i < n; i++) next.push(v[i]);
     }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
+    level = next;
+  }
+  for (let k = 0; k < level.length; k++) {
+    if (Array.isArray(level[k]))
       throw new ValueError(
-        `tensor(): ragged nested array: ${path || 'the value'} has ${got}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
+        `tensor(): ragged nested array: ${pathOf(k, shape, shape.length)} is an array but a number was expected there`,
       );
-    }
-    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
-  };
-  walk(value, 0, '');
-  return out;
+  }
+  return level as number[];
+}
+
+/** Where the k-th entry of the level `dim` deep sits: `[1][0]`, or "the value" at the top. */
+function pathOf(k: number, shape: readonly number[], dim: number): string {
+  let path = '';
+  for (let d = dim - 1; d >= 0; d--) {
+    path = `[${k % shape[d]}]${path}`;
+    k = Math.floor(k / shape[d]);
+  }
+  return path || 'the value';
 }
