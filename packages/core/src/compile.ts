@@ -7,6 +7,7 @@ import { isDetectAnomalyEnabled } from './anomaly.js';
 import { allocate, type DType } from './dtype.js';
 import { ValueError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
+import { checkOptions, optionNames } from './options.js';
 import {
   currentRecording,
   type GradWrite,
@@ -24,6 +25,8 @@ export interface CompileOptions {
    */
   maxTraces?: number;
 }
+
+const COMPILE_OPTIONS = optionNames<CompileOptions>({ maxTraces: true });
 
 /** What the arguments of one trace looked like: each tensor's dtype, shape and requiresGrad, each other value. */
 type Slot =
@@ -95,6 +98,7 @@ export function compile<F extends (...args: any[]) => unknown>(
   if (typeof fn !== 'function') {
     throw new ValueError(`compile: expected a function, got ${describe(fn)}`);
   }
+  checkOptions('compile', options, COMPILE_OPTIONS);
   const maxTraces = options.maxTraces ?? 8;
   if (!Number.isInteger(maxTraces) || maxTraces < 1) {
     throw new ValueError(`compile: maxTraces must be a positive integer, got ${maxTraces}`);

@@ -158,3 +158,111 @@ describe('rand and randn', () => {
     expect(() => randn([-2])).toThrow(/randn: invalid shape/);
   });
 });
+
+describe('tensor(): values beyond float32', () => {
+  // float32's largest finite value is (2 − 2⁻²³)·2¹²⁷ = 2¹²⁸ − 2¹⁰⁴ (IEEE 754 binary32)
+  const MAX32 = 2 ** 128 - 2 ** 104;
+
+  it('refuses a finite number that rounds to ±Infinity in float32, naming the element', () => {
+    expect(() => tensor([1e39], { dtype: 'float32' })).toThrow(ValueError);
+    expect(() => tensor([1e39], { dtype: 'float32' })).toThrow(
+      /^tensor\(\): element 0 is 1e\+39, beyond float32's range/,
+    );
+    expect(() =>
+      tensor(
+        [
+          [1, 2],
+          [3, -1e39],
+        ],
+        { dtype: 'float32' },
+      ),
+    ).toThrow(/element 3 is -1e\+39, beyond float32's range \(±3\.4028234663852886e\+38\)/);
+    expect(() => tensor(new Float64Array([0, 1e300]), { dtype: 'float32' })).toThrow(
+      /element 1 is 1e\+300/,
+    );
+  });
+
+  it('refuses the same overflow when converting a float64 tensor', () => {
+    expect(() => tensor(tensor([2, 1e39]), { dtype: 'float32' })).toThrow(
+      /^tensor\(\): element 1 is 1e\+39, beyond float32's range/,
+    );
+  });
+
+  it('keeps what rounds to a finite float32, and Infinity when allowNonFinite is given', () => {
+    expect(tensor([3.4028235e38], { dtype: 'float32' }).item()).toBe(MAX32);
+    expect(tensor([-MAX32], { dtype: 'float32' }).item()).toBe(-MAX32);
+    expect(tensor([1e39], { dtype: 'float32', allowNonFinite: true }).item()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(tensor(tensor([1e39]), { dtype: 'float32', allowNonFinite: true }).item()).toBe(
+      Number.POSITIVE_INFINITY,
+    );
+    expect(tensor([1e39]).item()).toBe(1e39); // float64 holds it
+  });
+
+  it('leaves astype, an op, to IEEE rounding (detectAnomaly names it)', () => {
+    expect(tensor([1e39]).astype('float32').item()).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('sizes and shapes beyond what a tensor can be', () => {
+  it('names the size and the limit instead of a raw RangeError', () => {
+    // 2³² elements is the longest typed array Node 20 makes (`new Float64Array(2 ** 32 + 1)` throws)
+    expect(() => zeros([1e6, 1e6])).toThrow(ShapeError);
+    expect(() => zeros([1e6, 1e6])).toThrow(
+      'zeros: shape [1000000, 1000000] has 1000000000000 elements; a tensor holds at most 4294967296 (2^32)',
+    );
+    expect(() => eye(1e6)).toThrow(/^eye: shape \[1000000, 1000000\] has 1000000000000 elements/);
+    expect(() => arange(0, 1e12)).toThrow(ValueError);
+    expect(() => arange(0, 1e12)).toThrow(
+      'arange: (0, 1000000000000, 1) gives 1000000000000 elements; a tensor holds at most 4294967296 (2^32)',
+    );
+    expect(() => linspace(0, 1, 1e12)).toThrow(
+      'linspace: count 1000000000000 is more than a tensor holds: at most 4294967296 (2^32) elements',
+    );
+  });
+
+  it('refuses a shape that is not an array', () => {
+    expect(() => zeros(3 as never)).toThrow(ShapeError);
+    expect(() => zeros(3 as never)).toThrow(
+      'zeros: shape must be an array of sizes such as [2, 3], got the number 3',
+    );
+    expect(() => randn('2x3' as never)).toThrow(
+      /^randn: shape must be an array .* got the string "2x3"/,
+    );
+  });
+
+  it('reads and writes arrays nested 10,000 deep without recursion', () => {
+    const depth = 10_000;
+    let nested: unknown = 7;
+    for (let i = 0; i < depth; i++) nested = [nested];
+    const t = tensor(nested as number[]);
+    expect(t.ndim).toBe(depth);
+    expect(t.item()).toBe(7);
+    let back: unknown = t.toArray();
+    for (let i = 0; i < depth; i++) {
+      expect(Array.isArray(back) && back.length === 1).toBe(true);
+      back = (back as unknown[])[0];
+    }
+    expect(back).toBe(7);
+  });
+
+  it('keeps the ragged-array errors and toArray of empty axes', () => {
+    expect(() => tensor([[1, 2], [3]])).toThrow(
+      'tensor(): ragged nested array: [1] has length 1, expected length 2 (shape [2, 2])',
+    );
+    expect(() => tensor([[1], [[2]]] as never)).toThrow(
+      'tensor(): ragged nested array: [1][0] is an array but a number was expected there',
+    );
+    expect(() => tensor([[1, 2], 3] as never)).toThrow(
+      'tensor(): ragged nested array: [1] has a number, expected length 2 (shape [2, 2])',
+    );
+    expect(zeros([2, 0, 3]).toArray()).toEqual([[], []]);
+    expect(zeros([2, 1, 0]).toArray()).toEqual([[[]], [[]]]);
+    expect(tensor(5).toArray()).toBe(5);
+    expect(arange(6).reshape([2, 3]).toArray()).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+  });
+});

@@ -2,9 +2,10 @@
 // seeded random numbers.
 import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
 import { ShapeError, ValueError } from './errors.js';
+import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';
 import { type Generator, pickGenerator } from './random.js';
-import { checkShape, formatShape, sizeOf } from './shape-math.js';
+import { checkShape, formatShape, MAX_SIZE, MAX_SIZE_TEXT, sizeOf } from './shape-math.js';
 import { type NestedArray, Tensor, type TensorLike } from './tensor.js';
 
 export interface CreateOptions {
@@ -19,6 +20,14 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
+const CREATE_OPTIONS = optionNames<CreateOptions>({ dtype: true, requiresGrad: true });
+const RANDOM_OPTIONS = optionNames<RandomOptions>({
+  dtype: true,
+  requiresGrad: true,
+  seed: true,
+  generator: true,
+});
+
 function make(
   op: string,
   shape: readonly number[],
@@ -26,6 +35,7 @@ function make(
   fill: (data: Float64Array | Float32Array) => void,
   drawn = false,
 ): Tensor {
+  checkOptions(op, options, drawn ? RANDOM_OPTIONS : CREATE_OPTIONS);
   const s = checkShape(op, shape);
   const dtype = checkDType(options.dtype ?? 'float64', op);
   // random numbers are drawn again on each call of a compiled function; the rest are constants
@@ -83,6 +93,11 @@ export function arange(
     );
   }
   const n = Math.max(0, Math.ceil((to - from) / step));
+  if (n > MAX_SIZE) {
+    throw new ValueError(
+      `arange: (${from}, ${to}, ${step}) gives ${n} elements; a tensor holds at most ${MAX_SIZE_TEXT}`,
+    );
+  }
   return make('arange', [n], options, (d) => {
     for (let i = 0; i < n; i++) d[i] = from + i * step;
   });
@@ -99,6 +114,11 @@ export function linspace(
     throw new ValueError(`linspace: count must be a non-negative integer, got ${count}`);
   if (!Number.isFinite(start) || !Number.isFinite(stop)) {
     throw new ValueError(`linspace: expected finite start and stop, got (${start}, ${stop})`);
+  }
+  if (count > MAX_SIZE) {
+    throw new ValueError(
+      `linspace: count ${count} is more than a tensor holds: at most ${MAX_SIZE_TEXT} elements`,
+    );
   }
   const step = count > 1 ? (stop - start) / (count - 1) : 0;
   return make('linspace', [count], options, (d) => {
@@ -123,6 +143,7 @@ function random(
   options: RandomOptions,
   draw: (g: Generator, d: Float64Array | Float32Array) => void,
 ): Tensor {
+  checkOptions(op, options, RANDOM_OPTIONS);
   pickGenerator(options); // checks the options before anything is made
   return make(op, shape, options, (d) => draw(pickGenerator(options), d), true);
 }
@@ -147,10 +168,12 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 }
 
 export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  checkOptions('zerosLike', options, CREATE_OPTIONS);
   return zeros(x.shape, { dtype: x.dtype, ...options });
 }
 
 export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
+  checkOptions('onesLike', options, CREATE_OPTIONS);
   return ones(x.shape, { dtype: x.dtype, ...options });
 }
 
@@ -165,16 +188,25 @@ export interface TensorOptions {
   allowNonFinite?: boolean;
 }
 
+const TENSOR_OPTIONS = optionNames<TensorOptions>({
+  dtype: true,
+  requiresGrad: true,
+  shape: true,
+  allowNonFinite: true,
+});
+
 /**
  * Makes a tensor from a number, nested arrays or a typed array (copied).
  * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
  */
 export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
+  checkOptions('tensor()', options, TENSOR_OPTIONS);
   if (value instanceof Tensor) {
     const t =
       options.dtype && options.dtype !== value.dtype
         ? value.astype(options.dtype).detach()
         : value.clone();
+    if (!options.allowNonFinite) refuseOverflow(value.data, t);
     if (options.requiresGrad) t.requiresGrad = true;
     return options.shape ? reshapeLeaf(t, options.shape) : t;
   }
@@ -203,9 +235,28 @@ export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
     }
   }
   const t = new Tensor(toStorage(dtype, flat), shape);
+  if (!options.allowNonFinite) refuseOverflow(flat, t);
   if (options.requiresGrad) t.requiresGrad = true;
   return options.shape ? reshapeLeaf(t, options.shape) : t;
 }
+
+/**
+ * Checks after rounding to the dtype: a finite number beyond float32's range becomes ±Infinity
+ * there, which tensor() refuses as it refuses Infinity given directly. (The op `astype` keeps
+ * IEEE rounding, as every op does; detectAnomaly names an op whose output overflows.)
+ */
+function refuseOverflow(source: ArrayLike<number>, t: Tensor): void {
+  if (t.dtype !== 'float32') return;
+  const stored = t.data;
+  for (let i = 0; i < stored.length; i++) {
+    if (Number.isFinite(stored[i]) || !Number.isFinite(source[i])) continue;
+    throw new ValueError(
+      `tensor(): element ${i} is ${source[i]}, beyond float32's range (±${FLOAT32_MAX}), so it would become ${stored[i]}; use dtype 'float64', or pass { allowNonFinite: true } if that is meant`,
+    );
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
   const s = checkShape('tensor()', shape);
@@ -235,25 +286,42 @@ function inferShape(value: NestedArray): number[] {
   return shape;
 }
 
+/**
+ * The leaves of `value` in row-major order, read one level at a time (no recursion, so an array
+ * nested 10,000 deep is read, not a stack overflow).
+ */
 function flatten(value: NestedArray, shape: readonly number[]): number[] {
-  const out: number[] = [];
-  const walk = (v: unknown, dim: number, path: string) => {
-    if (dim === shape.length) {
-      if (Array.isArray(v))
+  let level: unknown[] = [value];
+  for (let dim = 0; dim < shape.length; dim++) {
+    const n = shape[dim];
+    const next: unknown[] = [];
+    for (let k = 0; k < level.length; k++) {
+      const v = level[k];
+      if (!Array.isArray(v) || v.length !== n) {
+        const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
         throw new ValueError(
-          `tensor(): ragged nested array: ${path || 'the value'} is an array but a number was expected there`,
+          `tensor(): ragged nested array: ${pathOf(k, shape, dim)} has ${got}, expected length ${n} (shape ${formatShape(shape)})`,
         );
-      out.push(v as number);
-      return;
+      }
+      for (let i = 0; i < n; i++) next.push(v[i]);
     }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
-      const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
+    level = next;
+  }
+  for (let k = 0; k < level.length; k++) {
+    if (Array.isArray(level[k]))
       throw new ValueError(
-        `tensor(): ragged nested array: ${path || 'the value'} has ${got}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
+        `tensor(): ragged nested array: ${pathOf(k, shape, shape.length)} is an array but a number was expected there`,
       );
-    }
-    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
-  };
-  walk(value, 0, '');
-  return out;
+  }
+  return level as number[];
+}
+
+/** Where the k-th entry of the level `dim` deep sits: `[1][0]`, or "the value" at the top. */
+function pathOf(k: number, shape: readonly number[], dim: number): string {
+  let path = '';
+  for (let d = dim - 1; d >= 0; d--) {
+    path = `[${k % shape[d]}]${path}`;
+    k = Math.floor(k / shape[d]);
+  }
+  return path || 'the value';
 }

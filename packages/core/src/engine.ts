@@ -8,6 +8,7 @@ import {
 } from './anomaly.js';
 import { GradError, ShapeError } from './errors.js';
 import { isGradEnabled, setGradMode, withGradMode } from './grad-mode.js';
+import { checkOptions } from './options.js';
 import { madeSoFar } from './primitive.js';
 import { currentRecording, noteInputs, recordGradWrite } from './recording.js';
 import { formatShape, sameShape } from './shape-math.js';
@@ -222,6 +223,9 @@ function checkInputGrad(node: GraphNode, i: number, x: Tensor, gi: Tensor, g: Te
   if (isDetectAnomalyEnabled()) checkGradient(node, i, gi, g);
 }
 
+const BACKWARD_OPTIONS = ['createGraph'];
+const GRADIENTS_OPTIONS = ['gradOutputs', 'createGraph'];
+
 /**
  * Backpropagates from `root` and accumulates gradients into `.grad` of every leaf that requires
  * grad (and of tensors marked with `retainGrad()`), exactly like PyTorch's `backward`.
@@ -232,6 +236,7 @@ export function backward(
   options: { createGraph?: boolean } = {},
 ): void {
   const before = madeSoFar(); // arrays the door makes from now on are this sweep's own
+  checkOptions('backward()', options, BACKWARD_OPTIONS);
   if (!root.requiresGrad) {
     throw new GradError(
       'backward(): this tensor does not require grad: none of the tensors it was computed from has ' +
@@ -280,6 +285,7 @@ export function gradients(
   inputs: readonly Tensor[],
   options: { gradOutputs?: readonly Tensor[]; createGraph?: boolean } = {},
 ): Tensor[] {
+  checkOptions('gradients()', options, GRADIENTS_OPTIONS);
   const seeds = outputs.map((y, i) => {
     const s = options.gradOutputs?.[i];
     if (s) {

@@ -4,6 +4,7 @@ import { gradients, topologicalOrder } from './engine.js';
 import { GradError, ValueError } from './errors.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
 import { stack } from './ops/shape.js';
+import { checkOptions, optionNames } from './options.js';
 import { bindView } from './primitive.js';
 import { formatShape } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
@@ -12,6 +13,8 @@ export interface GradOptions {
   /** Which arguments to differentiate with respect to: an index, or a list (then a list of gradients is returned). */
   argnums?: number | readonly number[];
 }
+
+const GRAD_OPTIONS = optionNames<GradOptions>({ argnums: true });
 
 // biome-ignore lint/suspicious/noExplicitAny: a transform accepts the user's function whatever its other arguments are
 type Fn = (...args: any[]) => Tensor;
@@ -77,6 +80,7 @@ function needsGraph(y: Tensor, t: Prepared): boolean {
 }
 
 function argnumList(options: GradOptions, where: string): number[] {
+  checkOptions(where, options, GRAD_OPTIONS);
   const a = options.argnums ?? 0;
   const list = typeof a === 'number' ? [a] : [...a];
   if (list.length === 0 || new Set(list).size !== list.length) {

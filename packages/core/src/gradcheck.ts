@@ -2,6 +2,7 @@
 import { gradients } from './engine.js';
 import { BackpropError, ValueError } from './errors.js';
 import { enableGrad, noGrad } from './grad-mode.js';
+import { checkOptions, optionNames } from './options.js';
 import { formatShape, stridesOf } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 
@@ -15,6 +16,13 @@ export interface GradcheckOptions {
   /** Throw a `GradcheckError` with the report when the check fails. */
   raise?: boolean;
 }
+
+const GRADCHECK_OPTIONS = optionNames<GradcheckOptions>({
+  eps: true,
+  atol: true,
+  rtol: true,
+  raise: true,
+});
 
 export interface GradcheckWorst {
   /** Which input (argument position). */
@@ -53,6 +61,7 @@ export function gradcheck(
   inputs: readonly TensorLike[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
+  checkOptions('gradcheck', options, GRADCHECK_OPTIONS);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   if (!(eps > 0)) throw new ValueError(`gradcheck: eps must be positive, got ${eps}`);
   const xs = inputs.map((x) => {

@@ -1,4 +1,5 @@
 // Drawing the computation graph: Graphviz DOT and Mermaid, with op names, shapes, values, gradients.
+import { checkOptions, optionNames } from './options.js';
 import { formatShape } from './shape-math.js';
 import type { Tensor } from './tensor.js';
 
@@ -10,6 +11,8 @@ export interface GraphOptions {
   /** Largest tensor whose numbers are printed. Default 8. */
   maxElements?: number;
 }
+
+const GRAPH_OPTIONS = optionNames<GraphOptions>({ values: true, grads: true, maxElements: true });
 
 interface Vertex {
   id: string;
@@ -59,6 +62,7 @@ function describe(t: Tensor, options: GraphOptions): string[] {
 
 /** The graph that computed `root`, in Graphviz DOT (render with `dot -Tsvg`). */
 export function toDot(root: Tensor, options: GraphOptions = {}): string {
+  checkOptions('toDot', options, GRAPH_OPTIONS);
   const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   const lines = [
     'digraph backprop {',
@@ -78,6 +82,7 @@ export function toDot(root: Tensor, options: GraphOptions = {}): string {
 
 /** The graph that computed `root`, as a Mermaid flowchart (renders in GitHub Markdown). */
 export function toMermaid(root: Tensor, options: GraphOptions = {}): string {
+  checkOptions('toMermaid', options, GRAPH_OPTIONS);
   const quote = (s: string) => s.replace(/"/g, '#quot;');
   const lines = ['flowchart LR'];
   for (const v of collect(root)) {

@@ -123,7 +123,25 @@ export function normalizeAxes(
   return [...unique].sort((a, b) => a - b);
 }
 
+/** The most elements a tensor holds: 2³², the longest typed array Node 20's V8 makes. */
+export const MAX_SIZE = 2 ** 32;
+export const MAX_SIZE_TEXT = `${MAX_SIZE} (2^32)`;
+
+/** Refuses `size` elements beyond `MAX_SIZE` with `what`, before a typed array throws a raw RangeError. */
+export function checkSize(op: string, size: number, what: string): void {
+  if (size > MAX_SIZE) {
+    throw new ShapeError(
+      `${op}: ${what} has ${size} elements; a tensor holds at most ${MAX_SIZE_TEXT}`,
+    );
+  }
+}
+
 export function checkShape(op: string, shape: readonly number[]): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(
+      `${op}: shape must be an array of sizes such as [2, 3], got ${describeShapeValue(shape)}`,
+    );
+  }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(
@@ -131,5 +149,13 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
       );
     }
   }
+  checkSize(op, sizeOf(shape), `shape ${formatShape(shape)}`);
   return [...shape];
+}
+
+function describeShapeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return typeof v === 'number' ? `the number ${v}` : `a ${typeof v}`;
 }

@@ -11,7 +11,7 @@ import * as shapeOps from './ops/shape.js';
 import { logSoftmax, softmax } from './ops/softmax.js';
 import * as unary from './ops/unary.js';
 import { currentRecording } from './recording.js';
-import { checkShape, formatShape, sizeOf } from './shape-math.js';
+import { checkShape, formatShape } from './shape-math.js';
 
 /** Nested arrays of numbers, as `tensor()` takes and `toArray()` gives. */
 export type NestedArray = number | readonly NestedArray[];
@@ -156,13 +156,19 @@ export class Tensor {
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
     readingValues('toArray()');
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.shape.length) return this.data[offset];
-      const n = this.shape[dim];
-      const stride = sizeOf(this.shape.slice(dim + 1));
-      return Array.from({ length: n }, (_, i) => build(dim + 1, offset + i * stride));
-    };
-    return build(0, 0);
+    // built from the innermost axis out, without recursion (a tensor may have 10,000 axes)
+    const shape = this.shape;
+    if (shape.length === 0) return this.data[0];
+    const outer = [1]; // outer[d]: how many arrays there are d axes deep
+    for (let d = 0; d < shape.length; d++) outer.push(outer[d] * shape[d]);
+    let level: NestedArray[] = Array.from(this.data);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const n = shape[d];
+      const next: NestedArray[] = new Array(outer[d]);
+      for (let g = 0; g < outer[d]; g++) next[g] = level.slice(g * n, (g + 1) * n);
+      level = next;
+    }
+    return level[0];
   }
 
   toString(): string {

@@ -1,5 +1,6 @@
 // defineOp: how a user adds an op with its own derivative, on the same footing as the built-ins.
 import { GradError, ValueError } from '../errors.js';
+import { checkOptions, optionNames } from '../options.js';
 import { bindComposite } from '../primitive.js';
 import { currentRecording } from '../recording.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
@@ -17,6 +18,8 @@ export interface OpDefinition {
   vjp: (g: Tensor, inputs: Tensor[], output: Tensor) => Tensor | null | readonly (Tensor | null)[];
 }
 
+const DEFINITION_KEYS = optionNames<OpDefinition>({ name: true, forward: true, vjp: true });
+
 /**
  * Makes a new differentiable op from a forward function and its derivative.
  * @example
@@ -27,6 +30,7 @@ export interface OpDefinition {
  * });
  */
 export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) => Tensor {
+  checkOptions('defineOp', definition, DEFINITION_KEYS);
   const { name, forward, vjp } = definition;
   if (typeof name !== 'string' || name === '')
     throw new ValueError('defineOp: name must be a non-empty string');

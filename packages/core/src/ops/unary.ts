@@ -322,7 +322,10 @@ const ASTYPE: Primitive<undefined, readonly [Tensor]> = {
   vjp: (g, xs) => [g.astype(xs[0].dtype)],
 };
 
-/** A copy converted to `dtype` (the gradient is converted back). */
+/**
+ * A copy converted to `dtype` (the gradient is converted back). Rounding is IEEE's, as in every
+ * op: beyond ±3.4e38 a float32 is ±Infinity (`tensor()` refuses that in its input instead).
+ */
 export function astype(input: TensorLike, dtype: DType): Tensor {
   const x = toTensor(input);
   checkDType(dtype, 'astype');
