@@ -1,11 +1,24 @@
 // Files: save → load keeps every bit and output; a failed save leaves the old file and no
 // temporary file behind; a bad file is an error naming the file and the spot.
 
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Generator, type Tensor, tensor, ValueError } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -235,6 +248,91 @@ describe('save is atomic', () => {
     expect(fs.open).not.toHaveBeenCalled();
     expect(await readFile(file, 'utf8')).toBe('the old model');
     expect(await entries()).toEqual(['model.json']);
+  });
+});
+
+describe('save keeps what was there: links, permissions, long names, no stale temporary files', () => {
+  const model = () => new MLP({ inputs: 2, hidden: [3], seed: 7 });
+
+  it('writes through a symlink to its target, and the link stays a link', async () => {
+    await mkdir(join(dir, 'real'));
+    const target = join(dir, 'real', 'model.json');
+    await writeFile(target, 'the old model');
+    const link = join(dir, 'model.json');
+    await symlink(join('real', 'model.json'), link); // relative, as `ln -s` makes them
+    const m = model();
+    await save(m, link);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe(join('real', 'model.json'));
+    expect(await readFile(target, 'utf8')).toBe(toJSONString(m));
+    expect(await entries()).toEqual(['model.json', 'real']);
+    expect(await readdir(join(dir, 'real'))).toEqual(['model.json']);
+  });
+
+  it('writes through a chain of links, and creates the target of a dangling one', async () => {
+    const target = join(dir, 'target.json');
+    await symlink('target.json', join(dir, 'b.json')); // dangling: target.json does not exist yet
+    await symlink('b.json', join(dir, 'a.json'));
+    const m = model();
+    await save(m, join(dir, 'a.json'));
+    expect((await lstat(join(dir, 'a.json'))).isSymbolicLink()).toBe(true);
+    expect((await lstat(join(dir, 'b.json'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(target, 'utf8')).toBe(toJSONString(m));
+    expect(await entries()).toEqual(['a.json', 'b.json', 'target.json']);
+  });
+
+  it('keeps the permissions of the file it replaces (0600 stays 0600, 0640 stays 0640)', async () => {
+    for (const mode of [0o600, 0o640]) {
+      const file = join(dir, `model-${mode.toString(8)}.json`);
+      await writeFile(file, 'the old model');
+      await chmod(file, mode);
+      await save(model(), file);
+      expect(((await stat(file)).mode & 0o7777).toString(8)).toBe(mode.toString(8));
+    }
+  });
+
+  it('saves to a name of 255 bytes, the longest a file system allows', async () => {
+    const file = join(dir, `${'m'.repeat(250)}.json`);
+    const m = model();
+    await save(m, file);
+    await save(m, file); // and replaces it
+    expect(await readFile(file, 'utf8')).toBe(toJSONString(m));
+    expect(await entries()).toEqual([`${'m'.repeat(250)}.json`]);
+  });
+
+  it('the next save removes the temporary file of a save that was killed, and nothing else', async () => {
+    const file = join(dir, 'model.json');
+    await writeFile(file, 'the old model');
+    await writeFile(join(dir, '.model.json.tmp'), 'not ours'); // someone else's naming: kept
+    // A child saves and is SIGKILLed just before its rename, as a killed save would be.
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=@backprop/source',
+        '--input-type=module',
+        '-e',
+        `
+        import { createRequire, syncBuiltinESMExports } from 'node:module';
+        const fsp = createRequire(import.meta.url)('node:fs/promises');
+        fsp.rename = async () => process.kill(process.pid, 'SIGKILL');
+        syncBuiltinESMExports();
+        const { MLP } = await import('@backprop/layers');
+        const { save } = await import('@backprop/layers/node');
+        await save(new MLP({ inputs: 2, hidden: [3], seed: 7 }), ${JSON.stringify(file)});
+      `,
+      ],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' },
+    );
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    const left = (await entries()).filter((n) => n !== 'model.json' && n !== '.model.json.tmp');
+    expect(left).toHaveLength(1); // the killed save's temporary file
+    expect(await readFile(file, 'utf8')).toBe('the old model');
+    const m = model();
+    await save(m, file);
+    expect(await readFile(file, 'utf8')).toBe(toJSONString(m));
+    expect(await entries()).toEqual(['.model.json.tmp', 'model.json']);
   });
 });
 

@@ -1,8 +1,8 @@
 // @backprop/layers/node: saving models to files and loading them (Node only). The main entry stays
 // browser-safe; in a browser, store the text of toJSONString(model) and give it to fromJSON.
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { lstat, open, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '@backprop/core';
 import type { SavableModel } from './codecs.js';
@@ -25,7 +25,9 @@ function failure(message: string, cause: unknown): ValueError {
 /**
  * Writes the model to `path` as JSON (see `toJSONString`), atomically: into a temporary file in the
  * same directory, flushed to disk, then renamed over `path`. If anything fails, the temporary file
- * is removed and a file already at `path` is left as it was.
+ * is removed and a file already at `path` is left as it was. A symlink at `path` stays a link (its
+ * target is replaced), a file replaced keeps its permissions, and temporary files that killed saves
+ * of the same file left behind are removed.
  * @example
  * import { save, load } from '@backprop/layers/node';
  * await save(mlp, 'model.json');
@@ -34,22 +36,76 @@ function failure(message: string, cause: unknown): ValueError {
 export async function save(model: Module, path: string | URL): Promise<void> {
   const file = toPath(path);
   const text = toJSONString(model); // an unsavable model is refused before the disk is touched
-  const temp = join(
-    dirname(file),
-    `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
+  let temp: string | undefined;
   try {
-    const handle = await open(temp, 'wx');
+    const target = await linkTarget(file);
+    const mode = await stat(target).then(
+      (s) => s.mode & 0o7777,
+      () => undefined, // a new file: open's default, 0666 less the umask
+    );
+    const tag = tempTag(basename(target));
+    await removeStaleTemps(dirname(target), tag);
+    temp = join(dirname(target), `${tag}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx', mode);
     try {
+      if (mode !== undefined) await handle.chmod(mode); // open's mode is masked by the umask
       await handle.writeFile(text, 'utf8');
       await handle.sync(); // the bytes are on disk before the name points at them
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => {}); // the original error is the one to report
+    if (temp !== undefined) await rm(temp, { force: true }).catch(() => {}); // report the original error
     throw failure(`save: cannot write ${file}`, error);
+  }
+}
+
+/** What a chain of symlinks at `file` ends in (`file` itself if it is no link), existing or not. */
+async function linkTarget(file: string): Promise<string> {
+  let at = file;
+  for (let hops = 0; hops < 40; hops++) {
+    const isLink = await lstat(at).then(
+      (s) => s.isSymbolicLink(),
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return false;
+        throw e;
+      },
+    );
+    if (!isLink) return at;
+    at = resolve(dirname(at), await readlink(at));
+  }
+  throw Object.assign(new Error(`ELOOP: too many symbolic links from ${file}`), { code: 'ELOOP' });
+}
+
+/**
+ * The start of the temporary files' names for a target, short whatever the target's name (a name
+ * of 255 bytes is allowed, and a suffix on it is not): `.` + up to 20 characters of the name + a
+ * hash of the whole name, then the pid and a random part follow.
+ */
+function tempTag(name: string): string {
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `.${name.slice(0, 20)}.${hash}.`;
+}
+
+/** Removes the temporary files of `tag` whose writer is no longer running (a killed save). */
+async function removeStaleTemps(dir: string, tag: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(tag)) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(tag.length));
+    if (match && !isRunning(Number(match[1]))) await rm(join(dir, name), { force: true });
+  }
+}
+
+/** Whether a process with this id runs (EPERM: it does, as another user). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true; // a save of ours in progress
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
