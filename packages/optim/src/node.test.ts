@@ -106,7 +106,10 @@ describe('readCsv errors', () => {
     const file = join(dir, 'latin1.csv');
     // 'café' and 'cafè' in Latin-1: a lossy decoder would make both 'caf\uFFFD', one class.
     await writeFile(file, Buffer.from('f,s\n1,caf\xe9\n2,caf\xe8\n', 'latin1'));
-    const error = await readCsv(file).catch((e: unknown) => e);
+    const error = await readCsv(file).then(
+      () => 'read without an error',
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CsvError);
     expect((error as CsvError).message).toMatch(
       `readCsv: ${file}: the text is not UTF-8: byte offset 9 (line 2) holds 0xe9`,

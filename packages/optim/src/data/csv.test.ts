@@ -1,21 +1,11 @@
 import { ValueError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { CsvError, parseCsv } from './csv.js';
+import { caught } from '../../test/csv-helpers.js';
+import { parseCsv } from './csv.js';
 
 // In every browser and in Node; declared here since this package is checked without DOM or Node types.
 declare const TextEncoder: new () => { encode(text: string): Uint8Array };
 const utf8 = (text: string) => new TextEncoder().encode(text);
-
-/** The error `f` throws (fails the test when it throws none). */
-function caught(f: () => unknown): CsvError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsvError);
-    return error as CsvError;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('parseCsv', () => {
   it('reads the header, the features and the last column as the target', () => {
