@@ -102,6 +102,20 @@ describe('readCsv errors', () => {
     expect(((error as Error).cause as { code?: string }).code).toBe('ENOENT');
   });
 
+  it('refuses a file that is not UTF-8, naming the byte offset (issue 18, defect 4)', async () => {
+    const file = join(dir, 'latin1.csv');
+    // 'café' and 'cafè' in Latin-1: a lossy decoder would make both 'caf\uFFFD', one class.
+    await writeFile(file, Buffer.from('f,s\n1,caf\xe9\n2,caf\xe8\n', 'latin1'));
+    const error = await readCsv(file).then(
+      () => 'read without an error',
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CsvError);
+    expect((error as CsvError).message).toMatch(
+      `readCsv: ${file}: the text is not UTF-8: byte offset 9 (line 2) holds 0xe9`,
+    );
+  });
+
   it('reports an empty file', async () => {
     const file = join(dir, 'empty.csv');
     await writeFile(file, '');

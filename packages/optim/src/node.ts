@@ -14,14 +14,14 @@ import { type CsvOptions, type Dataset, parseCsvAs } from './data/csv.js';
  */
 export async function readCsv(path: string | URL, options: CsvOptions = {}): Promise<Dataset> {
   const file = path instanceof URL ? fileURLToPath(path) : path;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file); // parseCsvAs decodes them strictly: no silent U+FFFD
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     const error = new ValueError(`readCsv: cannot read ${file}: ${why}`);
     error.cause = cause; // keeps the system error's code (ENOENT, EACCES, …)
     throw error;
   }
-  return parseCsvAs(`readCsv: ${options.name ?? file}`, text, options);
+  return parseCsvAs(`readCsv: ${options.name ?? file}`, bytes, options);
 }

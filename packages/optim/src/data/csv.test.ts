@@ -1,17 +1,11 @@
 import { ValueError } from '@backprop/core';
 import { describe, expect, it } from 'vitest';
-import { CsvError, parseCsv } from './csv.js';
+import { caught } from '../../test/csv-helpers.js';
+import { parseCsv } from './csv.js';
 
-/** The error `f` throws (fails the test when it throws none). */
-function caught(f: () => unknown): CsvError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsvError);
-    return error as CsvError;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+// In every browser and in Node; declared here since this package is checked without DOM or Node types.
+declare const TextEncoder: new () => { encode(text: string): Uint8Array };
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('parseCsv', () => {
   it('reads the header, the features and the last column as the target', () => {
@@ -201,5 +195,114 @@ describe('parseCsv errors', () => {
     const e = caught(() => parseCsv('a,y\n1\n', { name: 'mine.csv' }));
     expect(e.message).toBe('parseCsv: mine.csv: line 2: expected 2 fields, found 1');
     expect(e).toBeInstanceOf(ValueError);
+  });
+});
+
+describe('parseCsv reliability (issue 18)', () => {
+  it('keeps a tab or space delimiter after a closing quote (defect 4)', () => {
+    const tab = parseCsv('a\t"b"\ty\n1\t2\t3\n', { delimiter: '\t' });
+    expect(tab.featureNames).toEqual(['a', 'b']);
+    expect(Array.from(tab.x.data)).toEqual([1, 2]);
+    expect(Array.from(tab.y.data)).toEqual([3]);
+    const space = parseCsv('"a" "b c" y\n1 "2" 3\n', { delimiter: ' ' });
+    expect(space.featureNames).toEqual(['a', 'b c']);
+    expect(Array.from(space.x.data)).toEqual([1, 2]);
+    // With a comma, spaces after the closing quote are still skipped.
+    expect(parseCsv('"a"  ,y\n1,2\n').featureNames).toEqual(['a']);
+  });
+
+  it('reads UTF-8 bytes and refuses bytes that are not UTF-8, naming the byte offset', () => {
+    const d = parseCsv(utf8('f,s\n1,café\n2,cafè\n'));
+    expect(d.classes).toEqual(['café', 'cafè']);
+    expect(parseCsv(utf8('a,y\n1,2\n')).featureNames).toEqual(['a']);
+    // Latin-1 'café' and 'cafè': 0xE9 sits at byte 9 (after 'f,s\n1,caf').
+    const latin1 = Uint8Array.from([
+      ...utf8('f,s\n1,caf'),
+      0xe9,
+      0x0a,
+      ...utf8('2,caf'),
+      0xe8,
+      0x0a,
+    ]);
+    const e = caught(() => parseCsv(latin1));
+    expect(e.message).toBe(
+      'parseCsv: the text is not UTF-8: byte offset 9 (line 2) holds 0xe9, which does not begin a valid UTF-8 sequence here; save the file as UTF-8',
+    );
+    expect(e.line).toBe(2);
+    // An overlong encoding, a surrogate and a truncated sequence at the end are refused too.
+    for (const [bytes, offset] of [
+      [[0x61, 0xc0, 0xaf], 1],
+      [[0x61, 0x2c, 0xed, 0xa0, 0x80], 2],
+      [[0x61, 0x2c, 0x79, 0x0a, 0xe2, 0x82], 4],
+    ] as const) {
+      expect(() => parseCsv(Uint8Array.from(bytes))).toThrow(`byte offset ${offset} `);
+    }
+  });
+
+  it('truncates echoed input in its errors (defect 4)', () => {
+    const big = 'x'.repeat(1_000_000);
+    const messages = [
+      () => parseCsv(`a,y\n${big},1\n`),
+      () => parseCsv(`${big},${big},y\n1,2,3\n`),
+      () => parseCsv(`f,s\n1,${big}\n`, { classes: ['a', 'b'] }),
+      () => parseCsv('f,s\n1,z\n', { classes: Array.from({ length: 100_000 }, (_, j) => `k${j}`) }),
+      () => parseCsv('a,y\n1,2\n', { target: big }),
+      () =>
+        parseCsv(
+          `${Array.from({ length: 100_000 }, (_, j) => `c${j}`).join(',')}\n${'1,'.repeat(99_999)}1\n`,
+          { target: 'z' },
+        ),
+      () => parseCsv('a,y\n1,2\n', { delimiter: big }),
+      () => parseCsv(`a,${big}\n1,\n`),
+      () => parseCsv('a,y\n1,"2"x\n'.replace('x', big)),
+    ].map((f) => caught(f).message);
+    for (const m of messages) expect(m.length).toBeLessThan(1000);
+    expect(messages[0]).toBe(
+      `parseCsv: line 2, column 'a': "${'x'.repeat(60)}"… (1000000 characters) is not a number`,
+    );
+    expect(messages[5]).toMatch(/the columns are 'c0', 'c1', .*'c9', … \(100000 columns\)$/);
+  });
+
+  it('refuses a float32 cell that rounds to Infinity, naming line and column (defect 5)', () => {
+    // float32's largest value is 3.4028234663852886e38 (IEEE 754 binary32: (2 − 2⁻²³) · 2¹²⁷).
+    const ok = parseCsv('a,y\n3.4028234e38,-3.4028234e38\n', { dtype: 'float32' });
+    expect(ok.x.data[0]).toBe(3.4028234663852886e38);
+    expect(ok.y.data[0]).toBe(-3.4028234663852886e38);
+    for (const [text, line, column] of [
+      ['a,y\n1,2\n1e39,1\n', 3, 'a'],
+      ['a,y\n1,-3.5e38\n', 2, 'y'],
+    ] as const) {
+      const e = caught(() => parseCsv(text, { dtype: 'float32' }));
+      expect(e.line).toBe(line);
+      expect(e.column).toBe(column);
+      expect(e.message).toMatch(
+        `parseCsv: line ${line}, column '${column}': ${JSON.stringify(text.split('\n')[line - 1]?.split(',')[column === 'a' ? 0 : 1])} is outside float32's range`,
+      );
+    }
+    expect(parseCsv('a,y\n1e39,1\n').x.data[0]).toBe(1e39); // float64 holds it
+  });
+
+  it('says what it expected of the text and the options, not a TypeError (defect 8)', () => {
+    for (const [text, got] of [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [42, '42'],
+      [{}, 'an object'],
+    ] as const) {
+      expect(caught(() => parseCsv(text as unknown as string)).message).toBe(
+        `parseCsv: expected the CSV text as a string, or its UTF-8 bytes as a Uint8Array; got ${got}`,
+      );
+    }
+    expect(
+      caught(() => parseCsv('a,y\n1,2\n', { delimiter: null as unknown as string })).message,
+    ).toBe(
+      'parseCsv: delimiter must be one character other than a quote or a line break, got null',
+    );
+    expect(caught(() => parseCsv('a,y\n1,2\n', null as unknown as object)).message).toBe(
+      'parseCsv: options must be an object, got null',
+    );
+    expect(
+      caught(() => parseCsv('f,s\n1,a\n', { classes: 'ab' as unknown as string[] })).message,
+    ).toBe('parseCsv: classes must be an array of strings, got "ab"');
   });
 });

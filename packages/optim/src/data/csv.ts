@@ -1,6 +1,8 @@
 // CSV text to a data set: a header row, numeric feature columns and one target column, with
 // errors that give the line number and the column. Browser-safe; `readCsv` (Node) is in ../node.ts.
 import { type DType, Tensor, ValueError } from '@backprop/core';
+import { echo, echoList, echoValue } from '../echo.js';
+import { decodeUtf8 } from './utf8.js';
 
 /** A CSV problem; `line` (1-based, counting every line of the text) and `column` say where. */
 export class CsvError extends ValueError {
@@ -54,22 +56,38 @@ export interface Dataset {
  * Parses CSV text (RFC 4180: quoted fields may hold the delimiter, `""` and line breaks; CRLF or LF
  * line ends) into features `x` [n, f] and target `y` [n]. Blank lines are skipped; spaces around
  * unquoted fields are ignored. Every feature cell must be a plain decimal number (no NaN, no empty
- * cell: missing values are an error).
+ * cell: missing values are an error). The text may also come as its bytes (a Uint8Array, such as a
+ * Node Buffer): they are decoded strictly as UTF-8, and a byte that is not UTF-8 is an error naming
+ * its offset.
  * @example
  * const { x, y, featureNames } = parseCsv('a,b,y\n1,2,3\n4,5,6\n'); // x: [[1, 2], [4, 5]], y: [3, 6]
  * parseCsv(text, { target: 'species' }); // class labels → y = 0, 1, 2 and classes = the labels
  */
-export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
-  const where = options.name === undefined ? 'parseCsv' : `parseCsv: ${options.name}`;
+export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
+  const name = options?.name;
+  const where = name === undefined ? 'parseCsv' : `parseCsv: ${name}`;
   return parseCsvAs(where, text, options);
 }
 
 /** @internal `parseCsv` with the error prefix given (readCsv names the file). */
-export function parseCsvAs(where: string, text: string, options: CsvOptions): Dataset {
+export function parseCsvAs(
+  where: string,
+  input: string | Uint8Array,
+  options: CsvOptions,
+): Dataset {
+  if (typeof options !== 'object' || options === null) {
+    throw new CsvError(`${where}: options must be an object, got ${echoValue(options)}`);
+  }
   const { header = true, delimiter = ',', dtype = 'float64' } = options;
-  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
     throw new CsvError(
-      `${where}: delimiter must be one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`,
+      `${where}: delimiter must be one character other than a quote or a line break, got ${echoValue(delimiter)}`,
     );
   }
   if (
@@ -77,17 +95,24 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
     !['auto', 'number', 'class'].includes(options.targetType)
   ) {
     throw new CsvError(
-      `${where}: targetType must be 'auto', 'number' or 'class', got ${JSON.stringify(options.targetType)}`,
+      `${where}: targetType must be 'auto', 'number' or 'class', got ${echoValue(options.targetType)}`,
+    );
+  }
+  if (
+    options.classes !== undefined &&
+    (!Array.isArray(options.classes) || !options.classes.every((c) => typeof c === 'string'))
+  ) {
+    throw new CsvError(
+      `${where}: classes must be an array of strings, got ${echoValue(options.classes)}`,
     );
   }
   if (options.classes !== undefined && options.targetType === 'number') {
     throw new CsvError(`${where}: classes were given but targetType is 'number'`);
   }
   if (dtype !== 'float64' && dtype !== 'float32') {
-    throw new CsvError(
-      `${where}: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`,
-    );
+    throw new CsvError(`${where}: dtype must be 'float32' or 'float64', got ${echoValue(dtype)}`);
   }
+  const text = decode(where, input);
   const records = tokenize(where, text, delimiter).filter((r) => !isBlank(r));
   if (records.length === 0) throw new CsvError(`${where}: the CSV is empty (no header, no rows)`);
 
@@ -124,7 +149,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
     const row = rows[i] as CsvRecord;
     for (let k = 0; k < f; k++) {
       const j = featureCols[k];
-      x[i * f + k] = toNumber(where, row, j, columns[j] as string);
+      x[i * f + k] = toNumber(where, row, j, columns[j] as string, dtype);
     }
   }
 
@@ -141,7 +166,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
     classes = fixed ? [...(options.classes as readonly string[])] : [];
     const index = new Map<string, number>();
     classes.forEach((c, i) => {
-      if (index.has(c)) throw new CsvError(`${where}: classes lists ${JSON.stringify(c)} twice`);
+      if (index.has(c)) throw new CsvError(`${where}: classes lists ${echo(c)} twice`);
       index.set(c, i);
     });
     for (let i = 0; i < n; i++) {
@@ -149,7 +174,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
       const label = row.fields[t] as string;
       if (label === '') {
         throw new CsvError(
-          `${where}: line ${row.line}, column '${targetName}': the field is empty (missing values are not supported)`,
+          `${where}: line ${row.line}, column ${echo(targetName, "'")}: the field is empty (missing values are not supported)`,
           row.line,
           targetName,
         );
@@ -158,7 +183,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
       if (c === undefined) {
         if (fixed) {
           throw new CsvError(
-            `${where}: line ${row.line}, column '${targetName}': ${JSON.stringify(label)} is not one of the classes ${classes.map((s) => JSON.stringify(s)).join(', ')}`,
+            `${where}: line ${row.line}, column ${echo(targetName, "'")}: ${echo(label)} is not one of the classes ${echoList(classes, '"', 'classes')}`,
             row.line,
             targetName,
           );
@@ -170,7 +195,7 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
       y[i] = c;
     }
   } else {
-    for (let i = 0; i < n; i++) y[i] = toNumber(where, rows[i] as CsvRecord, t, targetName);
+    for (let i = 0; i < n; i++) y[i] = toNumber(where, rows[i] as CsvRecord, t, targetName, dtype);
   }
 
   return {
@@ -187,24 +212,46 @@ export function parseCsvAs(where: string, text: string, options: CsvOptions): Da
 /** A plain decimal number: optional sign, digits with an optional point, optional exponent. */
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function toNumber(where: string, row: CsvRecord, j: number, column: string): number {
+/** A cell as a number of `dtype`: checked after rounding, so float32's 1e39 (→ Infinity) is refused. */
+function toNumber(where: string, row: CsvRecord, j: number, column: string, dtype: DType): number {
   const field = row.fields[j] as string;
+  const at = `${where}: line ${row.line}, column ${echo(column, "'")}`;
   if (field === '') {
     throw new CsvError(
-      `${where}: line ${row.line}, column '${column}': the field is empty (missing values are not supported)`,
+      `${at}: the field is empty (missing values are not supported)`,
       row.line,
       column,
     );
   }
   const v = Number(field);
   if (!NUMBER.test(field) || !Number.isFinite(v)) {
+    throw new CsvError(`${at}: ${echo(field)} is not a number`, row.line, column);
+  }
+  if (dtype === 'float32' && !Number.isFinite(Math.fround(v))) {
     throw new CsvError(
-      `${where}: line ${row.line}, column '${column}': ${JSON.stringify(field)} is not a number`,
+      `${at}: ${echo(field)} is outside float32's range (±3.4028235e38); use dtype 'float64'`,
       row.line,
       column,
     );
   }
   return v;
+}
+
+/** The text itself, or its bytes decoded strictly as UTF-8 (the error names the first bad byte). */
+function decode(where: string, input: string | Uint8Array): string {
+  if (typeof input === 'string') return input;
+  if (!(input instanceof Uint8Array)) {
+    throw new CsvError(
+      `${where}: expected the CSV text as a string, or its UTF-8 bytes as a Uint8Array; got ${echoValue(input)}`,
+    );
+  }
+  const decoded = decodeUtf8(input);
+  if ('text' in decoded) return decoded.text;
+  const { offset, byte, line } = decoded;
+  throw new CsvError(
+    `${where}: the text is not UTF-8: byte offset ${offset} (line ${line}) holds 0x${byte.toString(16).padStart(2, '0')}, which does not begin a valid UTF-8 sequence here; save the file as UTF-8`,
+    line,
+  );
 }
 
 function headerNames(where: string, first: CsvRecord): string[] {
@@ -219,7 +266,7 @@ function headerNames(where: string, first: CsvRecord): string[] {
     const before = seen.get(name);
     if (before !== undefined) {
       throw new CsvError(
-        `${where}: line ${first.line} (header): the name '${name}' is used twice (columns ${before + 1} and ${j + 1})`,
+        `${where}: line ${first.line} (header): the name ${echo(name, "'")} is used twice (columns ${before + 1} and ${j + 1})`,
         first.line,
         name,
       );
@@ -239,14 +286,14 @@ function targetIndex(
     const j = columns.indexOf(target);
     if (j < 0) {
       throw new CsvError(
-        `${where}: target column '${target}' not found; the columns are ${columns.map((c) => `'${c}'`).join(', ')}`,
+        `${where}: target column ${echo(target, "'")} not found; the columns are ${echoList(columns, "'", 'columns')}`,
       );
     }
     return j;
   }
   if (!Number.isInteger(target) || target < -columns.length || target >= columns.length) {
     throw new CsvError(
-      `${where}: target index ${target} is out of range for ${columns.length} columns (use 0 … ${columns.length - 1}, or −1 for the last)`,
+      `${where}: target index ${echoValue(target)} is out of range for ${columns.length} columns (use 0 … ${columns.length - 1}, or −1 for the last)`,
     );
   }
   return target < 0 ? columns.length + target : target;
@@ -267,7 +314,10 @@ function isBlank(r: CsvRecord): boolean {
 }
 
 /**
- * Splits text into records of fields (RFC 4180 quoting). Unquoted fields are trimmed; a quoted
+ * Splits text into records of fields (RFC 4180 quoting). Our own rather than csv-parse or
+ * papaparse: it is ~80 lines, keeps optim free of runtime dependencies, and knows the line each
+ * record starts on (counting the breaks inside quoted fields) for every error; the fuzz test in
+ * csv.fuzz.test.ts round-trips it in every delimiter and quoting style. Unquoted fields are trimmed; a quoted
  * field keeps its spaces and may span lines. A leading byte-order mark is dropped.
  */
 function tokenize(where: string, text: string, delimiter: string): CsvRecord[] {
@@ -306,7 +356,8 @@ function tokenize(where: string, text: string, delimiter: string): CsvRecord[] {
           value += c;
           i++;
         }
-        while (s[i] === ' ' || s[i] === '\t') i++;
+        // Spaces after the closing quote are skipped, unless the space (or tab) is the delimiter.
+        while ((s[i] === ' ' || s[i] === '\t') && s[i] !== delimiter) i++;
         if (i < s.length && s[i] !== delimiter && s[i] !== '\n' && s[i] !== '\r') {
           throw new CsvError(
             `${where}: line ${line}: unexpected ${JSON.stringify(s[i])} after the closing quote of field ${record.fields.length + 1}`,
