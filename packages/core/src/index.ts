@@ -109,6 +109,7 @@ export {
   square,
   tanh,
 } from './ops/unary.js';
+export { checkOptions } from './options.js';
 export { Generator, manualSeed } from './random.js';
 export { broadcastShapes, type Shape } from './shape-math.js';
 export {

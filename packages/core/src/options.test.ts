@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   arange,
   backward,
+  checkOptions,
   compile,
   defineOp,
   eye,
@@ -119,6 +120,14 @@ describe('options: unknown keys are refused, naming the closest known one', () =
     }
     expect(message.length).toBeLessThan(200);
     expect(message).toContain('(100000 characters)');
+  });
+
+  it('is public for libraries built on core, with an optional name for the taker', () => {
+    expect(() => checkOptions('SGD', { lR: 1 }, ['lr', 'momentum'], 'SGD')).toThrow(
+      'SGD: unknown option "lR" (did you mean "lr"?); SGD takes lr, momentum',
+    );
+    expect(() => checkOptions('f', { lr: 1 }, ['lr'])).not.toThrow();
+    expect(() => checkOptions('f', undefined, ['lr'])).not.toThrow();
   });
 
   it('measures edit distance with transpositions (optimal string alignment)', () => {

@@ -4,10 +4,18 @@ import { ValueError } from './errors.js';
 
 /**
  * Refuses `options` unless it is undefined or a plain object whose every key is in `known`:
- * `zeros: unknown option "dtpye" (did you mean "dtype"?); it takes dtype, requiresGrad`.
- * The wording matches optim's `checkOptions`, with the closest known name added.
+ * `zeros: unknown option "dtpye" (did you mean "dtype"?); it takes dtype, requiresGrad`
+ * (`taker` replaces "it": `SGD: unknown option "lR" (did you mean "lr"?); SGD takes lr, …`).
+ * Public for libraries built on core (layers and optim use it), so every package words it alike.
+ * @example
+ * checkOptions('MLP', options, ['inputs', 'hidden', 'activation']);
  */
-export function checkOptions(where: string, options: unknown, known: readonly string[]): void {
+export function checkOptions(
+  where: string,
+  options: unknown,
+  known: readonly string[],
+  taker = 'it',
+): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ValueError(`${where}: options must be an object, got ${describeOptions(options)}`);
@@ -17,7 +25,7 @@ export function checkOptions(where: string, options: unknown, known: readonly st
     const near = closest(key, known);
     const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
     throw new ValueError(
-      `${where}: unknown option ${JSON.stringify(shorten(key))}${hint}; it takes ${known.join(', ')}`,
+      `${where}: unknown option ${JSON.stringify(shorten(key))}${hint}; ${taker} takes ${known.join(', ')}`,
     );
   }
 }
