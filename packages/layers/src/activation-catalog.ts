@@ -1,7 +1,7 @@
 // The activation catalog: names to activations, for configs, JSON and command lines. It starts
 // with the built-ins (builtin-activations.ts) the first time it is used, not when a module loads, so
 // importing any part of the package has no side effects and bundlers may drop what is unused.
-import { ValueError } from '@backprop/core';
+import { checkOptions, ValueError } from '@backprop/core';
 import { BUILT_INS } from './builtin-activations.js';
 import {
   type Activation,
@@ -57,6 +57,7 @@ export function registerActivation(
       'registerActivation: expected an activation made by defineActivation (a function with an entry)',
     );
   }
+  checkOptions('registerActivation', options, ['replace', 'as']);
   const name = checkName('registerActivation', options.as ?? activation.entry.name);
   if (entries().has(name) && !options.replace) {
     throw new ValueError(

@@ -1,6 +1,6 @@
 // Activations: plain functions (a: Tensor) => Tensor, made by `defineActivation` with what the
 // catalog (activation-catalog.ts) needs to know of them; families of them with numeric parameters.
-import { elementwise, type Tensor, ValueError } from '@backprop/core';
+import { checkOptions, elementwise, type Tensor, ValueError } from '@backprop/core';
 
 /** An activation z = f(a). Elementwise ones act on each neuron; softmax couples a whole row. */
 export type Activation = (a: Tensor) => Tensor;
@@ -56,6 +56,19 @@ export interface ActivationDefinition {
   description?: string;
 }
 
+const DEFINITION_KEYS = Object.keys({
+  name: true,
+  fn: true,
+  f: true,
+  df: true,
+  derivative: true,
+  elementwise: true,
+  kinks: true,
+  twiceDifferentiable: true,
+  init: true,
+  description: true,
+} satisfies { [K in keyof ActivationDefinition]-?: true });
+
 /**
  * Makes an activation from a composition (`fn`) or from a scalar `f` with its derivative `df`.
  * @example
@@ -72,6 +85,7 @@ export /* @__NO_SIDE_EFFECTS__ */ function defineActivation(
     throw new ValueError(
       `defineActivation: expected a definition object, got ${String(definition)}`,
     );
+  checkOptions('defineActivation', definition, DEFINITION_KEYS);
   const { name, fn, f, df } = definition;
   if (typeof name !== 'string' || name === '')
     throw new ValueError(`defineActivation: name must be a non-empty string, got ${String(name)}`);

@@ -1,6 +1,7 @@
 // Linear: the affine map x·W + b that every layer of the lecture's network starts with (p. 5,
 // eqs. 1, 2 and 4): core's `linear` op (x·W + b in one node), so its gradient comes from the engine.
 import {
+  checkOptions,
   type DType,
   DTypeError,
   Generator,
@@ -35,6 +36,15 @@ export interface LinearOptions {
    */
   generator?: Generator;
 }
+
+const LINEAR_OPTIONS = Object.keys({
+  bias: true,
+  init: true,
+  biasInit: true,
+  dtype: true,
+  seed: true,
+  generator: true,
+} satisfies { [K in keyof LinearOptions]-?: true });
 
 /** Checks that `n` is a positive integer, naming `what` in the error. */
 export function checkSize(where: string, what: string, n: unknown): number {
@@ -80,6 +90,7 @@ export class Linear extends Module {
     const where = `Linear(${inFeatures} → ${outFeatures})`;
     this.inFeatures = checkSize(where, 'inFeatures', inFeatures);
     this.outFeatures = checkSize(where, 'outFeatures', outFeatures);
+    checkOptions(where, options, LINEAR_OPTIONS);
     const { bias = true, init = 'xavierUniform', biasInit = 'zeros', dtype = 'float64' } = options;
     if (dtype !== 'float64' && dtype !== 'float32') {
       throw new DTypeError(`${where}: dtype must be 'float64' or 'float32', got ${String(dtype)}`);

@@ -499,7 +499,7 @@ describe.each(everyLoss)('%s: errors', (name, loss) => {
 
   it('refuses an unknown option (a typo would otherwise be ignored)', () => {
     expect(() => loss(randn([2]), [0, 1], { reductoin: 'sum' })).toThrow(
-      new RegExp(`${name}: unknown option 'reductoin'`),
+      `${name}: unknown option "reductoin" (did you mean "reduction"?); it takes reduction`,
     );
   });
 

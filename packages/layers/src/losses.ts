@@ -2,6 +2,7 @@
 // gradient comes from autodiff. Shapes must match exactly: a loss never broadcasts silently.
 import {
   arange,
+  checkOptions,
   DTypeError,
   ShapeError,
   Tensor,
@@ -214,14 +215,7 @@ function readOptions(
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${op}: options must be an object, got ${String(options)}`);
   }
-  const known = ['reduction', ...extra];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${op}: unknown option '${key}'; expected ${known.map((k) => `'${k}'`).join(', ')}`,
-      );
-    }
-  }
+  checkOptions(op, options, ['reduction', ...extra]);
   const reduction = (options as LossOptions).reduction ?? byDefault;
   if (!REDUCTIONS.includes(reduction)) {
     throw new ValueError(

@@ -2,6 +2,7 @@
 // with the slides' notation (bias as row 0 of w⁽ʲ⁾, every a⁽ʲ⁾ and z⁽ʲ⁾) as a first-class view.
 import {
   BackpropError,
+  checkOptions,
   concat,
   type DType,
   DTypeError,
@@ -94,6 +95,21 @@ export type MLPTrace = MLPIntermediates;
 export type TraceOptions = IntermediatesOptions;
 
 const where = 'MLP';
+// Every option name, held by the compiler to MLPOptions' keys (MLPConfig has the same ones).
+const MLP_OPTIONS = Object.keys({
+  inputs: true,
+  hidden: true,
+  outputs: true,
+  activation: true,
+  outputActivation: true,
+  init: true,
+  seed: true,
+  dtype: true,
+} satisfies { [K in keyof MLPOptions]-?: true });
+const FORWARD_OPTIONS = Object.keys({
+  intermediates: true,
+  trace: true,
+} satisfies { [K in keyof MLPForwardOptions]-?: true });
 
 function activationLabel(fn: Activation): string {
   return activationName(fn) ?? `<${fn.name || 'unnamed'}>`;
@@ -147,6 +163,7 @@ export class MLP extends Module {
         `${where}: expected an options object such as { inputs: 2, hidden: [3] }`,
       );
     }
+    checkOptions(where, options, MLP_OPTIONS);
     const inputs = checkSize(where, 'inputs', options.inputs);
     if (!Array.isArray(options.hidden)) {
       throw new ValueError(
@@ -273,6 +290,12 @@ export class MLP extends Module {
   ): MLPIntermediates;
   override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates;
   override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPIntermediates {
+    checkOptions(`${where}.forward`, options, FORWARD_OPTIONS);
+    const wanted = options.intermediates ?? options.trace;
+    if (typeof wanted === 'object' && wanted !== null) {
+      const which = options.intermediates === undefined ? 'trace' : 'intermediates';
+      checkOptions(`${where}.forward: ${which}`, wanted, ['retainGrad']);
+    }
     const layers = this.layers;
     let h: Tensor;
     try {
@@ -291,7 +314,6 @@ export class MLP extends Module {
     });
     const logits = (layers[layers.length - 1] as Linear).forward(h); // eq. 4
     const output = this.outputActivation(logits);
-    const wanted = options.intermediates ?? options.trace;
     if (!wanted) return output;
     if (typeof wanted === 'object' && wanted.retainGrad) {
       for (const t of [...a, ...z, logits, output]) t.retainGrad();

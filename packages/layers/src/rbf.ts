@@ -1,6 +1,6 @@
 // RBF: the radial basis function exp(−γa²) as a module, for a γ that is learned (the activation
 // `rbf` in builtin-activations.ts is the same function with a fixed γ).
-import { type DType, Tensor } from '@backprop/core';
+import { checkOptions, type DType, Tensor } from '@backprop/core';
 import { checkParam } from './define-activation.js';
 import { Module } from './module.js';
 import { child, describeValue, type JsonObject, readBoolean, readObject } from './read-json.js';
@@ -20,6 +20,7 @@ export class RBF extends Module {
 
   constructor(options: { gamma?: number; learnable?: boolean; dtype?: DType } = {}) {
     super();
+    checkOptions('RBF', options, ['gamma', 'learnable', 'dtype']);
     const { gamma = 1, learnable = false, dtype = 'float64' } = options;
     checkParam('RBF', 'gamma', gamma, true);
     if (learnable) {
