@@ -1,6 +1,6 @@
 // Scores for predictions: r², RMSE and MAE for regression; accuracy, the confusion matrix and
 // per-class precision, recall and F1 for classification. Plain numbers in, plain numbers out.
-import { type TensorLike, ValueError } from '@backprop/core';
+import { checkOptions, type TensorLike, ValueError } from '@backprop/core';
 import { checkFinite, checkSameLength, labelsOf, vectorOf } from './data/input.js';
 
 // ---------------------------------------------------------------- regression
@@ -222,6 +222,7 @@ export function classificationReport(
   yPred: TensorLike,
   options: ClassificationReportOptions = {},
 ): string {
+  checkOptions('classificationReport', options, ['classNames', 'digits', 'numClasses']);
   const { digits = 2, classNames } = options;
   if (!Number.isInteger(digits) || digits < 0 || digits > 20) {
     throw new ValueError(`classificationReport: digits must be an integer 0 … 20, got ${digits}`);

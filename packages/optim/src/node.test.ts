@@ -83,6 +83,17 @@ describe('readCsv errors', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('refuses a misspelled option, naming the closest known one', async () => {
+    const file = join(dir, 'options.csv');
+    await writeFile(file, 'a,y\n1,2\n');
+    // biome-ignore lint/suspicious/noExplicitAny: the point is to pass what the types forbid
+    const error = await readCsv(file, { dtpye: 'float32' } as any).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CsvError);
+    expect((error as CsvError).message).toBe(
+      `readCsv: ${file}: unknown option "dtpye" (did you mean "dtype"?); it takes target, header, delimiter, name, targetType, classes, dtype`,
+    );
+  });
+
   it('names the file and the line', async () => {
     const file = join(dir, 'ragged.csv');
     await writeFile(file, 'a,b,y\r\n1,2,3\r\n4,5\r\n');

@@ -1,6 +1,7 @@
 // The Optimizer base: parameter groups with their own options, the step loop over parameters that
 // have a gradient, zeroGrad, and checkpoints (state / loadState). Each algorithm only writes `update`.
 import {
+  checkOptions as checkKnownOptions,
   GradError,
   isCompiling,
   ShapeError,
@@ -380,8 +381,10 @@ export function describe(v: unknown): string {
 }
 
 /**
- * Refuses options that are not an object or that hold a name not in `known`, and lists the known
- * ones: `StepLR: unknown option "step_size"; it takes stepSize, gamma` (`taker` replaces "it").
+ * Refuses options that are not an object or that hold a name not in `known`, naming the closest
+ * known one and listing them all: `StepLR: unknown option "stepsize" (did you mean "stepSize"?);
+ * it takes stepSize, gamma` (`taker` replaces "it"). The names are core's `checkOptions`, so every
+ * package words it alike; undefined is refused here, where a caller must give an object.
  */
 export function checkOptions(
   where: string,
@@ -392,13 +395,7 @@ export function checkOptions(
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${where}: unknown option ${JSON.stringify(key)}; ${taker} takes ${known.join(', ')}`,
-      );
-    }
-  }
+  checkKnownOptions(where, options, known, taker);
 }
 
 /**

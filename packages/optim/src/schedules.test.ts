@@ -128,7 +128,7 @@ describe('epoch-based schedules', () => {
     [
       'StepLR unknown option',
       () => new StepLR(optimizer(1), { stepSize: 1, step_size: 2 } as Options),
-      /StepLR: unknown option "step_size"; it takes stepSize, gamma/,
+      /StepLR: unknown option "step_size" \(did you mean "stepSize"\?\); it takes stepSize, gamma/,
     ],
     [
       'ExponentialLR without gamma',
@@ -234,7 +234,7 @@ describe('ReduceLROnPlateau', () => {
       expect([s.cooldown, s.minLrs, s.eps]).toEqual([0, [0, 0], 1e-8]);
     }
     expect(() => new ReduceLROnPlateau(optimizer(1), { min_lr: 0 } as Options)).toThrow(
-      'ReduceLROnPlateau: unknown option "min_lr"; it takes mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps',
+      'ReduceLROnPlateau: unknown option "min_lr" (did you mean "minLr"?); it takes mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps',
     );
   });
 

@@ -1,6 +1,6 @@
 // CSV text to a data set: a header row, numeric feature columns and one target column, with
 // errors that give the line number and the column. Browser-safe; `readCsv` (Node) is in ../node.ts.
-import { type DType, Tensor, ValueError } from '@backprop/core';
+import { checkOptions, type DType, Tensor, ValueError } from '@backprop/core';
 import { echo, echoList, echoValue } from '../echo.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -40,6 +40,16 @@ export interface CsvOptions {
   dtype?: DType;
 }
 
+const CSV_OPTIONS = Object.keys({
+  target: true,
+  header: true,
+  delimiter: true,
+  name: true,
+  targetType: true,
+  classes: true,
+  dtype: true,
+} satisfies { [K in keyof CsvOptions]-?: true });
+
 /** Features and target read from a CSV file. */
 export interface Dataset {
   /** The features, shape [n, f]: one row per data row, columns in file order without the target. */
@@ -77,6 +87,11 @@ export function parseCsvAs(
 ): Dataset {
   if (typeof options !== 'object' || options === null) {
     throw new CsvError(`${where}: options must be an object, got ${echoValue(options)}`);
+  }
+  try {
+    checkOptions(where, options, CSV_OPTIONS);
+  } catch (e) {
+    throw e instanceof ValueError ? new CsvError(e.message) : e; // every CSV error is a CsvError
   }
   const { header = true, delimiter = ',', dtype = 'float64' } = options;
   if (

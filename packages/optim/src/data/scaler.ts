@@ -1,6 +1,6 @@
 // Autoscaling (standardisation): each column shifted to mean 0 and scaled to standard deviation 1,
 // with the statistics of the training data only, and the inverse for predictions.
-import { ShapeError, Tensor, type TensorLike, ValueError } from '@backprop/core';
+import { checkOptions, ShapeError, Tensor, type TensorLike, ValueError } from '@backprop/core';
 import { asTensor, checkFinite, formatShape } from './input.js';
 
 export interface StandardScalerOptions {
@@ -38,6 +38,7 @@ export class StandardScaler {
   private state: { mean: Float64Array; scale: Float64Array; nSamples: number } | null = null;
 
   constructor(options: StandardScalerOptions = {}) {
+    checkOptions('StandardScaler', options, ['ddof']);
     const ddof = options.ddof ?? 0;
     if (ddof !== 0 && ddof !== 1) {
       throw new ValueError(`StandardScaler: ddof must be 0 or 1, got ${JSON.stringify(ddof)}`);

@@ -1,12 +1,17 @@
 // Seeded shuffles, train/test splits (optionally stratified) and k-fold cross-validation. All draw
 // from core's Generator, so the same seed gives the same split on every machine.
-import { Generator, type Tensor, type TensorLike, ValueError } from '@backprop/core';
+import { checkOptions, Generator, type Tensor, type TensorLike, ValueError } from '@backprop/core';
 import { asTensor, checkSameLength, takeRows } from './input.js';
 
 /** Where the randomness comes from: a seed (default 0, so runs repeat), or a generator to draw from. */
 export interface SeedOptions {
   seed?: number;
   generator?: Generator;
+}
+
+/** The seed options alone, for passing a split's options on to shuffleIndices. */
+function seedOf(options: SeedOptions): SeedOptions {
+  return { seed: options.seed, generator: options.generator };
 }
 
 function generatorOf(options: SeedOptions): Generator {
@@ -21,6 +26,7 @@ export function shuffleIndices(n: number, options: number | SeedOptions = {}): n
   if (!Number.isInteger(n) || n < 0) {
     throw new ValueError(`shuffleIndices: n must be an integer ≥ 0, got ${n}`);
   }
+  if (typeof options !== 'number') checkOptions('shuffleIndices', options, ['seed', 'generator']);
   const gen = generatorOf(typeof options === 'number' ? { seed: options } : options);
   const p = Array.from({ length: n }, (_, i) => i);
   shuffleInPlace(p, gen);
@@ -73,6 +79,7 @@ export function trainTestSplit(
   options: TrainTestSplitOptions = {},
 ): TrainTestSplit {
   const fn = 'trainTestSplit';
+  checkOptions(fn, options, ['testSize', 'shuffle', 'stratify', 'seed', 'generator']);
   const xt = asTensor(x);
   const yt = asTensor(y);
   if (xt.ndim === 0 || yt.ndim === 0) {
@@ -99,7 +106,9 @@ export function trainTestSplit(
     checkSameLength(fn, 'x', n, 'stratify labels', labels.size);
     ({ trainIndices, testIndices } = stratifiedSplit(fn, labels.data, nTest, generatorOf(options)));
   } else {
-    const order = shuffle ? shuffleIndices(n, options) : Array.from({ length: n }, (_, i) => i);
+    const order = shuffle
+      ? shuffleIndices(n, seedOf(options))
+      : Array.from({ length: n }, (_, i) => i);
     trainIndices = order.slice(0, nTrain);
     testIndices = order.slice(nTrain);
   }
@@ -223,6 +232,7 @@ export interface Fold {
  * }
  */
 export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
+  checkOptions('kFold', options, ['k', 'shuffle', 'seed', 'generator']);
   const k = options.k ?? 5;
   if (!Number.isInteger(n) || n < 2)
     throw new ValueError(`kFold: n must be an integer ≥ 2, got ${n}`);
@@ -230,7 +240,9 @@ export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
     throw new ValueError(`kFold: k must be an integer from 2 to n = ${n}, got ${k}`);
   }
   const order =
-    (options.shuffle ?? true) ? shuffleIndices(n, options) : Array.from({ length: n }, (_, i) => i);
+    (options.shuffle ?? true)
+      ? shuffleIndices(n, seedOf(options))
+      : Array.from({ length: n }, (_, i) => i);
   const foldOf = new Int32Array(n);
   let start = 0;
   for (let fold = 0; fold < k; fold++) {
