@@ -892,3 +892,27 @@ describe('fromJSON echoes what it read briefly (issue 18)', () => {
     brief(loadError(extra, 'parameters', 'unexpected key "bogus"', '… (60 keys)'));
   });
 });
+
+describe('fromJSON loads only what it saves back the same (issue 18)', () => {
+  it('refuses an activation name that a re-save would spell differently, naming the spelling', () => {
+    // found by saved-model.fuzz.test.ts: 'elu(1e308)' loaded and saved back as 'elu(1e+308)'
+    for (const [name, saved] of [
+      ['elu(1e308)', 'elu(1e+308)'],
+      ['leakyRelu(0.20)', 'leakyRelu(0.2)'],
+      [' elu(0.5) ', 'elu(0.5)'],
+    ]) {
+      loadError(
+        edited((d) => {
+          d.config.activation[0] = name;
+        }),
+        'config.activation[0]',
+        `${JSON.stringify(name)} is saved as ${JSON.stringify(saved)}`,
+      );
+    }
+    expect(
+      toJSON(fromJSON(edited((d) => (d.config.activation[0] = 'elu(0.5)')))).config,
+    ).toMatchObject({
+      activation: ['elu(0.5)'],
+    });
+  });
+});
