@@ -196,10 +196,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 /** Applies `m` to `doc` in place (or returns a new top level when the change is there). */
 function mutate(doc: unknown, mutation: Mutation): unknown {
-  const m =
-    'value' in mutation && mutation.value instanceof Deep
-      ? { ...mutation, value: mutation.value.build() }
-      : mutation;
+  // a fresh value each time: fast-check hands out the same constant objects run after run
+  const fresh = (v: unknown) =>
+    v instanceof Deep ? v.build() : typeof v === 'object' && v !== null ? clone(v) : v;
+  const m = 'value' in mutation ? { ...mutation, value: fresh(mutation.value) } : mutation;
   const locs = locations(doc);
   const path = locs[m.at % locs.length] as Key[];
   if (path.length === 0) {
@@ -239,7 +239,7 @@ function mutate(doc: unknown, mutation: Mutation): unknown {
       put(parent, key, m.inArray ? [value] : { value });
       break;
     case 'duplicate':
-      if (Array.isArray(parent)) parent.splice(key as number, 0, value);
+      if (Array.isArray(parent)) parent.splice(key as number, 0, fresh(value));
       else put(parent, key, [value, value]);
       break;
   }
