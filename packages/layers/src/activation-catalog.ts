@@ -13,6 +13,7 @@ import {
   isDefined,
   isFamilyMember,
 } from './define-activation.js';
+import { echo } from './echo.js';
 
 const catalog = new Map<string, ActivationEntry>();
 const families = new Map<string, ActivationFamily>();
@@ -119,13 +120,13 @@ export function getActivationEntry(name: string): ActivationEntry {
     const args = inside === '' ? [] : inside.split(',').map((s) => s.trim());
     if (args.length > family.family.arity || !args.every((s) => NUMBER.test(s))) {
       throw new ValueError(
-        `activation '${name}': expected at most ${family.family.arity} number(s), as in ${family.family.signature}`,
+        `activation ${echo(name, "'")}: expected at most ${family.family.arity} number(s), as in ${family.family.signature}`,
       );
     }
     return family(...args.map(Number)).entry;
   }
   throw new ValueError(
-    `unknown activation ${JSON.stringify(name)}; known activations: ${knownNames()}`,
+    `unknown activation ${typeof name === 'string' ? echo(name) : String(name)}; known activations: ${knownNames()}`,
   );
 }
 

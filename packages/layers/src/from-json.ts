@@ -2,6 +2,7 @@
 // built. The document's `type` picks the codec from the table in codecs.ts.
 import { BackpropError, type DType } from '@backprop/core';
 import { CODECS, type SavableModel } from './codecs.js';
+import { echo, echoList } from './echo.js';
 import { child, describeValue, readArray, readObject } from './read-json.js';
 import {
   type Codec,
@@ -135,7 +136,7 @@ function readParameters(
   for (const name of names) {
     if (!Object.hasOwn(params, name)) {
       throw new ModelFormatError(
-        `missing parameter ${JSON.stringify(name)}; this config has ${names.map((n) => JSON.stringify(n)).join(', ')}`,
+        `missing parameter ${JSON.stringify(name)}; this config has ${echoList(names, 'parameters')}`,
         { path },
       );
     }
@@ -147,9 +148,12 @@ function readParameters(
     const got = readArray(entry.shape, child(p, 'shape'));
     const sameShape = got.length === shape.length && got.every((n, i) => n === shape[i]);
     if (!sameShape) {
-      const gotText = got.every((n) => typeof n === 'number')
-        ? `[${got.join(', ')}]`
-        : JSON.stringify(got);
+      // each item described, not stringified: it may be nested 20,000 deep or hold a 1 MB string
+      const items = got
+        .slice(0, 10)
+        .map((n) => (typeof n === 'number' ? String(n) : describeItem(n)));
+      if (got.length > 10) items.push(`… (${got.length} items)`);
+      const gotText = `[${items.join(got.every((n) => typeof n === 'number') ? ', ' : ',')}]`;
       throw new ModelFormatError(
         `expected [${shape.join(', ')}] (from the config), got ${gotText}`,
         { path: child(p, 'shape') },
@@ -179,6 +183,11 @@ function readParameters(
     out.set(name, values as number[]);
   }
   return out;
+}
+
+/** An item of a shape that is not a number, for an error: `"2"`, `null`, `an array of length 1`. */
+function describeItem(value: unknown): string {
+  return typeof value === 'string' ? echo(value) : describeValue(value);
 }
 
 /** A fresh model for a checked architecture (its weights are overwritten by the caller). */

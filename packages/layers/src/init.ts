@@ -1,5 +1,6 @@
 // Weight initialisation: seeded, so the same seed gives the same weights. The default per
 // activation (Glorot for saturating or linear ones, He for ReLU-like ones) is in default-init.ts.
+
 import {
   BackpropError,
   type DType,
@@ -8,6 +9,7 @@ import {
   ValueError,
   zeros,
 } from '@backprop/core';
+import { echo } from './echo.js';
 
 /**
  * Makes a tensor of `shape` ([fanIn, fanOut] for a weight matrix, as `x·W` uses it) from
@@ -206,7 +208,7 @@ export function getInitializer(name: string): Initializer {
       : undefined;
   if (!init)
     throw new ValueError(
-      `unknown initializer ${JSON.stringify(name)}; known: ${Object.keys(initializers).join(', ')}`,
+      `unknown initializer ${typeof name === 'string' ? echo(name) : String(name)}; known: ${Object.keys(initializers).join(', ')}`,
     );
   return init;
 }

@@ -1,5 +1,6 @@
 // Reading a saved document's JSON: plain objects with exactly the expected keys (prototype keys
 // refused), arrays, sizes and flags, each error a ModelFormatError naming where in the document.
+import { echo, echoList } from './echo.js';
 import { ModelFormatError } from './saved-model.js';
 
 /** Keys that could reach a prototype if some code ever copied them around: refused outright. */
@@ -19,8 +20,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${echo(value)}`;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
@@ -51,7 +51,7 @@ export function readObject(
     }
     if (!allowed.has(key)) {
       throw new ModelFormatError(
-        `unexpected key ${JSON.stringify(key)}; expected ${[...allowed].map((k) => JSON.stringify(k)).join(', ')}`,
+        `unexpected key ${echo(key)}; expected ${echoList([...allowed], 'keys')}`,
         { path },
       );
     }

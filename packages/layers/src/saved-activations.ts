@@ -3,6 +3,7 @@
 import { ValueError } from '@backprop/core';
 import { activationName, getActivationEntry } from './activation-catalog.js';
 import type { Activation } from './define-activation.js';
+import { echo } from './echo.js';
 import { describeValue } from './read-json.js';
 import { ModelFormatError } from './saved-model.js';
 
@@ -27,12 +28,20 @@ export function readActivation(value: unknown, path: string): string {
       path,
     });
   }
+  let saved: string;
   try {
-    getActivationEntry(value);
+    saved = getActivationEntry(value).name;
   } catch (e) {
     if (!(e instanceof ValueError)) throw e;
     throw new ModelFormatError(
       `${e.message} (a user-defined activation must be registered with registerActivation before loading)`,
+      { path },
+    );
+  }
+  // a re-save writes the catalog's spelling; a loaded document must be what its model saves
+  if (saved !== value) {
+    throw new ModelFormatError(
+      `the activation ${echo(value)} is saved as ${echo(saved)}; write it so (a loaded model saves the same document back)`,
       { path },
     );
   }

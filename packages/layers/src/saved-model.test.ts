@@ -801,3 +801,118 @@ describe('fromJSON refuses hostile documents', () => {
     loadError(inherited, '', 'missing key "format"');
   });
 });
+
+describe('fromJSON echoes what it read briefly (issue 18)', () => {
+  const MB = 1_000_000;
+  const huge = 'k'.repeat(MB);
+  /** How a 1 MB string shows in a message: 60 characters, then its length. */
+  const shown = `"${'k'.repeat(60)}"… (${MB} characters)`;
+  /** The error's message is short and shows the huge string cut. */
+  function brief(e: ModelFormatError, ...fragments: string[]): void {
+    expect(e.message.length).toBeLessThan(1000); // the known names are listed, the echo is cut
+    for (const f of fragments) expect(e.message).toContain(f);
+  }
+
+  it('a 1 MB key, at the top, in a config and among the parameters', () => {
+    brief(
+      loadError(
+        edited((d) => {
+          d[huge] = 1;
+        }),
+        '',
+      ),
+      `unexpected key ${shown}`,
+    );
+    brief(
+      loadError(
+        edited((d) => {
+          d.config[huge] = 1;
+        }),
+        'config',
+      ),
+      `unexpected key ${shown}`,
+    );
+    brief(
+      loadError(
+        edited((d) => {
+          d.parameters[huge] = d.parameters['layers.0.bias'];
+        }),
+        'parameters',
+      ),
+      `unexpected key ${shown}`,
+    );
+  });
+
+  it('a 1 MB string where a name or a value belongs', () => {
+    const cases: [edit: (d: Doc) => void, path: string, ...fragments: string[]][] = [
+      [(d) => (d.dtype = huge), 'dtype', `got the string ${shown}`],
+      [
+        (d) => (d.config.activation[0] = huge),
+        'config.activation[0]',
+        `unknown activation ${shown}`,
+      ],
+      [
+        (d) => (d.config.activation[0] = `leakyRelu(${'1,'.repeat(MB / 2)}1)`),
+        'config.activation[0]',
+        `activation 'leakyRelu(1,1,1,`,
+        `(${10 + MB + 2} characters)`,
+      ],
+      [(d) => (d.config.init[0] = huge), 'config.init[0]', `unknown initializer ${shown}`],
+      [
+        (d) => (d.parameters['layers.0.bias'].shape = [huge]),
+        'parameters["layers.0.bias"].shape',
+        `expected [3] (from the config), got [${shown}]`,
+      ],
+    ];
+    for (const [edit, path, ...fragments] of cases)
+      brief(loadError(edited(edit), path), ...fragments);
+  });
+
+  it('a shape nested 20,000 deep is refused, not a stack overflow', () => {
+    let deep: unknown = 3;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    brief(
+      loadError(
+        edited((d) => {
+          d.parameters['layers.0.bias'].shape = deep;
+        }),
+        'parameters["layers.0.bias"].shape',
+      ),
+      'expected [3] (from the config), got [an array of length 1]',
+    );
+  });
+
+  it('the names of a model with many parameters: the first ten and how many', () => {
+    const model = new Sequential(...Array.from({ length: 30 }, () => new Linear(1, 1)));
+    const doc = JSON.parse(JSON.stringify(toJSON(model)));
+    delete doc.parameters['layers.29.bias'];
+    brief(loadError(doc, 'parameters', 'missing parameter "layers.29.bias"', '… (60 parameters)'));
+    const extra = JSON.parse(JSON.stringify(toJSON(model)));
+    extra.parameters.bogus = extra.parameters['layers.0.bias'];
+    brief(loadError(extra, 'parameters', 'unexpected key "bogus"', '… (60 keys)'));
+  });
+});
+
+describe('fromJSON loads only what it saves back the same (issue 18)', () => {
+  it('refuses an activation name that a re-save would spell differently, naming the spelling', () => {
+    // found by saved-model.fuzz.test.ts: 'elu(1e308)' loaded and saved back as 'elu(1e+308)'
+    for (const [name, saved] of [
+      ['elu(1e308)', 'elu(1e+308)'],
+      ['leakyRelu(0.20)', 'leakyRelu(0.2)'],
+      [' elu(0.5) ', 'elu(0.5)'],
+    ]) {
+      loadError(
+        edited((d) => {
+          d.config.activation[0] = name;
+        }),
+        'config.activation[0]',
+        `${JSON.stringify(name)} is saved as ${JSON.stringify(saved)}`,
+      );
+    }
+    expect(
+      toJSON(fromJSON(edited((d) => (d.config.activation[0] = 'elu(0.5)')))).config,
+    ).toMatchObject({
+      activation: ['elu(0.5)'],
+    });
+  });
+});
