@@ -1,6 +1,8 @@
 // Factories: tensors from JavaScript values, filled with constants, ranges, identity matrices and
 // seeded random numbers.
+
 import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
+import { echo } from './echo.js';
 import { ShapeError, ValueError } from './errors.js';
 import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';
@@ -272,7 +274,7 @@ function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
 
 function describeValue(v: unknown): string {
   if (v === undefined) return 'undefined (a hole or a missing element?)';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${echo(v)}`;
   return v === null ? 'null' : `a ${typeof v}`;
 }
 

@@ -1,4 +1,5 @@
 // The element types a tensor can hold, and their typed-array storage.
+import { echoValue } from './echo.js';
 import { DTypeError } from './errors.js';
 
 export type DType = 'float32' | 'float64';
@@ -9,7 +10,7 @@ export const DTYPES: readonly DType[] = ['float32', 'float64'];
 export function checkDType(dtype: unknown, where: string): DType {
   if (dtype === 'float32' || dtype === 'float64') return dtype;
   throw new DTypeError(
-    `${where}: unknown dtype ${JSON.stringify(dtype)}; expected 'float32' or 'float64'`,
+    `${where}: unknown dtype ${echoValue(dtype)}; expected 'float32' or 'float64'`,
   );
 }
 

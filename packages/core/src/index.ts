@@ -19,6 +19,7 @@ export {
   zerosLike,
 } from './create.js';
 export type { DType, TypedArray } from './dtype.js';
+export { echo, echoList, echoValue } from './echo.js';
 export { backward, type GraphNode, gradients, topologicalOrder, type VJP } from './engine.js';
 export {
   AxisError,

@@ -1,5 +1,6 @@
 // Option objects: every public function that takes one refuses names it does not know, so a
 // misspelled option (`{ requiresgrad: true }`) is an error, not a silently ignored default.
+import { echo } from './echo.js';
 import { ValueError } from './errors.js';
 
 /**
@@ -25,7 +26,7 @@ export function checkOptions(
     const near = closest(key, known);
     const hint = near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
     throw new ValueError(
-      `${where}: unknown option ${JSON.stringify(shorten(key))}${hint}; ${taker} takes ${known.join(', ')}`,
+      `${where}: unknown option ${echo(key)}${hint}; ${taker} takes ${known.join(', ')}`,
     );
   }
 }
@@ -70,14 +71,10 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-function shorten(s: string): string {
-  return s.length > 64 ? `${s.slice(0, 64)}… (${s.length} characters)` : s;
-}
-
 function describeOptions(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'string') return `the string ${JSON.stringify(shorten(v))}`;
+  if (typeof v === 'string') return `the string ${echo(v)}`;
   return typeof v === 'number' || typeof v === 'boolean' ? `the ${typeof v} ${v}` : `a ${typeof v}`;
 }
 

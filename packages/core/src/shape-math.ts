@@ -1,4 +1,5 @@
 // Shape arithmetic: sizes, strides, NumPy broadcasting and axis normalisation.
+import { echo } from './echo.js';
 import { AxisError, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
@@ -155,7 +156,6 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
 
 function describeShapeValue(v: unknown): string {
   if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string')
-    return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (typeof v === 'string') return `the string ${echo(v)}`;
   return typeof v === 'number' ? `the number ${v}` : `a ${typeof v}`;
 }

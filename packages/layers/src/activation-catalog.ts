@@ -1,7 +1,7 @@
 // The activation catalog: names to activations, for configs, JSON and command lines. It starts
 // with the built-ins (builtin-activations.ts) the first time it is used, not when a module loads, so
 // importing any part of the package has no side effects and bundlers may drop what is unused.
-import { checkOptions, ValueError } from '@backprop/core';
+import { checkOptions, echo, ValueError } from '@backprop/core';
 import { BUILT_INS } from './builtin-activations.js';
 import {
   type Activation,
@@ -13,7 +13,6 @@ import {
   isDefined,
   isFamilyMember,
 } from './define-activation.js';
-import { echo } from './echo.js';
 
 const catalog = new Map<string, ActivationEntry>();
 const families = new Map<string, ActivationFamily>();

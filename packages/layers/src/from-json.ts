@@ -1,8 +1,7 @@
 // Loading: a model from a saved-model document (saved-model.ts), checked whole before anything is
 // built. The document's `type` picks the codec from the table in codecs.ts.
-import { BackpropError, type DType } from '@backprop/core';
+import { BackpropError, type DType, echo, echoList } from '@backprop/core';
 import { CODECS, type SavableModel } from './codecs.js';
-import { echo, echoList } from './echo.js';
 import { child, describeValue, readArray, readObject } from './read-json.js';
 import {
   type Codec,

@@ -4,12 +4,12 @@
 import {
   BackpropError,
   type DType,
+  echo,
   type Generator,
   type Tensor,
   ValueError,
   zeros,
 } from '@backprop/core';
-import { echo } from './echo.js';
 
 /**
  * Makes a tensor of `shape` ([fanIn, fanOut] for a weight matrix, as `x·W` uses it) from

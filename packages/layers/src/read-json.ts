@@ -1,6 +1,6 @@
 // Reading a saved document's JSON: plain objects with exactly the expected keys (prototype keys
 // refused), arrays, sizes and flags, each error a ModelFormatError naming where in the document.
-import { echo, echoList } from './echo.js';
+import { echo, echoList } from '@backprop/core';
 import { ModelFormatError } from './saved-model.js';
 
 /** Keys that could reach a prototype if some code ever copied them around: refused outright. */

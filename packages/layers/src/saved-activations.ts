@@ -1,9 +1,8 @@
 // Activations in saved models go by their catalog name: the name to write (or why there is none),
 // and the check that a name read back resolves. Used by the codecs of MLP and Sequential.
-import { ValueError } from '@backprop/core';
+import { echo, ValueError } from '@backprop/core';
 import { activationName, getActivationEntry } from './activation-catalog.js';
 import type { Activation } from './define-activation.js';
-import { echo } from './echo.js';
 import { describeValue } from './read-json.js';
 import { ModelFormatError } from './saved-model.js';
 

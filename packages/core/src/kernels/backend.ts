@@ -1,7 +1,9 @@
 // Which kernels run the heavy ops (matmul, float32 exp, sigmoid and tanh, the activations' rules):
 // WebAssembly SIMD where it is faster, or plain JavaScript. The two agree to float rounding; the
 // switch exists for environments that forbid WebAssembly and for tests that compare the two.
+
 import type { TypedArray } from '../dtype.js';
+import { echoValue } from '../echo.js';
 import { BackpropError, ValueError } from '../errors.js';
 import type { Shape } from '../shape-math.js';
 import type { PairKernel, UnaryKernel } from './elementwise.js';
@@ -28,7 +30,7 @@ let setting: KernelBackend = 'auto';
 export function setKernelBackend(backend: KernelBackend): void {
   if (backend !== 'auto' && backend !== 'js' && backend !== 'wasm') {
     throw new ValueError(
-      `setKernelBackend: unknown backend ${JSON.stringify(backend)}; expected 'auto', 'js' or 'wasm'`,
+      `setKernelBackend: unknown backend ${echoValue(backend)}; expected 'auto', 'js' or 'wasm'`,
     );
   }
   if (backend === 'wasm' && wasmKernels() === null) {

@@ -1,7 +1,14 @@
 // CSV text to a data set: a header row, numeric feature columns and one target column, with
 // errors that give the line number and the column. Browser-safe; `readCsv` (Node) is in ../node.ts.
-import { checkOptions, type DType, Tensor, ValueError } from '@backprop/core';
-import { echo, echoList, echoValue } from '../echo.js';
+import {
+  checkOptions,
+  type DType,
+  echo,
+  echoList,
+  echoValue,
+  Tensor,
+  ValueError,
+} from '@backprop/core';
 import { decodeUtf8 } from './utf8.js';
 
 /** A CSV problem; `line` (1-based, counting every line of the text) and `column` say where. */
@@ -198,7 +205,7 @@ export function parseCsvAs(
       if (c === undefined) {
         if (fixed) {
           throw new CsvError(
-            `${where}: line ${row.line}, column ${echo(targetName, "'")}: ${echo(label)} is not one of the classes ${echoList(classes, '"', 'classes')}`,
+            `${where}: line ${row.line}, column ${echo(targetName, "'")}: ${echo(label)} is not one of the classes ${echoList(classes, 'classes')}`,
             row.line,
             targetName,
           );
@@ -301,7 +308,7 @@ function targetIndex(
     const j = columns.indexOf(target);
     if (j < 0) {
       throw new CsvError(
-        `${where}: target column ${echo(target, "'")} not found; the columns are ${echoList(columns, "'", 'columns')}`,
+        `${where}: target column ${echo(target, "'")} not found; the columns are ${echoList(columns, 'columns', "'")}`,
       );
     }
     return j;

@@ -1,5 +1,6 @@
+// echo, echoValue and echoList: how every error of the library quotes input, cut to a readable length.
 import { describe, expect, it } from 'vitest';
-import { echo, echoList, echoValue } from './echo.js';
+import { echo, echoList, echoValue } from './index.js';
 
 describe('echo', () => {
   it('shows short input whole and cuts long input after 60 characters, saying its length', () => {
@@ -11,9 +12,9 @@ describe('echo', () => {
   });
 
   it('lists the first 10 items, then how many', () => {
-    expect(echoList(['a', 'b'], "'", 'columns')).toBe("'a', 'b'");
+    expect(echoList(['a', 'b'], 'columns', "'")).toBe("'a', 'b'");
     const many = Array.from({ length: 12 }, (_, i) => `c${i}`);
-    expect(echoList(many, "'", 'columns')).toBe(
+    expect(echoList(many, 'columns', "'")).toBe(
       "'c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9', … (12 columns)",
     );
   });

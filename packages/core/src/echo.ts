@@ -1,5 +1,6 @@
-// Echoing input in error messages, cut to a readable length: a 50 MB field or a 100,000-column
-// header must not be repeated whole in a message.
+// Quoting input in error messages, cut to a readable length: a 50 MB CSV field, a 100 MB key in a
+// model file or a 100,000-column header must not be repeated whole. Exported for the libraries
+// built on core (layers, optim), so every message of the library quotes input the same way.
 
 /** How many characters of an echoed string a message shows. */
 export const ECHO_CHARS = 60;
@@ -7,14 +8,14 @@ export const ECHO_CHARS = 60;
 export const ECHO_ITEMS = 10;
 
 /**
- * A string as a message shows it, in `quote`s (`"` escapes as JSON does; `'` shows it as it is),
- * cut after ECHO_CHARS characters with its length said: `"xxxx…"… (1000000 characters)`.
+ * A string as an error message shows it, in `quote`s (`"` escapes as JSON does; `'` shows it as
+ * it is), cut after 60 characters with its length said: `"xxxx…"… (1000000 characters)`.
+ * @example echo('activaton') // '"activaton"'
  */
 export function echo(text: string, quote: '"' | "'" = '"'): string {
   const long = text.length > ECHO_CHARS;
   let head = long ? text.slice(0, ECHO_CHARS) : text;
-  // Don't split a surrogate pair.
-  if (long && /[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  if (long && /[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1); // don't split a surrogate pair
   const shown = quote === '"' ? JSON.stringify(head) : `'${head}'`;
   return long ? `${shown}… (${text.length} characters)` : shown;
 }
@@ -28,8 +29,11 @@ export function echoValue(value: unknown): string {
   return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
 }
 
-/** A list of strings, each `echo`ed, joined by ", ": the first ECHO_ITEMS and then how many in all. */
-export function echoList(items: readonly string[], quote: '"' | "'", noun: string): string {
+/**
+ * Strings, each `echo`ed, joined by ", ": the first 10 and then how many `noun` in all.
+ * @example echoList(names, 'columns') // '"a", "b", … (100000 columns)'
+ */
+export function echoList(items: readonly string[], noun: string, quote: '"' | "'" = '"'): string {
   const shown = items.slice(0, ECHO_ITEMS).map((s) => echo(s, quote));
   if (items.length > ECHO_ITEMS) shown.push(`… (${items.length} ${noun})`);
   return shown.join(', ');
