@@ -71,4 +71,16 @@ describe('toString', () => {
     expect(y.toString()).toBe('tensor([3., 6.], shape=[2], op=mul, label="y")');
     expect(`${tensor(1)}`).toBe('tensor(1., shape=[])'); // a constant: no annotation
   });
+
+  it('prints a tensor of 10,000 axes (no recursion to overflow the stack)', () => {
+    const deep = zeros(new Array(10_000).fill(1));
+    const text = deep.toString();
+    expect(
+      text.startsWith(`tensor(${'['.repeat(10_000)}0.${']'.repeat(10_000)}, shape=[1, 1,`),
+    ).toBe(true);
+    // and the nesting of a small tensor is unchanged: rows, then blocks a blank line apart
+    expect(arange(8).reshape([2, 2, 2]).toString()).toBe(
+      'tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]], shape=[2, 2, 2])',
+    );
+  });
 });

@@ -34,42 +34,80 @@ function formatNumber(v: number, notation: Notation): string {
 export function formatTensor(t: Tensor): string {
   const { data, shape } = t;
   const notation = notationFor(data);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const shownIndices = (n: number) =>
-    n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
+  const strides: number[] = new Array(shape.length);
+  for (let i = shape.length - 1, stride = 1; i >= 0; stride *= shape[i], i--) strides[i] = stride;
 
   // Only the elements shown are formatted, and only they set the column width.
   const cells = new Map<number, string>();
-  const visit = (dim: number, offset: number) => {
-    if (dim === shape.length) {
-      cells.set(offset, formatNumber(data[offset], notation));
-      return;
-    }
-    for (const i of shownIndices(shape[dim])) {
-      if (i >= 0) visit(dim + 1, offset + i * strides[dim]);
-    }
-  };
-  visit(0, 0);
+  nest(shape, strides, (offset) => {
+    cells.set(offset, formatNumber(data[offset], notation));
+    return '';
+  });
   let width = 0;
   for (const c of cells.values()) width = Math.max(width, c.length);
-
-  const build = (dim: number, offset: number, indent: string): string => {
-    if (dim === shape.length) return (cells.get(offset) ?? '').padStart(width);
-    const stride = strides[dim];
-    const parts = shownIndices(shape[dim]).map((i) =>
-      i < 0 ? '...' : build(dim + 1, offset + i * stride, `${indent} `),
-    );
-    const sep =
-      dim === shape.length - 1 ? ', ' : `,${'\n'.repeat(shape.length - dim - 1)}${indent} `;
-    return `[${parts.join(sep)}]`;
-  };
+  const body = nest(
+    shape,
+    strides,
+    (offset) => (cells.get(offset) ?? '').padStart(width),
+    (dim, parts) => {
+      const sep =
+        dim === shape.length - 1
+          ? ', '
+          : `,${'\n'.repeat(shape.length - dim - 1)}${' '.repeat(8 + dim)}`;
+      return `[${parts.join(sep)}]`;
+    },
+  );
 
   const extras = [`shape=[${shape.join(', ')}]`];
   if (t.dtype !== 'float64') extras.push(`dtype=${t.dtype}`);
   if (t.op) extras.push(`op=${t.op}`);
   else if (t.requiresGrad) extras.push('requiresGrad=true');
   if (t.label) extras.push(`label=${JSON.stringify(t.label)}`);
-  return `tensor(${build(0, 0, '       ')}, ${extras.join(', ')})`;
+  return `tensor(${body}, ${extras.join(', ')})`;
+}
+
+/** Where a frame of `nest` is: an axis, the offset of its first element, its parts so far. */
+interface Frame {
+  dim: number;
+  offset: number;
+  shown: number[];
+  next: number;
+  parts: string[];
+}
+
+/**
+ * The elements shown, nested row by row: `leaf(offset)` for each, `join(dim, parts)` for each
+ * row of axis `dim` (`...` stands for the elided middle of a long axis). A loop with a stack of
+ * its own, not recursion, so a tensor of thousands of axes prints too.
+ */
+function nest(
+  shape: readonly number[],
+  strides: readonly number[],
+  leaf: (offset: number) => string,
+  join: (dim: number, parts: string[]) => string = () => '',
+): string {
+  const shownIndices = (n: number) =>
+    n > 2 * EDGE ? [...range(0, EDGE), -1, ...range(n - EDGE, n)] : range(0, n);
+  if (shape.length === 0) return leaf(0);
+  const stack: Frame[] = [{ dim: 0, offset: 0, shown: shownIndices(shape[0]), next: 0, parts: [] }];
+  for (;;) {
+    const top = stack[stack.length - 1] as Frame;
+    if (top.next < top.shown.length) {
+      const i = top.shown[top.next++] as number;
+      const offset = top.offset + i * strides[top.dim];
+      if (i < 0) top.parts.push('...');
+      else if (top.dim + 1 === shape.length) top.parts.push(leaf(offset));
+      else {
+        const dim = top.dim + 1;
+        stack.push({ dim, offset, shown: shownIndices(shape[dim]), next: 0, parts: [] });
+      }
+      continue;
+    }
+    stack.pop();
+    const row = join(top.dim, top.parts);
+    if (stack.length === 0) return row;
+    (stack[stack.length - 1] as Frame).parts.push(row);
+  }
 }
 
 function range(from: number, to: number): number[] {
