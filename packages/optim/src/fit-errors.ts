@@ -36,13 +36,16 @@ export function nonFiniteGradient(
   return null;
 }
 
-/** Prefixes `where` to the message of a library error thrown by `fn`, so it says when it happened. */
-export function inContext<T>(where: string, fn: () => T): T {
+/**
+ * Prefixes `where` to the message of a library error thrown by `fn`, so it says when it happened;
+ * with `anyError`, to any Error's (code of the user's own that fit calls, such as a metric).
+ */
+export function inContext<T>(where: string, fn: () => T, anyError = false): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof BackpropError && !e.message.startsWith('fit'))
-      e.message = `${where}: ${e.message}`;
+    const ours = e instanceof BackpropError || (anyError && e instanceof Error);
+    if (ours && !e.message.startsWith('fit')) e.message = `${where}: ${e.message}`;
     throw e;
   }
 }

@@ -1047,3 +1047,30 @@ describe('fit: divergence keeps what was learnt', () => {
     expect(copy(model.parameters())).toEqual(before);
   });
 });
+
+describe('fit: a metric that throws', () => {
+  it('keeps the epoch in the message, whatever the error is, and the error itself', () => {
+    const { x, y } = line(10, 6);
+    const model = linearModel();
+    const bug = new TypeError("Cannot read properties of undefined (reading 'length')");
+    const run = () =>
+      fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        epochs: 2,
+        batchSize: 5,
+        seed: 0,
+        metrics: {
+          broken: () => {
+            throw bug;
+          },
+        },
+      });
+    expect(run).toThrow(TypeError);
+    expect(run).toThrow(
+      /^fit: epoch 1, metric "broken": Cannot read properties of undefined \(reading 'length'\)$/,
+    );
+  });
+});

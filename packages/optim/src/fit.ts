@@ -271,8 +271,10 @@ function scores(
 ): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, metric] of Object.entries(metrics)) {
-    const v = inContext(`${where}, metric ${JSON.stringify(name)}`, () =>
-      metric(target, prediction),
+    const v = inContext(
+      `${where}, metric ${JSON.stringify(name)}`,
+      () => metric(target, prediction),
+      true, // the user's function: its own errors get the epoch too
     );
     if (typeof v !== 'number') {
       throw new ValueError(
