@@ -1,7 +1,7 @@
 // Files: save → load keeps every bit and output; a failed save leaves the old file and no
 // temporary file behind; a bad file is an error naming the file and the spot.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import {
   chmod,
@@ -334,6 +334,65 @@ describe('save keeps what was there: links, permissions, long names, no stale te
     expect(await readFile(file, 'utf8')).toBe(toJSONString(m));
     expect(await entries()).toEqual(['.model.json.tmp', 'model.json']);
   });
+});
+
+describe('save, killed at random moments', () => {
+  it('leaves the old or the new file whole, every time (12 SIGKILLs mid-save)', async () => {
+    const file = join(dir, 'model.json');
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    // two models large enough (about 100 KB of JSON) that a kill often lands inside a write
+    const script = `
+      const { MLP, toJSONString } = await import('@backprop/layers');
+      const { save } = await import('@backprop/layers/node');
+      const models = [1, 2].map((seed) => new MLP({ inputs: 8, hidden: [64, 64], seed }));
+      const file = ${JSON.stringify(file)};
+      if (process.argv.includes('--texts')) {
+        console.log(JSON.stringify(models.map((m) => toJSONString(m))));
+      } else {
+        await save(models[0], file);
+        console.log('saving');
+        for (let i = 1; ; i++) await save(models[i % 2], file);
+      }
+    `;
+    const node = (...extra: string[]) => [
+      '--import',
+      'tsx',
+      '--conditions=@backprop/source',
+      '--input-type=module',
+      '-e',
+      script,
+      ...extra,
+    ];
+    const texts = JSON.parse(
+      spawnSync(process.execPath, [...node(), '--', '--texts'], { cwd, encoding: 'utf8' }).stdout,
+    ) as [string, string];
+    const g = new Generator(18);
+    for (let k = 0; k < 12; k++) {
+      const child = spawn(process.execPath, node(), { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: Buffer) => {
+            if (chunk.toString().includes('saving')) resolve();
+          });
+          child.on('exit', (code) => reject(new Error(`the saving child exited early (${code})`)));
+        });
+        await new Promise((r) => setTimeout(r, g.uniform() * 40)); // 0–40 ms into the loop
+      } finally {
+        child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) {
+          await new Promise((r) => child.once('exit', r));
+        }
+      }
+      const text = await readFile(file, 'utf8');
+      expect(
+        texts.includes(text),
+        `kill ${k}: the file is neither model (${text.length} characters)`,
+      ).toBe(true);
+    }
+    // the temporary files the killed saves left are removed by the next save
+    await save(new MLP({ inputs: 2, hidden: [3], seed: 7 }), file);
+    expect(await entries()).toEqual(['model.json']);
+  }, 120_000);
 });
 
 describe('load refuses bad files, naming the file', () => {
