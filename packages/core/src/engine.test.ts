@@ -411,3 +411,26 @@ describe('long and wide graphs', () => {
     expect(order).toEqual([a, ab, y]);
   });
 });
+
+describe('in-place changes between forward and backward', () => {
+  it('refuses to differentiate through a tensor changed after the op ran (markChanged)', () => {
+    const w = tensor([2], { requiresGrad: true });
+    const y = w.mul(3).square().sum();
+    w.data[0] = 5;
+    w.markChanged();
+    expect(() => y.backward()).toThrow(GradError);
+    expect(() => y.backward()).toThrow(
+      /^backward\(\): mul cannot be differentiated: one of its inputs \(shapes \[1\], \[\]\) was changed in place/,
+    );
+    // computed again after the change, the gradient is right: d/dw (3w)² = 18w = 90
+    w.mul(3).square().sum().backward();
+    expect(w.grad?.item()).toBe(90);
+  });
+
+  it('is not fooled by tensors that were not changed, or changed before the op', () => {
+    const w = tensor([2], { requiresGrad: true }).markChanged();
+    const y = w.mul(w).sum();
+    y.backward();
+    expect(w.grad?.item()).toBe(4);
+  });
+});

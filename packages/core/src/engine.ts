@@ -27,6 +27,8 @@ export interface GraphNode {
   readonly vjp: VJP;
   /** Where the op was called in user code (recorded in anomaly-detection mode only). */
   readonly site?: string;
+  /** The inputs' versions added up when the op ran: `backward` checks none changed since. */
+  readonly version: number;
 }
 
 // ---------------------------------------------------------------- recording
@@ -43,7 +45,8 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, vj
   if (!isGradEnabled()) return output;
   for (let i = 0; i < inputs.length; i++) {
     if ((inputs[i] as Tensor).requiresGrad) {
-      output._node = { op, inputs, vjp, site }; // one object shape for every node, site or not
+      // one object shape for every node, site or not
+      output._node = { op, inputs, vjp, site, version: versionOf(inputs, output) };
       return output;
     }
   }
@@ -173,6 +176,7 @@ function reverseSweep(
       const first = edgeStart[k];
       const end = edgeStart[k + 1];
       if (node === null || !hasSlot(edgeSlot, first, end)) continue;
+      if (versionOf(node.inputs, t) !== node.version) throw changedInPlace(node, t);
       enterRule();
       let inputGrads: ReturnType<VJP>;
       try {
@@ -200,6 +204,24 @@ function reverseSweep(
   } finally {
     setGradMode(saved);
   }
+}
+
+/** The versions of an op's inputs and output added up: they only grow, so any change shows. */
+function versionOf(inputs: readonly Tensor[], output: Tensor): number {
+  let v = output._version;
+  for (let i = 0; i < inputs.length; i++) v += (inputs[i] as Tensor)._version;
+  return v;
+}
+
+function changedInPlace(node: GraphNode, t: Tensor): GradError {
+  const shapes = node.inputs.map((x) => formatShape(x.shape)).join(', ');
+  const which = t._version > 0 ? 'its output' : `one of its inputs (shapes ${shapes})`;
+  const site = node.site === undefined ? '' : `; the op was called at ${node.site}`;
+  return new GradError(
+    `backward(): ${node.op} cannot be differentiated: ${which} was changed in place (markChanged, ` +
+      `an optimiser's step) after the op ran, so its derivative would mix old and new values; ` +
+      `compute the loss again after changing the weights${site}`,
+  );
 }
 
 function hasSlot(edgeSlot: readonly number[], first: number, end: number): boolean {

@@ -40,6 +40,8 @@ export class Tensor {
   _node: GraphNode | null = null;
   /** @internal */
   _retainGrad = false;
+  /** @internal How many times `data` was changed in place (`markChanged`); checked by backward. */
+  _version = 0;
   /** @internal The engine's bookkeeping while it sorts the graph (see engine.ts). */
   _mark = 0;
   /** @internal */
@@ -121,6 +123,17 @@ export class Tensor {
   /** Keeps this intermediate's gradient in `.grad` after `backward()` (for inspecting ∂E/∂a). */
   retainGrad(): this {
     this._retainGrad = true;
+    return this;
+  }
+
+  /**
+   * Says that `data` was changed in place (an optimiser's step does this for every parameter),
+   * so that `backward()` through a graph recorded before the change refuses to run: its
+   * derivative rules would mix the old values with the new. Writes to `.data` that skip this
+   * are not seen.
+   */
+  markChanged(): this {
+    this._version++;
     return this;
   }
 

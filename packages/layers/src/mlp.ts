@@ -364,6 +364,8 @@ export class MLP extends Module {
     }
     (layer.bias as Tensor).data.set(m.data.subarray(0, cols));
     layer.weight.data.set(m.data.subarray(cols));
+    layer.weight.markChanged();
+    layer.bias?.markChanged();
     return this;
   }
 

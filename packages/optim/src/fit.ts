@@ -173,6 +173,7 @@ export function fit(model: Trainable, options: FitOptions): History {
     if (bestWeights && history.bestEpoch !== last) {
       params.forEach((p, i) => {
         p.data.set(bestWeights?.[i] as TypedArray);
+        p.markChanged();
       });
       display?.line(`restored the weights of epoch ${history.bestEpoch}`);
     }
@@ -184,6 +185,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       if (bestWeights) {
         params.forEach((p, i) => {
           p.data.set(bestWeights?.[i] as TypedArray);
+          p.markChanged();
         });
         const epochs = history.epochs.length;
         e.message += ` The weights of epoch ${history.bestEpoch} (the best ${monitor}) were restored; error.history holds the ${epochs} epoch${epochs === 1 ? '' : 's'} before.`;

@@ -620,3 +620,20 @@ describe('a user-defined optimiser', () => {
     expect(() => new SignSGD([p], { lr: -1 })).toThrow(/SignSGD: lr must be > 0, got -1/);
   });
 });
+
+describe('a step between forward and backward', () => {
+  it('makes backward() refuse the graph recorded before it, naming the op', () => {
+    const w = tensor([[1], [2]], { requiresGrad: true });
+    const opt = new SGD([w], { lr: 0.1 });
+    const x = tensor([[1, 1]]);
+    const loss = x.matmul(w).square().sum();
+    loss.backward();
+    opt.step();
+    opt.zeroGrad();
+    expect(() => loss.backward()).toThrow(/^backward\(\): matmul cannot be differentiated/);
+    // the loss of the new weights differentiates as usual: 2·(x·w)·xᵀ with x·w = 0.4 + 1.4
+    const again = x.matmul(w).square().sum();
+    again.backward();
+    expect(Array.from(w.grad?.data ?? [])).toEqual([2 * (0.4 + 1.4), 2 * (0.4 + 1.4)]);
+  });
+});

@@ -162,6 +162,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
           }
           state.step += 1;
           this.update(p.data, g.data, state, group);
+          p.markChanged(); // a graph recorded before this step can no longer be differentiated
         }
         index++;
       }
