@@ -486,3 +486,41 @@ describe('compile: the cases in the docs', () => {
     expect(values(compiled([tensor([3]), tensor([4])]))).toEqual([25]);
   });
 });
+
+describe('compile: each argument gets a gradient of its own', () => {
+  it('gives a, b and c their own .grad, as eager calls do (2, 4 and 6, three tensors)', () => {
+    const f = compile((x: Tensor) => {
+      const l = x.square().sum();
+      l.backward();
+      return l;
+    });
+    const [a, b, c] = [1, 2, 3].map((v) => tensor([v], { requiresGrad: true })) as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
+    f(a);
+    f(b);
+    f(c);
+    expect([a, b, c].map((t) => t.grad?.item())).toEqual([2, 4, 6]); // d(x²)/dx = 2x
+    expect(new Set([a.grad, b.grad, c.grad]).size).toBe(3);
+  });
+});
+
+describe('compile: closed-over gather indices that change their number', () => {
+  it('refuses, naming gather, where it gave a wrong shape or a raw RangeError', () => {
+    const x = randn([5, 3], { seed: 1 });
+    const picks = [0, 1, 2, 3, 4];
+    const f = compile((t: Tensor) => t.gather(picks, 1 - 1).sum(1));
+    expect((f(x) as Tensor).shape).toEqual([5]);
+    picks.length = 0; // fewer
+    expect(() => f(x)).toThrow(
+      /^gather: 0 indices where the compiled function was traced with 5; .*pass them as an argument/,
+    );
+    picks.push(0, 1, 2, 3, 4, 0, 1); // more
+    expect(() => f(x)).toThrow(/^gather: 7 indices where the compiled function was traced with 5/);
+    picks.length = 5; // the same number again: new values are read, as before
+    picks[0] = 4;
+    expect(Array.from((f(x) as Tensor).data)).toEqual(Array.from(x.gather(picks).sum(1).data));
+  });
+});

@@ -151,10 +151,12 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
   const result = recordingInto(r, () => fn(...traced));
   checkResult(result, 'the result');
   const own = new Map(inputs.map((t, i) => [t, i]));
-  const gradWrites = r.gradWrites.map((write) => ({
-    write,
-    argument: own.get(write.leaf) ?? -1,
-  }));
+  const gradWrites = r.gradWrites.map((write) => {
+    const argument = own.get(write.leaf) ?? -1;
+    // an argument is a different tensor on each call: it gets a gradient of its own, never the
+    // array that the next call refills (a parameter's .grad is reused, as documented)
+    return { write: argument >= 0 ? { ...write, copy: true } : write, argument };
+  });
   for (const { write, argument } of gradWrites) {
     if (argument >= 0) giveGrad(write, given[argument] as Tensor); // the caller's tensor, not the copy
   }

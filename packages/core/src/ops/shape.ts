@@ -347,19 +347,40 @@ export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tenso
   const a = normalizeAxis('gather', axis, x.ndim);
   const shape = [...x.shape];
   shape[a] = indexCount(indices);
-  return bind(GATHER, [x], { indices, axis: a, size: x.shape[a] }, shape);
+  return bind(GATHER, [x], { indices, axis: a, size: x.shape[a], count: shape[a] }, shape);
 }
 
-/** The indices (read by the kernel when it runs, so a compiled function reads them afresh on every call), the axis, and the size of the axis they index. */
+/**
+ * The indices (read by the kernel when it runs, so a compiled function reads them afresh on every
+ * call), the axis, the size of the axis they index, and how many there were when the op ran.
+ */
 interface Picks {
   indices: IndicesLike;
   axis: number;
   size: number;
+  count: number;
+}
+
+/**
+ * A compiled function replays its kernels on the arrays of its first call: indices it closes over
+ * may change their values between calls, not their number (that would change the output's shape).
+ */
+function sameCount(op: string, { indices, count }: Picks): void {
+  const n = indexCount(indices);
+  if (n !== count) {
+    throw new ValueError(
+      `${op}: ${n} indices where the compiled function was traced with ${count}; indices it closes ` +
+        'over may change their values between calls, not their number: pass them as an argument ' +
+        '(an Int32Array or a tensor), so that a new number traces again',
+    );
+  }
 }
 
 const GATHER: Primitive<Picks, readonly [Tensor]> = {
   name: 'gather',
-  kernel: (xs, out, { indices, axis, size }) => {
+  kernel: (xs, out, picks) => {
+    sameCount('gather', picks);
+    const { indices, axis, size } = picks;
     const t = xs[0];
     layout.gather(t.data, t.shape, axis, toIndices('gather', indices, size, axis), out);
   },
@@ -387,12 +408,14 @@ export function scatterAdd(
   }
   const shape = [...x.shape];
   shape[a] = size;
-  return bind(SCATTER_ADD, [x], { indices, axis: a, size, shape }, shape);
+  return bind(SCATTER_ADD, [x], { indices, axis: a, size, count, shape }, shape);
 }
 
 const SCATTER_ADD: Primitive<Picks & { shape: Shape }, readonly [Tensor]> = {
   name: 'scatterAdd',
-  kernel: (xs, out, { indices, axis, size, shape }) => {
+  kernel: (xs, out, picks) => {
+    sameCount('scatterAdd', picks);
+    const { indices, axis, size, shape } = picks;
     const idx = toIndices('scatterAdd', indices, size, axis);
     layout.scatterAdd(xs[0].data, shape, axis, idx, out);
   },
