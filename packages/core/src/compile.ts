@@ -75,8 +75,10 @@ interface Program {
  *
  * A call whose arguments differ in shape, dtype or `requiresGrad` (or in a number, string or
  * boolean argument), or after a closed-over tensor's `requiresGrad` changed, traces again. The
- * `.grad` tensors it gives are reused by the next call (as PyTorch reuses `.grad`): clone one to
- * keep it. With anomaly detection on, every call runs eagerly.
+ * `.grad` tensors it gives closed-over tensors (parameters) are reused by the next call (as
+ * PyTorch reuses `.grad`): clone one to keep it; a tensor argument gets a `.grad` of its own.
+ * Closed-over indices of `gather` may change their values between calls, not their number. With
+ * anomaly detection on, every call runs eagerly.
  *
  * @example
  * const step = compile((x: Tensor, y: Tensor) => {
