@@ -101,7 +101,8 @@ export interface FitOptions {
    * false): traced once per batch size, then only its kernel calls are replayed, which is faster
    * for small models (the same numbers as without). The model's forward pass and the loss must
    * then compute with backprop's ops only (what a model from `@backprop/layers` does); see
-   * `compile` for what it cannot follow.
+   * `compile` for what it cannot follow. After each callback the step is traced again, so state a
+   * callback changes (a flag the model reads) counts from the next batch, as without compile.
    */
   compile?: boolean;
 }

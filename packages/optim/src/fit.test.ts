@@ -319,6 +319,41 @@ describe('fit: compile', () => {
     });
   }
 
+  it('state a callback changes (a plain JS flag the model reads) reaches the compiled steps too', () => {
+    /** A linear model whose forward reads a JS number: a "mode" a callback switches. */
+    function scaled(compile: boolean) {
+      const linear = linearModel(0.3);
+      const model = {
+        scale: 1,
+        forward(x: Tensor) {
+          return linear.forward(x).mul(this.scale);
+        },
+        parameters: () => linear.parameters(),
+      };
+      const { x, y } = line(20, 8);
+      const history = fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer: new SGD(model.parameters(), { lr: 0.05 }),
+        epochs: 4,
+        batchSize: 5,
+        seed: 0,
+        compile,
+        callbacks: {
+          onEpochEnd: (log) => {
+            if (log.epoch === 2) model.scale = 0.5;
+          },
+        },
+      });
+      return { history: withoutTime(history), weights: copy(model.parameters()) };
+    }
+    const eager = scaled(false);
+    const compiled = scaled(true);
+    expect(compiled.weights).toEqual(eager.weights);
+    expect(compiled.history).toEqual(eager.history);
+  });
+
   it('compile must be a boolean', () => {
     const model = linearModel();
     const { x, y } = line(8, 1);

@@ -68,7 +68,10 @@ export function fit(model: Trainable, options: FitOptions): History {
     l.backward();
     return [l, metrics ? prediction : null];
   };
-  const runBatch = o.compile ? compile(forwardBackward) : forwardBackward;
+  // A callback may change state the model reads (a JS flag, say), which a compiled step would
+  // have frozen at its trace: after any callback runs, the step is compiled afresh.
+  const compiled = () => (o.compile ? compile(forwardBackward) : forwardBackward);
+  let runBatch = compiled();
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
   if (validationIndices) history.validationIndices = validationIndices;
@@ -111,13 +114,16 @@ export function fit(model: Trainable, options: FitOptions): History {
         lossSum += value * indices.length;
         done += indices.length;
         display?.batchEnd(done, lossSum / done);
-        callbacks?.onBatchEnd?.({
-          epoch,
-          batch: b + 1,
-          batches,
-          loss: value,
-          indices: rows ? indices.map((i) => rows[i]) : indices,
-        });
+        if (callbacks?.onBatchEnd) {
+          callbacks.onBatchEnd({
+            epoch,
+            batch: b + 1,
+            batches,
+            loss: value,
+            indices: rows ? indices.map((i) => rows[i]) : indices,
+          });
+          runBatch = compiled();
+        }
       }
 
       const log: EpochLog = { epoch, loss: lossSum / n, metrics: {}, lr, seconds: 0 };
@@ -156,9 +162,12 @@ export function fit(model: Trainable, options: FitOptions): History {
         history.stoppedEarly = true;
         history.stopReason = 'earlyStopping';
       }
-      if (callbacks?.onEpochEnd?.(log, history) === 'stop' && !history.stoppedEarly) {
-        history.stoppedEarly = true;
-        history.stopReason = 'callback';
+      if (callbacks?.onEpochEnd) {
+        if (callbacks.onEpochEnd(log, history) === 'stop' && !history.stoppedEarly) {
+          history.stoppedEarly = true;
+          history.stopReason = 'callback';
+        }
+        runBatch = compiled();
       }
       display?.endEpoch(log, history.stoppedEarly || epoch === epochs);
       if (stop && history.stopReason === 'earlyStopping') {
