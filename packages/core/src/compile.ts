@@ -71,7 +71,11 @@ interface Program {
  * What it must not do, because the replay would not see it:
  * - decide anything from tensor values (`item()` and `toArray()` throw while it is traced), or
  *   read or write `.data` itself;
- * - replace a tensor it closes over (update parameters in place, as optimisers do).
+ * - replace a tensor it closes over (update parameters in place, as optimisers do);
+ * - read JavaScript state that changes between calls (a train/eval flag, a counter): it is read
+ *   once, at the trace. Pass it as an argument instead: numbers, strings and booleans are part
+ *   of the trace, so a new value traces again (`fit({ compile: true })` traces again after each
+ *   callback for this reason).
  *
  * A call whose arguments differ in shape, dtype or `requiresGrad` (or in a number, string or
  * boolean argument), or after a closed-over tensor's `requiresGrad` changed, traces again. The
