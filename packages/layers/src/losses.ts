@@ -4,6 +4,7 @@ import {
   arange,
   checkOptions,
   DTypeError,
+  echoValue,
   ShapeError,
   Tensor,
   type TensorLike,
@@ -219,7 +220,7 @@ function readOptions(
   const reduction = (options as LossOptions).reduction ?? byDefault;
   if (!REDUCTIONS.includes(reduction)) {
     throw new ValueError(
-      `${op}: unknown reduction ${JSON.stringify(reduction)}; expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}`,
+      `${op}: unknown reduction ${echoValue(reduction)}; expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}`,
     );
   }
   return reduction;

@@ -180,10 +180,7 @@ export function fit(model: Trainable, options: FitOptions): History {
     }
     const last = history.epochs.length;
     if (bestWeights && history.bestEpoch !== last) {
-      params.forEach((p, i) => {
-        p.data.set(bestWeights?.[i] as TypedArray);
-        p.markChanged();
-      });
+      restoreWeights(params, bestWeights);
       display?.line(`restored the weights of epoch ${history.bestEpoch}`);
     }
     callbacks?.onTrainEnd?.(history);
@@ -192,10 +189,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       // what was learnt is not lost: the best weights (if kept) and the history go with the error
       Object.assign(e, { history });
       if (bestWeights) {
-        params.forEach((p, i) => {
-          p.data.set(bestWeights?.[i] as TypedArray);
-          p.markChanged();
-        });
+        restoreWeights(params, bestWeights);
         const epochs = history.epochs.length;
         e.message += ` The weights of epoch ${history.bestEpoch} (the best ${monitor}) were restored; error.history holds the ${epochs} epoch${epochs === 1 ? '' : 's'} before.`;
       }
@@ -205,6 +199,14 @@ export function fit(model: Trainable, options: FitOptions): History {
     display?.close();
   }
   return history;
+}
+
+/** Puts saved weights back, marking each parameter changed (a graph of the old ones is stale). */
+function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[]): void {
+  params.forEach((p, i) => {
+    p.data.set(weights[i] as TypedArray);
+    p.markChanged();
+  });
 }
 
 // ---------------------------------------------------------------- one batch

@@ -2,6 +2,8 @@
 // have a gradient, zeroGrad, and checkpoints (state / loadState). Each algorithm only writes `update`.
 import {
   checkOptions as checkKnownOptions,
+  echo,
+  echoValue,
   GradError,
   isCompiling,
   ShapeError,
@@ -224,7 +226,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     }
     if (snapshot.optimizer !== name) {
       throw new ValueError(
-        `${where}: the snapshot is of ${JSON.stringify(snapshot.optimizer)}, not ${name}`,
+        `${where}: the snapshot is of ${echoValue(snapshot.optimizer)}, not ${name}`,
       );
     }
     const groups = snapshot.paramGroups;
@@ -271,7 +273,7 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
       for (const [key, values] of Object.entries(saved.buffers ?? {})) {
         if (!this.spec.buffers.includes(key)) {
           throw new ValueError(
-            `${where}: parameter ${i} has an unknown buffer ${JSON.stringify(key)}; ${name} keeps ${this.spec.buffers.join(', ')}`,
+            `${where}: parameter ${i} has an unknown buffer ${echo(key)}; ${name} keeps ${this.spec.buffers.join(', ')}`,
           );
         }
         if (!Array.isArray(values) || values.length !== p.size) {
@@ -375,7 +377,7 @@ export function refuseWhileCompiling(where: string): void {
 export function describe(v: unknown): string {
   if (v === undefined || v === null) return String(v);
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  if (typeof v === 'string') return `the string ${echo(v)}`;
   if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   return `a ${typeof v}`;

@@ -1,6 +1,6 @@
 // Learning-rate schedules: each sets the `lr` of every parameter group of an optimiser, from the
 // group's lr at construction (its base lr) and the number of schedule steps, by PyTorch's closed forms.
-import { Tensor, ValueError } from '@backprop/core';
+import { echoValue, Tensor, ValueError } from '@backprop/core';
 import {
   checkNonNegative,
   checkNumber,
@@ -70,7 +70,7 @@ export abstract class LRScheduler {
     const where = `${this.name}.loadState()`;
     if (snapshot?.scheduler !== this.name) {
       throw new ValueError(
-        `${where}: the snapshot is of ${JSON.stringify(snapshot?.scheduler)}, not ${this.name}`,
+        `${where}: the snapshot is of ${echoValue(snapshot?.scheduler)}, not ${this.name}`,
       );
     }
     checkCount(where, 'lastEpoch', snapshot.lastEpoch);
@@ -340,7 +340,7 @@ export class ReduceLROnPlateau {
     const where = 'ReduceLROnPlateau.loadState()';
     if (snapshot?.scheduler !== 'ReduceLROnPlateau') {
       throw new ValueError(
-        `${where}: the snapshot is of ${JSON.stringify(snapshot?.scheduler)}, not ReduceLROnPlateau`,
+        `${where}: the snapshot is of ${echoValue(snapshot?.scheduler)}, not ReduceLROnPlateau`,
       );
     }
     checkCount(where, 'lastEpoch', snapshot.lastEpoch);

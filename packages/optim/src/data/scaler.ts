@@ -1,6 +1,13 @@
 // Autoscaling (standardisation): each column shifted to mean 0 and scaled to standard deviation 1,
 // with the statistics of the training data only, and the inverse for predictions.
-import { checkOptions, ShapeError, Tensor, type TensorLike, ValueError } from '@backprop/core';
+import {
+  checkOptions,
+  echoValue,
+  ShapeError,
+  Tensor,
+  type TensorLike,
+  ValueError,
+} from '@backprop/core';
 import { asTensor, checkFinite, formatShape } from './input.js';
 
 export interface StandardScalerOptions {
@@ -41,7 +48,7 @@ export class StandardScaler {
     checkOptions('StandardScaler', options, ['ddof']);
     const ddof = options.ddof ?? 0;
     if (ddof !== 0 && ddof !== 1) {
-      throw new ValueError(`StandardScaler: ddof must be 0 or 1, got ${JSON.stringify(ddof)}`);
+      throw new ValueError(`StandardScaler: ddof must be 0 or 1, got ${echoValue(ddof)}`);
     }
     this.ddof = ddof;
   }
