@@ -2,7 +2,7 @@
 // Runs a root package.json script through the pinned pnpm on a machine that may only have
 // Node >= 20 + npm: finds (or installs) pnpm, installs the dependencies the script needs, then
 // runs `pnpm run <script> [args...]` and exits with its exit code.
-// Usage: node scripts/run.mjs [--with=benchmarks|release] <script> [args...]
+// Usage: node scripts/run.mjs [--with=benchmarks|release|docs] <script> [args...]
 //   (`npm test`, `npm run demo`, `pnpm bench`, `pnpm test:release` and `pnpm changeset` use it)
 import { ensureInstalled, findPnpm, OPTIONAL_PARTS, root, spawn } from './setup.mjs';
 
@@ -20,7 +20,7 @@ while (args[0]?.startsWith('--with=')) {
 }
 const [script, ...scriptArgs] = args;
 if (!script) {
-  console.error('usage: node scripts/run.mjs [--with=benchmarks|release] <script> [args...]');
+  console.error('usage: node scripts/run.mjs [--with=benchmarks|release|docs] <script> [args...]');
   process.exit(2);
 }
 

@@ -16,6 +16,7 @@ export const root = dirname(dirname(fileURLToPath(import.meta.url)));
 export const OPTIONAL_PARTS = {
   benchmarks: '@backprop/benchmarks',
   release: '@backprop/release',
+  docs: '@backprop/docs',
 };
 
 const isWin = process.platform === 'win32';
