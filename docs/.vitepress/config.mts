@@ -1,7 +1,27 @@
 // The documentation site (VitePress). `pnpm docs:build` writes it to docs/.vitepress/dist;
 // DOCS_BASE sets the base path for a static host under a sub-path (default '/').
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { apiSidebar } from './api-sidebar.mjs';
+import { repoLinks, repositoryUrl } from './repo-links.mjs';
+import { snippetRegions } from './snippet-regions.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const srcDir = fileURLToPath(new URL('..', import.meta.url));
+const repoUrl = repositoryUrl(`${root}/package.json`);
+const branch = 'main';
+
+/** The lecture's pages in slide order. */
+const lecture = [
+  { text: 'Overview (p. 2, 9, 19)', link: '/lecture/' },
+  { text: 'The network (p. 3–5)', link: '/lecture/network' },
+  { text: 'Activations (p. 6–8)', link: '/lecture/activations' },
+  { text: 'The error (p. 10)', link: '/lecture/error' },
+  { text: 'Output weights (p. 11)', link: '/lecture/output-weights' },
+  { text: 'One hidden layer (p. 12–15)', link: '/lecture/one-hidden-layer' },
+  { text: 'Deep networks (p. 16–19)', link: '/lecture/deep-networks' },
+  { text: 'Vanishing gradients (p. 20)', link: '/lecture/vanishing-gradients' },
+];
 
 export default defineConfig({
   title: 'backprop',
@@ -9,7 +29,14 @@ export default defineConfig({
     'Reverse-mode automatic differentiation for TypeScript, from the lecture on backpropagation neural networks.',
   base: process.env.DOCS_BASE ?? '/',
   cleanUrls: true,
-  markdown: { math: true },
+  lastUpdated: false,
+  markdown: {
+    math: true,
+    config(md) {
+      repoLinks(md, { root, srcDir, repoUrl, branch });
+      snippetRegions(md);
+    },
+  },
   themeConfig: {
     nav: [
       { text: 'Getting started', link: '/getting-started' },
@@ -19,6 +46,7 @@ export default defineConfig({
     ],
     sidebar: [
       { text: 'Getting started', link: '/getting-started' },
+      { text: 'The lecture, slide by slide', items: lecture },
       {
         text: 'Guides',
         items: [
@@ -33,5 +61,12 @@ export default defineConfig({
       },
       ...apiSidebar,
     ],
+    socialLinks: [{ icon: 'github', link: repoUrl }],
+    editLink: {
+      pattern: `${repoUrl}/edit/${branch}/docs/:path`,
+      text: 'Edit this page on GitHub',
+    },
+    search: { provider: 'local' },
+    outline: 'deep',
   },
 });

@@ -151,6 +151,7 @@ function runNetwork(k: 1 | 3, h: number, compact: boolean, log: (l: string) => v
   const { w, f } = readSlideNetwork(mlp);
   const slideYE = slideForward(w, f, x).yE; // p. 5, eqs. 1–4
 
+  // #region autodiff
   // Autodiff: the MLP's forward pass, E = ½ (y_E − y)² (p. 10), one backward sweep.
   mlp.zeroGrad();
   const yE = mlp.forward([x]);
@@ -160,6 +161,7 @@ function runNetwork(k: 1 | 3, h: number, compact: boolean, log: (l: string) => v
     { length: k + 1 },
     (_, j) => mlp.slideGradients(j)?.toArray() as number[][],
   );
+  // #endregion autodiff
 
   const fd = centralDifferences(mlp, x, y, h);
 

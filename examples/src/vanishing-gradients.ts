@@ -84,6 +84,7 @@ export function spectralNorm(m: readonly (readonly number[])[]): number {
 
 const frobenius = (t: Tensor) => Math.hypot(...t.data);
 
+// #region measure
 /** One network at initialisation: forward the batch, E = Σ ½(y_E − y)² (p. 10), one backward. */
 function measure(
   activation: ActivationName,
@@ -121,6 +122,7 @@ function measure(
   }
   return { activation, depth, layers, weightNorms };
 }
+// #endregion measure
 
 const e = (v: number, width = 9) => v.toExponential(2).padStart(width);
 

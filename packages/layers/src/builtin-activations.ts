@@ -30,6 +30,7 @@ const softplusValue = (v: number) => Math.max(v, 0) + Math.log1p(Math.exp(-Math.
 
 // ------------------------------------------------------------------- the lecture's five (p. 6–7)
 
+// #region sigmoid
 /**
  * Logistic sigmoid z = 1 / (1 + e^(−a)); z′ = z(1 − z) ≤ 0.25 (p. 6). Core's stable sigmoid:
  * a = −800 gives z = 0 and gradient 0, where the composition 1/(1 + exp(−a)) would give NaN.
@@ -44,7 +45,9 @@ export const sigmoid = defineActivation({
   init: 'xavier',
   description: 'logistic sigmoid 1/(1 + e^(−a)), in (0, 1); f′ = f(1 − f) ≤ 0.25 (p. 6)',
 });
+// #endregion sigmoid
 
+// #region softsign
 /** Softsign z = a / (1 + |a|); z′ = 1 / (1 + |a|)² (p. 6). f′ is continuous; f″ jumps at 0 (from 2 to −2). */
 export const softsign = defineActivation({
   name: 'softsign',
@@ -54,7 +57,9 @@ export const softsign = defineActivation({
   init: 'xavier',
   description: 'softsign a/(1 + |a|), in (−1, 1); f′ = 1/(1 + |a|)² (p. 6)',
 });
+// #endregion softsign
 
+// #region softmax
 /**
  * Softmax along the last axis: z_i = e^(a_i) / Σ_p e^(a_p) (p. 6–7). Not elementwise: the Jacobian
  * ∂z_i/∂a_q = z_i(δ_iq − z_q) couples the neurons of a row, so it has no scalar derivative. Rows of
@@ -68,7 +73,9 @@ export const softmax = defineActivation({
   description:
     'softmax e^(a_i)/Σ_p e^(a_p) along the last axis; Jacobian z_i(δ_iq − z_q), not elementwise (p. 6–7)',
 });
+// #endregion softmax
 
+// #region relu
 /** Rectified linear unit z = max(0, a); z′ = 1 for a > 0, 0 for a < 0, and relu′(0) = 0 by convention (p. 7). */
 export const relu = defineActivation({
   name: 'relu',
@@ -78,7 +85,9 @@ export const relu = defineActivation({
   init: 'he',
   description: 'rectified linear unit max(0, a); relu′(0) = 0 (p. 7)',
 });
+// #endregion relu
 
+// #region rbf
 /** exp(−γa²) named `name`; f′ = −2γa·exp(−γa²). */
 /* @__NO_SIDE_EFFECTS__ */ function makeRbf(gamma: number, name: string): DefinedActivation {
   return defineActivation({
@@ -89,6 +98,7 @@ export const relu = defineActivation({
     description: `radial basis function exp(−γa²) with γ = ${gamma}; f′ = −2γa·exp(−γa²) (p. 7)`,
   });
 }
+// #endregion rbf
 
 const rbfDefault = makeRbf(1, 'rbf'); // the catalog's 'rbf'
 

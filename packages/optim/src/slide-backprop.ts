@@ -13,6 +13,7 @@ export interface SlideActivation {
 
 const sigmoid = (a: number) => 1 / (1 + Math.exp(-a));
 
+// #region slide-activations
 /**
  * The slides' activations (p. 6–7) with their derivatives, by the names the layers catalog uses.
  * tanh is not on the slides; identity is the output's f (p. 5, eq. 4). Softmax is missing on
@@ -26,6 +27,7 @@ export const slideActivations: Readonly<Record<string, SlideActivation>> = Objec
   tanh: { f: Math.tanh, df: (a) => 1 - Math.tanh(a) ** 2 },
   identity: { f: (a) => a, df: () => 1 },
 });
+// #endregion slide-activations
 
 /**
  * The slides' weights, indexed as on the slides: w[j][p][i] = w⁽ʲ⁾ₚ,ᵢ, from neuron p of layer j
@@ -58,6 +60,7 @@ function neurons(w: SlideWeights, j: number): number {
   return j <= k ? w[j].length - 1 : 1;
 }
 
+// #region forward
 /**
  * The forward pass of p. 5 for one sample x = [x₁, …, x_m].
  * @example
@@ -97,7 +100,9 @@ export function slideForward(
   }
   return { a, z, yE };
 }
+// #endregion forward
 
+// #region error-signals
 /**
  * ∂E/∂a⁽ʲ⁾ᵢ for j = 1..k (p. 16–17), as dEda[j][i]: starting where p. 19 says the error enters,
  * ∂E/∂y_E = y_E − y, and propagating back through layers k, k − 1, …, 1. Any k ≥ 1.
@@ -127,6 +132,7 @@ export function slideErrorSignals(
   }
   return dEda;
 }
+// #endregion error-signals
 
 /**
  * ∂E/∂w for one sample (x, y), with E = ½ (y_E − y)² (p. 10): the slides' formulas, p. 11 for the
@@ -145,12 +151,15 @@ export function slideBackward(
     wj.map((row) => row.map((_, i) => (i === 0 ? Number.NaN : 0))),
   );
 
+  // #region output-weights
   // p. 11: ∂E/∂w⁽ᵏ⁾ₚ = ∂E/∂y_E · ∂y_E/∂w⁽ᵏ⁾ₚ = (y_E − y) z⁽ᵏ⁾ₚ
   for (let p = 0; p <= neurons(w, k); p++) {
     dEdw[k][p][1] = (yE - y) * z[k][p];
   }
+  // #endregion output-weights
 
   if (k === 1) {
+    // #region one-hidden-layer
     // p. 14: ∂E/∂w⁽⁰⁾ₚ,ᵢ = x_p (y_E − y) w⁽¹⁾ᵢ ∂z⁽¹⁾ᵢ/∂a⁽¹⁾ᵢ, the last factor from p. 15
     const xp = z[0]; // xp[p] = x_p for p = 0..m, with x₀ = 1
     for (let i = 1; i <= neurons(w, 1); i++) {
@@ -158,7 +167,9 @@ export function slideBackward(
         dEdw[0][p][i] = xp[p] * (yE - y) * w[1][i][1] * f.df(a[1][i]);
       }
     }
+    // #endregion one-hidden-layer
   } else if (k > 1) {
+    // #region deep
     // p. 18: ∂E/∂w⁽ʲ⁻¹⁾ₚ,ᵢ = z⁽ʲ⁻¹⁾ₚ ∂E/∂a⁽ʲ⁾ᵢ, with ∂E/∂a⁽ʲ⁾ᵢ from the recursion of p. 16–17
     const dEda = slideErrorSignals(w, f, forward, y);
     for (let j = 1; j <= k; j++) {
@@ -168,10 +179,12 @@ export function slideBackward(
         }
       }
     }
+    // #endregion deep
   }
   return { ...forward, E: 0.5 * (yE - y) ** 2, dEdw };
 }
 
+// #region update
 /** p. 10: the per-sample update w ← w − η ∂E/∂w, in place. */
 export function slideUpdate(w: SlideWeights, dEdw: SlideWeights, eta: number): void {
   for (let j = 0; j < w.length; j++) {
@@ -182,6 +195,7 @@ export function slideUpdate(w: SlideWeights, dEdw: SlideWeights, eta: number): v
     }
   }
 }
+// #endregion update
 
 // ---------------------------------------------------------------- through the MLP's slide view
 
