@@ -1,6 +1,6 @@
 // A markdown-it plugin: relative links that leave docs/ (../packages/…/file.ts, ../examples/…,
 // the READMEs) point at the file on GitHub, so one Markdown file reads right on GitHub and on the site.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { MarkdownRenderer } from 'vitepress';
 
@@ -41,6 +41,10 @@ export function repoLink(href: string, pagePath: string, options: RepoLinkOption
   const inRepo = relative(options.root, target);
   if (inRepo.startsWith('..')) {
     throw new Error(`${pagePath}: the link ${href} points outside the repository (${target})`);
+  }
+  // VitePress checks only the links it keeps, so this one's dead-link check is ours.
+  if (!existsSync(target)) {
+    throw new Error(`${pagePath}: dead link ${href}: there is no ${inRepo} in the repository`);
   }
   // GitHub redirects /blob/ to /tree/ for a folder, so one form serves both.
   const file = inRepo.split(sep).map(encodeURIComponent).join('/');
