@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { apiSidebar } from './api-sidebar.mjs';
+import { mathWithoutStyleTags } from './math-styles.mjs';
 import { repoLinks, repositoryUrl } from './repo-links.mjs';
 import { snippetRegions } from './snippet-regions.mjs';
 
@@ -10,6 +11,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 const repoUrl = repositoryUrl(`${root}/package.json`);
 const branch = 'main';
+
+// The icon inline, so that no page asks the server for a /favicon.ico it does not have.
+const icon = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><text x="16" y="26" font-size="28" text-anchor="middle" font-family="serif">∂</text></svg>',
+)}`;
 
 /** The lecture's pages in slide order. */
 const lecture = [
@@ -29,10 +35,12 @@ export default defineConfig({
     'Reverse-mode automatic differentiation for TypeScript, from the lecture on backpropagation neural networks.',
   base: process.env.DOCS_BASE ?? '/',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: icon }]],
   lastUpdated: false,
   markdown: {
     math: true,
     config(md) {
+      mathWithoutStyleTags(md);
       repoLinks(md, { root, srcDir, repoUrl, branch });
       snippetRegions(md);
     },

@@ -6,7 +6,7 @@ import type { MarkdownRenderer } from 'vitepress';
 /** True when `lines` hold `// #region name` and, after it, `// #endregion name`. */
 export function hasRegion(source: string, name: string): boolean {
   const lines = source.split(/\r?\n/).map((line) => line.trim());
-  const start = lines.findIndex((line) => line === `// #region ${name}`);
+  const start = lines.indexOf(`// #region ${name}`);
   return start !== -1 && lines.indexOf(`// #endregion ${name}`, start + 1) !== -1;
 }
 

@@ -21,9 +21,8 @@ export interface Data {
   elementwise: Elementwise[];
   softmax: {
     a: number[];
-    /** ∂zᵢ/∂a_q by autodiff (jacobian) and by zᵢ(δᵢq − z_q), row by row. */
-    autodiff: string[][];
-    formula: string[][];
+    /** ∂zᵢ/∂a_q by autodiff (jacobian) and by zᵢ(δᵢq − z_q), one row per (i, q). */
+    jacobian: { i: number; q: number; autodiff: string; formula: string; difference: string }[];
     maxGap: string;
     svg: string;
   };
@@ -55,7 +54,7 @@ async function plot(title: string, x: number[], series: Record<string, number[]>
       x: { field: 'x', type: 'quantitative', title: 'a' },
       y: { field: 'y', type: 'quantitative', title: null },
       color: { field: 'series', type: 'nominal', title: null, sort: Object.keys(series) },
-      strokeDash: { field: 'series', type: 'nominal', sort: Object.keys(series), legend: null },
+      strokeDash: { field: 'series', type: 'nominal', title: null, sort: Object.keys(series) },
     },
   });
 }
@@ -94,8 +93,15 @@ async function softmaxData(): Promise<Data['softmax']> {
   const z2 = x.map((v) => softmax(tensor([v, 0])).data[1]);
   return {
     a,
-    autodiff: auto.map((row) => row.map((v) => fixed(v, 15))),
-    formula: formula.map((row) => row.map((v) => fixed(v, 15))),
+    jacobian: auto.flatMap((row, i) =>
+      row.map((v, q) => ({
+        i: i + 1,
+        q: q + 1,
+        autodiff: fixed(v, 15),
+        formula: fixed(formula[i][q], 15),
+        difference: gap(v, formula[i][q]),
+      })),
+    ),
     maxGap: small(maxGap),
     svg: await plot('softmax([a, 0])', x, { 'z₁': z1, 'z₂': z2 }),
   };

@@ -92,6 +92,7 @@ export default defineLoader({
           field: 'ratio',
           type: 'quantitative',
           scale: { type: 'log' },
+          axis: { format: '.0e' },
           title: '‖∂E/∂a⁽ʲ⁾‖ / ‖∂E/∂y_E‖',
         },
         color: {
