@@ -1,7 +1,7 @@
 // A markdown-it plugin: relative links that leave docs/ (../packages/…/file.ts, ../examples/…,
 // the READMEs) point at the file on GitHub, so one Markdown file reads right on GitHub and on the site.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, extname, relative, resolve, sep } from 'node:path';
 import type { MarkdownRenderer } from 'vitepress';
 
 /** https://github.com/owner/name from package.json's `repository` (a string or `{ url }`). */
@@ -37,7 +37,13 @@ export function repoLink(href: string, pagePath: string, options: RepoLinkOption
   const [path, rest] = cut === -1 ? [href, ''] : [href.slice(0, cut), href.slice(cut)];
   const target = resolve(dirname(pagePath), decodeURI(path));
   const inDocs = relative(options.srcDir, target);
-  if (inDocs !== '' && !inDocs.startsWith('..')) return null;
+  if (inDocs !== '' && !inDocs.startsWith('..')) {
+    // VitePress checks links to pages (no extension, .md, .html), not to other files.
+    if (!['', '.md', '.html'].includes(extname(target)) && !existsSync(target)) {
+      throw new Error(`${pagePath}: dead link ${href}: there is no ${inDocs} in docs/`);
+    }
+    return null;
+  }
   const inRepo = relative(options.root, target);
   if (inRepo.startsWith('..')) {
     throw new Error(`${pagePath}: the link ${href} points outside the repository (${target})`);
