@@ -1,5 +1,8 @@
 // The documentation site (VitePress). `pnpm docs:build` writes it to docs/.vitepress/dist;
-// DOCS_BASE sets the base path for a static host under a sub-path (default '/').
+// DOCS_BASE sets the base path for a static host under a sub-path (default '/'). The lecture's data
+// loaders (docs/lecture/*.data.ts) import the packages by name, which Node resolves to their dist/
+// builds: `pnpm docs:build` and `pnpm docs:dev` build them first; during `pnpm docs:dev`, run
+// `pnpm build` to see a change to a package's source in the numbers.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { apiSidebar } from './api-sidebar.mjs';

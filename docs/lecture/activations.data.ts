@@ -4,7 +4,8 @@ import { jacobian, linspace, tensor } from '@backprop/core';
 import { type DefinedActivation, rbf, relu, sigmoid, softmax, softsign } from '@backprop/layers';
 import { slideActivations } from '@backprop/optim';
 import { defineLoader } from 'vitepress';
-import { fixed, gap, renderSvg, rows, small } from './plot.js';
+import { fixed, gap, small } from './format.js';
+import { renderSvg, rows } from './plot.js';
 
 export interface Elementwise {
   name: string;
@@ -108,7 +109,6 @@ async function softmaxData(): Promise<Data['softmax']> {
 }
 
 export default defineLoader({
-  watch: ['../../packages/layers/src/builtin-activations.ts'],
   async load(): Promise<Data> {
     const slides: [string, DefinedActivation][] = [
       ['sigmoid', sigmoid],

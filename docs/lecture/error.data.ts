@@ -5,7 +5,7 @@ import { halfSquaredError } from '@backprop/layers';
 import { SGD, slideStep } from '@backprop/optim';
 import { defineLoader } from 'vitepress';
 import { buildNetwork, sample } from '../../examples/src/slide-gradients.js';
-import { fixed, gap, small } from './plot.js';
+import { fixed, gap, small } from './format.js';
 
 export interface Data {
   x: number[];
@@ -25,7 +25,6 @@ export { data };
 const ETA = 0.1;
 
 export default defineLoader({
-  watch: ['../../packages/optim/src/slide-backprop.ts'],
   load(): Data {
     const { x, y } = sample;
     const net = buildNetwork(1);

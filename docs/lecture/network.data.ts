@@ -3,7 +3,7 @@
 import { readSlideNetwork, slideForward } from '@backprop/optim';
 import { defineLoader } from 'vitepress';
 import { buildNetwork, networks, sample } from '../../examples/src/slide-gradients.js';
-import { fixed, gap } from './plot.js';
+import { fixed, gap } from './format.js';
 
 export interface Row {
   name: string;
@@ -24,7 +24,6 @@ declare const data: Data;
 export { data };
 
 export default defineLoader({
-  watch: ['../../packages/optim/src/slide-backprop.ts'],
   load(): Data {
     const mlp = buildNetwork(1);
     const { w, f } = readSlideNetwork(mlp);

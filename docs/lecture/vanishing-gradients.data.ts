@@ -43,7 +43,6 @@ const e = (v: number) => v.toExponential(2);
 const SETUP = { batch: 64, inputs: 10, width: 16, seed: 0 };
 
 export default defineLoader({
-  watch: ['../../examples/src/vanishing-gradients.ts'],
   async load(): Promise<Data> {
     const { depths, stats } = runVanishingGradients({ log: () => {}, ...SETUP });
     const depth = Math.max(...depths);
