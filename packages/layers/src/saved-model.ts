@@ -9,22 +9,31 @@ export const MODEL_FORMAT = 'backprop-model';
 /** The format version this library writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
+/** A saved `Linear`'s config. */
 export interface LinearConfigJSON {
+  /** The number of inputs. */
   inFeatures: number;
+  /** The number of outputs. */
   outFeatures: number;
+  /** Whether the layer has a bias. */
   bias: boolean;
 }
 
 /** `mlp.config` without its dtype (saved once, at the top), activations by catalog name. */
 export interface MLPConfigJSON {
+  /** The number of inputs. */
   inputs: number;
+  /** The neurons of each hidden layer. */
   hidden: number[];
+  /** The number of outputs. */
   outputs: number;
   /** One catalog name per hidden layer. */
   activation: string[];
+  /** The output layer's activation, by catalog name. */
   outputActivation: string;
   /** One initialiser name per layer of weights (k + 1); kept so `mlp.config` survives a round trip. */
   init: string[];
+  /** The seed the weights were drawn with. */
   seed: number;
 }
 
@@ -34,7 +43,9 @@ export type RBFConfigJSON = { learnable: true } | { learnable: false; gamma: num
 /** One item of a Sequential: an activation by catalog name, or a nested model. */
 export type SequentialItemJSON = { type: 'activation'; name: string } | ModelSpecJSON;
 
+/** A saved `Sequential`'s config. */
 export interface SequentialConfigJSON {
+  /** Its items, in order. */
   layers: SequentialItemJSON[];
 }
 
@@ -45,6 +56,7 @@ export type ModelSpecJSON =
   | { type: 'Sequential'; config: SequentialConfigJSON }
   | { type: 'RBF'; config: RBFConfigJSON };
 
+/** The name of a savable model class: 'Linear', 'MLP', 'Sequential' or 'RBF'. */
 export type ModelType = ModelSpecJSON['type'];
 
 /** The config saved for models of type `K`. */
@@ -65,7 +77,9 @@ export function isModelType(value: unknown): value is ModelType {
   return typeof value === 'string' && (MODEL_TYPES as readonly string[]).includes(value);
 }
 
+/** A parameter as saved: its shape and values. */
 export interface SavedParameter {
+  /** The tensor's shape. */
   shape: number[];
   /** The elements in row-major order (float32 ones widened exactly to JS numbers). */
   values: number[];

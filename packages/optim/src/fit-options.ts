@@ -33,6 +33,7 @@ export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
  */
 export type MetricFn = (target: Tensor, prediction: Tensor) => number;
 
+/** Options of `fit`'s early stopping: stop when the monitored loss stops improving. */
 export interface EarlyStoppingOptions {
   /** What must improve: `'valLoss'` (the default when there is validation data) or `'loss'`. */
   monitor?: 'valLoss' | 'loss';
@@ -44,6 +45,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** Functions `fit` calls as training goes. */
 export interface FitCallbacks {
   /** After each optimiser step. */
   onBatchEnd?: (info: BatchInfo) => void;
@@ -54,6 +56,7 @@ export interface FitCallbacks {
   onTrainEnd?: (history: History) => void;
 }
 
+/** What `fit` takes: the model, the data, the loss and optimiser, and how to train. */
 export interface FitOptions {
   /** The inputs, samples along axis 0. */
   x: TensorLike;

@@ -34,7 +34,9 @@ export interface EpochLog {
   seconds: number;
 }
 
+/** What `fit` returns: a log of every epoch and how training ended. */
 export interface History {
+  /** One log per epoch that ran, in order. */
   epochs: EpochLog[];
   /** The epoch with the lowest monitored loss (valLoss when there is validation data, else loss). */
   bestEpoch: number;

@@ -130,9 +130,13 @@ function classCount(fn: string, t: Int32Array, p: Int32Array, numClasses?: numbe
   return numClasses;
 }
 
+/** Precision, recall and F1 averaged over the classes one way (macro, weighted or micro). */
 export interface Averages {
+  /** Of the samples predicted as a class, the share that is of that class. */
   precision: number;
+  /** Of the samples of a class, the share predicted as it. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
 }
 
@@ -203,6 +207,7 @@ export function precisionRecallF1(
   };
 }
 
+/** Options of `classificationReport`. */
 export interface ClassificationReportOptions {
   /** Row names for classes 0, 1, … (e.g. a data set's `classes`); default the labels. */
   classNames?: readonly string[];

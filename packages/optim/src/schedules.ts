@@ -61,6 +61,7 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** A JSON snapshot of the schedule (its epoch and base lrs), for `loadState`. */
   state(): SchedulerState {
     return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
@@ -178,6 +179,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** Options of `new ReduceLROnPlateau(optimizer, options)`. */
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). */
   mode?: 'min' | 'max';
@@ -326,6 +328,7 @@ export class ReduceLROnPlateau {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** A JSON snapshot of the schedule's counters and best value, for `loadState`. */
   state(): PlateauState {
     return {
       scheduler: 'ReduceLROnPlateau',
@@ -336,6 +339,7 @@ export class ReduceLROnPlateau {
     };
   }
 
+  /** Restores a snapshot taken by `state()` of a `ReduceLROnPlateau`. */
   loadState(snapshot: PlateauState): void {
     const where = 'ReduceLROnPlateau.loadState()';
     if (snapshot?.scheduler !== 'ReduceLROnPlateau') {

@@ -22,6 +22,7 @@ export class CsvError extends ValueError {
   }
 }
 
+/** Options of `parseCsv` and `readCsv`. */
 export interface CsvOptions {
   /**
    * The target column: its header name, or its 0-based index (negative counts from the end, so

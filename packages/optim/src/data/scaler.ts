@@ -10,6 +10,7 @@ import {
 } from '@backprop/core';
 import { asTensor, checkFinite, formatShape } from './input.js';
 
+/** Options of `new StandardScaler(options)`. */
 export interface StandardScalerOptions {
   /**
    * Delta degrees of freedom of the standard deviation: 0 (default) divides by n, the population
@@ -53,6 +54,7 @@ export class StandardScaler {
     this.ddof = ddof;
   }
 
+  /** Whether `fit` (or `fromJSON`) has given it means and scales. */
   get fitted(): boolean {
     return this.state !== null;
   }
@@ -131,6 +133,7 @@ export class StandardScaler {
     return new Tensor(out, t.shape);
   }
 
+  /** The fitted means and scales as plain JSON; `StandardScaler.fromJSON` restores them. */
   toJSON(): StandardScalerState {
     const { mean, scale, nSamples } = this.fittedState('toJSON');
     return {

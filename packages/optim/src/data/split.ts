@@ -57,13 +57,19 @@ export interface TrainTestSplitOptions extends SeedOptions {
   stratify?: boolean | TensorLike;
 }
 
+/** What `trainTestSplit` returns: the two parts of x and y, and which rows went where. */
 export interface TrainTestSplit {
+  /** The training rows of x. */
   xTrain: Tensor;
+  /** The test rows of x. */
   xTest: Tensor;
+  /** The training rows of y. */
   yTrain: Tensor;
+  /** The test rows of y. */
   yTest: Tensor;
   /** The rows of the input that went into each part, in the order they appear there. */
   trainIndices: number[];
+  /** The rows of the input in the test set. */
   testIndices: number[];
 }
 
@@ -213,6 +219,7 @@ export interface KFoldOptions extends SeedOptions {
   shuffle?: boolean;
 }
 
+/** One fold of `kFold`: the rows to train on and the rows to validate on. */
 export interface Fold {
   /** 0 … k − 1. */
   fold: number;
