@@ -6,7 +6,10 @@ import { checkOptions, elementwise, type Tensor, ValueError } from '@backprop/co
 export type Activation = (a: Tensor) => Tensor;
 
 /** An activation made by `defineActivation`: the function, carrying what the catalog knows of it. */
-export type DefinedActivation = Activation & { readonly entry: ActivationEntry };
+export type DefinedActivation = Activation & {
+  /** What the catalog knows of it. */
+  readonly entry: ActivationEntry;
+};
 
 /** What the catalog knows about an activation. */
 export interface ActivationEntry {
@@ -166,7 +169,9 @@ export function isDefined(value: unknown): value is DefinedActivation {
 export type ActivationFamily<P extends number[] = number[]> = ((
   ...params: P
 ) => DefinedActivation) & {
+  /** The family's name and parameters, as the catalog lists them. */
   readonly family: {
+    /** The family's catalog name, e.g. 'leakyRelu'. */
     readonly name: string;
     /** e.g. 'leakyRelu(alpha)', for errors. */
     readonly signature: string;

@@ -38,10 +38,27 @@ export interface MLPConfigJSON {
 }
 
 /** A learnable γ is saved among the parameters (as `gamma`, shape []); a fixed one here. */
-export type RBFConfigJSON = { learnable: true } | { learnable: false; gamma: number };
+export type RBFConfigJSON =
+  | {
+      /** γ is a parameter, saved among the parameters. */
+      learnable: true;
+    }
+  | {
+      /** γ is fixed, saved here. */
+      learnable: false;
+      /** The fixed γ. */
+      gamma: number;
+    };
 
 /** One item of a Sequential: an activation by catalog name, or a nested model. */
-export type SequentialItemJSON = { type: 'activation'; name: string } | ModelSpecJSON;
+export type SequentialItemJSON =
+  | {
+      /** Marks an activation item. */
+      type: 'activation';
+      /** The activation's catalog name. */
+      name: string;
+    }
+  | ModelSpecJSON;
 
 /** A saved `Sequential`'s config. */
 export interface SequentialConfigJSON {
@@ -51,10 +68,30 @@ export interface SequentialConfigJSON {
 
 /** A model's architecture: its type and config (what a Sequential item holds, too). */
 export type ModelSpecJSON =
-  | { type: 'Linear'; config: LinearConfigJSON }
-  | { type: 'MLP'; config: MLPConfigJSON }
-  | { type: 'Sequential'; config: SequentialConfigJSON }
-  | { type: 'RBF'; config: RBFConfigJSON };
+  | {
+      /** The model's class. */
+      type: 'Linear';
+      /** Its constructor's arguments. */
+      config: LinearConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'MLP';
+      /** Its constructor's arguments. */
+      config: MLPConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'Sequential';
+      /** Its items. */
+      config: SequentialConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'RBF';
+      /** How its γ is saved. */
+      config: RBFConfigJSON;
+    };
 
 /** The name of a savable model class: 'Linear', 'MLP', 'Sequential' or 'RBF'. */
 export type ModelType = ModelSpecJSON['type'];
@@ -87,8 +124,11 @@ export interface SavedParameter {
 
 /** A saved model: plain JSON. */
 export type SavedModel = ModelSpecJSON & {
+  /** Always `MODEL_FORMAT`: what the document is. */
   format: typeof MODEL_FORMAT;
+  /** The format version it was written in (`MODEL_FORMAT_VERSION`). */
   version: typeof MODEL_FORMAT_VERSION;
+  /** The parameters' element type. */
   dtype: DType;
   /** Every parameter under its `namedParameters()` name, e.g. `layers.0.weight`. */
   parameters: Record<string, SavedParameter>;

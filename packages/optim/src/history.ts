@@ -6,6 +6,7 @@ export interface BatchInfo {
   epoch: number;
   /** 1 … batches. */
   batch: number;
+  /** How many batches an epoch has. */
   batches: number;
   /** This batch's loss (before the step). */
   loss: number;

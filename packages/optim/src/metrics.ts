@@ -130,7 +130,7 @@ function classCount(fn: string, t: Int32Array, p: Int32Array, numClasses?: numbe
   return numClasses;
 }
 
-/** Precision, recall and F1 averaged over the classes one way (macro, weighted or micro). */
+/** Precision, recall and F1 averaged over the classes one way (`macro` or `weighted`). */
 export interface Averages {
   /** Of the samples predicted as a class, the share that is of that class. */
   precision: number;
@@ -142,8 +142,11 @@ export interface Averages {
 
 /** Per-class scores (index = class label) and their averages. */
 export interface ClassificationScores {
+  /** Per class: of the samples predicted as it, the share that is of it. */
   precision: number[];
+  /** Per class: of its samples, the share predicted as it. */
   recall: number[];
+  /** Per class: the harmonic mean of precision and recall. */
   f1: number[];
   /** The number of true samples of each class. */
   support: number[];
@@ -151,6 +154,7 @@ export interface ClassificationScores {
   macro: Averages;
   /** The mean over classes weighted by support. */
   weighted: Averages;
+  /** The share of samples predicted right (equal to micro-averaged precision, recall and F1). */
   accuracy: number;
 }
 
@@ -213,6 +217,7 @@ export interface ClassificationReportOptions {
   classNames?: readonly string[];
   /** Decimal places (default 2). */
   digits?: number;
+  /** The number of classes (default the largest label + 1). */
   numClasses?: number;
 }
 

@@ -13,7 +13,9 @@ import { decodeUtf8 } from './utf8.js';
 
 /** A CSV problem; `line` (1-based, counting every line of the text) and `column` say where. */
 export class CsvError extends ValueError {
+  /** The 1-based line of the text, or null when the problem is not on one line. */
   readonly line: number | null;
+  /** The column's header name, or null when the problem is not in one column. */
   readonly column: string | null;
   constructor(message: string, line: number | null = null, column: string | null = null) {
     super(message);
@@ -64,7 +66,9 @@ export interface Dataset {
   x: Tensor;
   /** The target, shape [n]: numbers, or class indices into `classes`. */
   y: Tensor;
+  /** The header names of the columns of x, in order. */
   featureNames: string[];
+  /** The header name of the target column. */
   targetName: string;
   /** For a class target: the label of class i at index i. `null` for a numeric target. */
   classes: string[] | null;

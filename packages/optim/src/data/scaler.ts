@@ -22,10 +22,15 @@ export interface StandardScalerOptions {
 
 /** A fitted scaler's state, as `toJSON()` gives it and `StandardScaler.fromJSON()` takes it. */
 export interface StandardScalerState {
+  /** Always 'StandardScaler': what the JSON is. */
   type: 'StandardScaler';
+  /** The delta degrees of freedom it was fitted with (see `StandardScalerOptions`). */
   ddof: 0 | 1;
+  /** How many samples `fit` saw. */
   nSamples: number;
+  /** The column means. */
   mean: number[];
+  /** The column scales (standard deviations; 1 for a constant column). */
   scale: number[];
 }
 
@@ -42,6 +47,7 @@ export interface StandardScalerState {
  * const predicted = yScaler.inverseTransform(model(zTest)); // … and read predictions in y's units
  */
 export class StandardScaler {
+  /** The delta degrees of freedom of the standard deviation: 0 (n) or 1 (n − 1). */
   readonly ddof: 0 | 1;
   private state: { mean: Float64Array; scale: Float64Array; nSamples: number } | null = null;
 

@@ -5,7 +5,9 @@ import { asTensor, checkSameLength, takeRows } from './input.js';
 
 /** Where the randomness comes from: a seed (default 0, so runs repeat), or a generator to draw from. */
 export interface SeedOptions {
+  /** Draw from a fresh generator with this seed (default 0). */
   seed?: number;
+  /** Or draw from this generator (it advances); it wins over `seed`. */
   generator?: Generator;
 }
 
@@ -42,6 +44,7 @@ function shuffleInPlace(a: number[], gen: Generator): void {
   }
 }
 
+/** Options of `trainTestSplit`, and where its shuffle's randomness comes from. */
 export interface TrainTestSplitOptions extends SeedOptions {
   /**
    * The test set's size: a fraction in (0, 1) of the samples, rounded up (as scikit-learn), or a
@@ -209,6 +212,7 @@ function stratifiedSplit(
   return { trainIndices, testIndices };
 }
 
+/** Options of `kFold`, and where its shuffle's randomness comes from. */
 export interface KFoldOptions extends SeedOptions {
   /** The number of folds, 2 … n (default 5). */
   k?: number;
