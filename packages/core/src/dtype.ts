@@ -2,10 +2,7 @@
 import { echoValue } from './echo.js';
 import { DTypeError } from './errors.js';
 
-/**
- * A tensor's element type. float64 is the default; float32 halves the memory and is faster in the
- * WebAssembly kernels.
- */
+/** A tensor's element type: float64 is the default; float32 halves the memory. */
 export type DType = 'float32' | 'float64';
 /**
  * The storage of a tensor's elements: a `Float64Array` for float64, a `Float32Array` for float32.

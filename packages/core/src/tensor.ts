@@ -200,7 +200,10 @@ export class Tensor {
     return level[0];
   }
 
-  /** The values, shape and dtype in a readable form. */
+  /**
+   * The values as nested rows, with the shape, as PyTorch prints them:
+   * `tensor([[2., 4.], …], shape=[2, 2])`.
+   */
   toString(): string {
     return formatTensor(this);
   }

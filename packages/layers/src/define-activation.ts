@@ -39,7 +39,7 @@ export interface ActivationEntry {
 
 /** What `defineActivation` takes: a name, and either `fn` or the pair `f`, `df`. */
 export interface ActivationDefinition {
-  /** The catalog name (letters, digits, `_`; it must not be taken when registered). */
+  /** The catalog name: a letter or `_`, then letters, digits, `_`, `.` or `-`. */
   name: string;
   /** The activation composed from tensor ops: its gradient comes for free. */
   fn?: Activation;

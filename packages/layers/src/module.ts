@@ -9,7 +9,7 @@ function isModule(value: unknown): value is Module {
 
 /**
  * The base of every layer: subclasses declare their parameters (tensors that require grad) and
- * sub-modules as fields and implement `forward`; `parameters()`, `zeroGrad()` and saving find them.
+ * sub-modules as fields and implement `forward`; `parameters()` and `zeroGrad()` find them.
  * @example
  * import { type Tensor, tensor } from '@backprop/core';
  * import { Module } from '@backprop/layers';

@@ -15,7 +15,7 @@ import { decodeUtf8 } from './utf8.js';
 export class CsvError extends ValueError {
   /** The 1-based line of the text, or null when the problem is not on one line. */
   readonly line: number | null;
-  /** The column's header name, or null when the problem is not in one column. */
+  /** The column's name (`column3` without a header), or null when the problem is not in one. */
   readonly column: string | null;
   constructor(message: string, line: number | null = null, column: string | null = null) {
     super(message);
