@@ -27,6 +27,7 @@ export function setDetectAnomaly(enabled: boolean): void {
   detecting = enabled;
 }
 
+/** Whether anomaly detection is on (see `setDetectAnomaly`). */
 export function isDetectAnomalyEnabled(): boolean {
   return detecting;
 }

@@ -18,6 +18,7 @@ import {
 } from './recording.js';
 import { Tensor } from './tensor.js';
 
+/** Options of `compile`. */
 export interface CompileOptions {
   /**
    * How many traces to keep, one per combination of argument shapes, dtypes and other values
@@ -95,6 +96,7 @@ interface Program {
  *   optimizer.step();
  *   optimizer.zeroGrad();
  * }
+ * @typeParam F - The function's own signature, which the compiled function keeps.
  */
 // biome-ignore lint/suspicious/noExplicitAny: compile keeps the user's signature, whatever it is
 export function compile<F extends (...args: any[]) => unknown>(

@@ -10,11 +10,15 @@ import { type Generator, pickGenerator } from './random.js';
 import { checkShape, formatShape, MAX_SIZE, MAX_SIZE_TEXT, sizeOf } from './shape-math.js';
 import { type NestedArray, Tensor, type TensorLike } from './tensor.js';
 
+/** Options of the factories (`zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, …). */
 export interface CreateOptions {
+  /** The element type: 'float64' (the default) or 'float32'. */
   dtype?: DType;
+  /** Make a leaf whose gradient `backward()` computes (default false). */
   requiresGrad?: boolean;
 }
 
+/** Options of the random factories `rand` and `randn`. */
 export interface RandomOptions extends CreateOptions {
   /** A fresh generator with this seed: the same seed gives the same numbers. */
   seed?: number;
@@ -169,11 +173,13 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
   });
 }
 
+/** A tensor of zeros with `x`'s shape and dtype (unless `options.dtype` says otherwise). */
 export function zerosLike(x: Tensor, options: CreateOptions = {}): Tensor {
   checkOptions('zerosLike', options, CREATE_OPTIONS);
   return zeros(x.shape, { dtype: x.dtype, ...options });
 }
 
+/** A tensor of ones with `x`'s shape and dtype (unless `options.dtype` says otherwise). */
 export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
   checkOptions('onesLike', options, CREATE_OPTIONS);
   return ones(x.shape, { dtype: x.dtype, ...options });
@@ -181,8 +187,11 @@ export function onesLike(x: Tensor, options: CreateOptions = {}): Tensor {
 
 // ---------------------------------------------------------------- from JavaScript values
 
+/** Options of `tensor()`. */
 export interface TensorOptions {
+  /** The element type: 'float64' (the default) or 'float32'. */
   dtype?: DType;
+  /** Make a leaf whose gradient `backward()` computes (default false). */
   requiresGrad?: boolean;
   /** Reshape flat data (a typed array or a flat list) to this shape. */
   shape?: readonly number[];

@@ -2,7 +2,11 @@
 import { echoValue } from './echo.js';
 import { DTypeError } from './errors.js';
 
+/** A tensor's element type: float64 is the default; float32 halves the memory. */
 export type DType = 'float32' | 'float64';
+/**
+ * The storage of a tensor's elements: a `Float64Array` for float64, a `Float32Array` for float32.
+ */
 export type TypedArray = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];

@@ -22,8 +22,11 @@ export type VJP = (g: Tensor) => readonly (Tensor | null | undefined)[];
 
 /** What an op's output remembers: the op, its inputs, and its local derivative rule. */
 export interface GraphNode {
+  /** The op's name, as errors and `toDot` show it. */
   readonly op: string;
+  /** The tensors the op was applied to. */
   readonly inputs: readonly Tensor[];
+  /** The op's derivative rule: ∂L/∂output ↦ ∂L/∂input for each input. */
   readonly vjp: VJP;
   /** Where the op was called in user code (recorded in anomaly-detection mode only). */
   readonly site?: string;

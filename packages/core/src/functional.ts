@@ -9,6 +9,7 @@ import { bindView } from './primitive.js';
 import { formatShape } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 
+/** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions {
   /** Which arguments to differentiate with respect to: an index, or a list (then a list of gradients is returned). */
   argnums?: number | readonly number[];

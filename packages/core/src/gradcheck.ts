@@ -6,6 +6,7 @@ import { checkOptions, optionNames } from './options.js';
 import { formatShape, stridesOf } from './shape-math.js';
 import { Tensor, type TensorLike, toTensor } from './tensor.js';
 
+/** Options of `gradcheck`. */
 export interface GradcheckOptions {
   /** Finite-difference step. */
   eps?: number;
@@ -24,6 +25,7 @@ const GRADCHECK_OPTIONS = optionNames<GradcheckOptions>({
   raise: true,
 });
 
+/** The Jacobian entry that `gradcheck` found furthest from its finite-difference estimate. */
 export interface GradcheckWorst {
   /** Which input (argument position). */
   input: number;
@@ -31,22 +33,31 @@ export interface GradcheckWorst {
   index: number[];
   /** The flat index of the output element whose derivative it is. */
   output: number;
+  /** The entry as reverse-mode autodiff gives it. */
   analytic: number;
+  /** The entry as central differences estimate it. */
   numeric: number;
+  /** |analytic − numeric|. */
   error: number;
 }
 
+/** What `gradcheck` found. */
 export interface GradcheckReport {
+  /** Whether every entry is within the tolerance. */
   ok: boolean;
   /** How many Jacobian entries were compared. */
   checked: number;
+  /** The largest |analytic − numeric| over all entries. */
   maxAbsError: number;
   /** The entry that is furthest outside the tolerance (or closest to it, when all pass). */
   worst: GradcheckWorst | null;
+  /** A one-line summary for people, naming the worst entry. */
   message: string;
 }
 
+/** Thrown by `gradcheck` with `raise: true` when the check fails; `report` says where. */
 export class GradcheckError extends BackpropError {
+  /** @param report - What `gradcheck` found. */
   constructor(readonly report: GradcheckReport) {
     super(report.message);
   }

@@ -3,6 +3,7 @@ import { checkOptions, optionNames } from './options.js';
 import { formatShape } from './shape-math.js';
 import type { Tensor } from './tensor.js';
 
+/** Options of `toDot` and `toMermaid`. */
 export interface GraphOptions {
   /** Show tensors' values (those with at most `maxElements` elements). */
   values?: boolean;

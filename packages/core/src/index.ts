@@ -1,5 +1,17 @@
 // @backprop/core: tensors and reverse-mode automatic differentiation. The public API, listed.
 
+/**
+ * Tensors (float64 or float32, NumPy-style broadcasting) and reverse-mode automatic
+ * differentiation: ops that carry their derivatives, `backward()`, and the functional transforms
+ * `grad`, `vjp`, `jacobian`, `hessian`. No dependencies; runs in Node and browsers.
+ * @example
+ * import { tensor } from '@backprop/core';
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * console.log(x.grad?.toArray()); // → [ 2, 4, 6 ]
+ * @module @backprop/core
+ */
+
 export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from './anomaly.js';
 export { type CompileOptions, compile, isCompiling } from './compile.js';
 export {

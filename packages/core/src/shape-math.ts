@@ -2,6 +2,7 @@
 import { echo } from './echo.js';
 import { AxisError, ShapeError } from './errors.js';
 
+/** A tensor's shape: the size of each axis, outermost first (`[]` for a scalar). */
 export type Shape = readonly number[];
 
 export function formatShape(shape: Shape): string {

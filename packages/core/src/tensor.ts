@@ -22,6 +22,18 @@ export type TensorLike = Tensor | number | readonly NestedArray[] | TypedArray;
 /** Indices for `gather`: plain integers, an Int32Array or a tensor holding integers. */
 export type IndicesLike = readonly number[] | Int32Array | Tensor;
 
+/**
+ * An n-dimensional array of float64 or float32 numbers, row-major, that remembers the op that
+ * computed it, so `backward()` can send gradients back to the leaves. Ops take `TensorLike`
+ * operands and broadcast them as NumPy does; both operands of an op must have the same dtype.
+ * Make tensors with `tensor()` and the other factories, not the constructor.
+ * @example
+ * import { tensor } from '@backprop/core';
+ * const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const loss = w.matmul(tensor([1, 1])).square().sum(); // (1 + 2)² + (3 + 4)²
+ * loss.backward();
+ * console.log(loss.item()); // → 58
+ */
 export class Tensor {
   /**
    * The elements, row-major. Treat as read-only: tensors are immutable values (optimisers are the
@@ -29,6 +41,7 @@ export class Tensor {
    * buffer, so use `data` itself, not `data.buffer`.
    */
   readonly data: TypedArray;
+  /** The size of each axis, outermost first; `[]` for a scalar. Do not change it. */
   readonly shape: readonly number[];
   /** The element type: set once, since every op asks for it. */
   readonly dtype: DType;
@@ -77,9 +90,11 @@ export class Tensor {
     this.shape = shape;
   }
 
+  /** The number of elements (the product of the shape). */
   get size(): number {
     return this.data.length;
   }
+  /** The number of axes (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -100,6 +115,7 @@ export class Tensor {
   get requiresGrad(): boolean {
     return this._leafRequiresGrad || this._node !== null;
   }
+  /** Only a leaf's can be set: a computed tensor requires grad when one of its inputs does. */
   set requiresGrad(value: boolean) {
     if (this._node !== null) {
       throw new GradError(
@@ -184,55 +200,74 @@ export class Tensor {
     return level[0];
   }
 
+  /**
+   * The values as nested rows, with the shape, as PyTorch prints them:
+   * `tensor([[2., 4.], …], shape=[2, 2])`.
+   */
   toString(): string {
     return formatTensor(this);
   }
 
+  /** A new leaf of zeros with this shape and dtype. */
   zerosLike(): Tensor {
     return new Tensor(allocate(this.dtype, this.size), this.shape);
   }
+  /** A new leaf of ones with this shape and dtype. */
   onesLike(): Tensor {
     return new Tensor(allocate(this.dtype, this.size).fill(1), this.shape);
   }
 
   // ------------------------------------------------------------ ops as methods (see ops/)
 
+  /** this + other, elementwise with broadcasting (see `add`). */
   add(other: TensorLike): Tensor {
     return binary.add(this, other);
   }
+  /** this − other, elementwise with broadcasting (see `sub`). */
   sub(other: TensorLike): Tensor {
     return binary.sub(this, other);
   }
+  /** this · other, elementwise with broadcasting (see `mul`). */
   mul(other: TensorLike): Tensor {
     return binary.mul(this, other);
   }
+  /** this / other, elementwise with broadcasting (see `div`). */
   div(other: TensorLike): Tensor {
     return binary.div(this, other);
   }
+  /** this raised to `exponent`, elementwise with broadcasting (see `pow`). */
   pow(exponent: TensorLike): Tensor {
     return binary.pow(this, exponent);
   }
+  /** The larger of this and `other`, elementwise (see `maximum`). */
   maximum(other: TensorLike): Tensor {
     return binary.maximum(this, other);
   }
+  /** The smaller of this and `other`, elementwise (see `minimum`). */
   minimum(other: TensorLike): Tensor {
     return binary.minimum(this, other);
   }
+  /** 1 where this > other, else 0; not differentiable (see `gt`). */
   gt(other: TensorLike): Tensor {
     return binary.gt(this, other);
   }
+  /** 1 where this ≥ other, else 0; not differentiable (see `ge`). */
   ge(other: TensorLike): Tensor {
     return binary.ge(this, other);
   }
+  /** 1 where this < other, else 0; not differentiable (see `lt`). */
   lt(other: TensorLike): Tensor {
     return binary.lt(this, other);
   }
+  /** 1 where this ≤ other, else 0; not differentiable (see `le`). */
   le(other: TensorLike): Tensor {
     return binary.le(this, other);
   }
+  /** 1 where this = other, else 0; not differentiable (see `eq`). */
   eq(other: TensorLike): Tensor {
     return binary.eq(this, other);
   }
+  /** 1 where this ≠ other, else 0; not differentiable (see `ne`). */
   ne(other: TensorLike): Tensor {
     return binary.ne(this, other);
   }
@@ -241,87 +276,120 @@ export class Tensor {
     return binary.where(condition, this, other);
   }
 
+  /** −this, elementwise. */
   neg(): Tensor {
     return unary.neg(this);
   }
+  /** eˣ, elementwise. */
   exp(): Tensor {
     return unary.exp(this);
   }
+  /** The error function, elementwise (see `erf`). */
   erf(): Tensor {
     return unary.erf(this);
   }
+  /** The natural logarithm, elementwise. */
   log(): Tensor {
     return unary.log(this);
   }
+  /** log(1 + x), elementwise, accurate for small x. */
   log1p(): Tensor {
     return unary.log1p(this);
   }
+  /** √x, elementwise. */
   sqrt(): Tensor {
     return unary.sqrt(this);
   }
+  /** |x|, elementwise (derivative sign(x), 0 at 0). */
   abs(): Tensor {
     return unary.abs(this);
   }
+  /** −1, 0 or 1 by the sign of each element; not differentiable (gradient 0). */
   sign(): Tensor {
     return unary.sign(this);
   }
+  /** sin x, elementwise. */
   sin(): Tensor {
     return unary.sin(this);
   }
+  /** cos x, elementwise. */
   cos(): Tensor {
     return unary.cos(this);
   }
+  /** tanh x, elementwise. */
   tanh(): Tensor {
     return unary.tanh(this);
   }
+  /** The logistic sigmoid 1 / (1 + e⁻ˣ), elementwise, stable for large |x|. */
   sigmoid(): Tensor {
     return unary.sigmoid(this);
   }
+  /** max(x, 0), elementwise; its derivative at 0 is 0. */
   relu(): Tensor {
     return unary.relu(this);
   }
+  /** x², elementwise. */
   square(): Tensor {
     return unary.square(this);
   }
+  /** 1/x, elementwise. */
   reciprocal(): Tensor {
     return unary.reciprocal(this);
   }
+  /** Each element limited to [min, max]; `null` or omitted leaves that side open (see `clamp`). */
   clamp(min?: number | null, max?: number | null): Tensor {
     return unary.clamp(this, min, max);
   }
+  /** The values converted to `dtype`; the gradient flows back converted to this tensor's dtype. */
   astype(dtype: DType): Tensor {
     return unary.astype(this, dtype);
   }
 
+  /**
+   * The sum over `axis` (all axes by default), keeping the reduced axes as size 1 if `keepDims`
+   * (see `sum`).
+   */
   sum(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return reduce.sum(this, axis, keepDims);
   }
+  /** The mean over `axis` (all axes by default) (see `mean`). */
   mean(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return reduce.mean(this, axis, keepDims);
   }
+  /** The maximum over `axis` (all axes by default) (see `max`). */
   max(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return reduce.max(this, axis, keepDims);
   }
+  /** The minimum over `axis` (all axes by default) (see `min`). */
   min(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return reduce.min(this, axis, keepDims);
   }
+  /** log Σ eˣ over `axis`, computed stably (see `logsumexp`). */
   logsumexp(axis?: number | readonly number[] | null, keepDims = false): Tensor {
     return reduce.logsumexp(this, axis, keepDims);
   }
+  /** Softmax along `axis` (the last by default): eˣ / Σ eˣ, computed stably (see `softmax`). */
   softmax(axis = -1): Tensor {
     return softmax(this, axis);
   }
+  /** log of softmax along `axis`, computed stably (see `logSoftmax`). */
   logSoftmax(axis = -1): Tensor {
     return logSoftmax(this, axis);
   }
 
+  /**
+   * The same elements in a new shape (`-1` infers one size); sizes as arguments or as one array
+   * (see `reshape`).
+   */
   reshape(...shape: (number | readonly number[])[]): Tensor {
     const only = shape[0];
     return shapeOps.reshape(this, shape.length === 1 && Array.isArray(only) ? only : shape.flat());
   }
+  /** The elements as a vector of shape `[size]`. */
   flatten(): Tensor {
     return shapeOps.reshape(this, [this.size]);
   }
+  /** The axes permuted by `perm` (reversed by default) (see `transpose`). */
   transpose(perm?: readonly number[]): Tensor {
     return shapeOps.transpose(this, perm);
   }
@@ -329,24 +397,37 @@ export class Tensor {
   get T(): Tensor {
     return shapeOps.transpose(this);
   }
+  /**
+   * This tensor stretched to `shape` by broadcasting; the gradient is summed back (see
+   * `broadcastTo`).
+   */
   broadcastTo(shape: readonly number[]): Tensor {
     return shapeOps.broadcastTo(this, shape);
   }
+  /** Without the size-1 axes (or only those in `axis`) (see `squeeze`). */
   squeeze(axis?: number | readonly number[]): Tensor {
     return shapeOps.squeeze(this, axis);
   }
+  /** With a new size-1 axis at `axis` (see `unsqueeze`). */
   unsqueeze(axis: number): Tensor {
     return shapeOps.unsqueeze(this, axis);
   }
+  /**
+   * The block from `starts` (inclusive) to `ends` (exclusive) on each axis; `null` means the whole
+   * axis (see `slice`).
+   */
   slice(starts: readonly (number | null)[], ends?: readonly (number | null)[]): Tensor {
     return shapeOps.slice(this, starts, ends);
   }
+  /** Zero-padded by `[before, after]` elements on each axis (see `pad`). */
   pad(widths: readonly (readonly [number, number])[]): Tensor {
     return shapeOps.pad(this, widths);
   }
+  /** The slices at integer `indices` along `axis` (see `gather`). */
   gather(indices: IndicesLike, axis = 0): Tensor {
     return shapeOps.gather(this, indices, axis);
-  } /** The adjoint of `gather`: `size` slices along `axis`, slice j of this tensor added at `indices[j]`. */
+  }
+  /** The adjoint of `gather`: `size` slices along `axis`, slice j of this tensor added at `indices[j]`. */
   scatterAdd(indices: IndicesLike, size: number, axis = 0): Tensor {
     return shapeOps.scatterAdd(this, indices, size, axis);
   }
@@ -355,12 +436,15 @@ export class Tensor {
     return shapeOps.sumTo(this, shape);
   }
 
+  /** This tensor and `others` joined along an existing `axis` (see `concat`). */
   concat(others: Tensor | readonly Tensor[], axis = 0): Tensor {
     return shapeOps.concat([this, ...[others].flat()], axis);
   }
+  /** This tensor and `others` (all the same shape) stacked along a new `axis` (see `stack`). */
   stack(others: Tensor | readonly Tensor[], axis = 0): Tensor {
     return shapeOps.stack([this, ...[others].flat()], axis);
   }
+  /** The matrix product this @ other, with NumPy's rules for vectors and batches (see `matmul`). */
   matmul(other: TensorLike): Tensor {
     return matmul(this, other);
   }

@@ -188,8 +188,9 @@ export const elu = defineActivationFamily('elu', 'elu(alpha)', (alpha = 1) => {
   return alpha === 1 ? eluDefault : makeElu(alpha, familyCall('elu', [alpha]));
 });
 
-/** SELU's constants (Klambauer et al. 2017; PyTorch's values). */
+/** SELU's α (Klambauer et al. 2017; PyTorch's value). */
 export const SELU_ALPHA = 1.6732632423543772;
+/** SELU's λ, the scale (Klambauer et al. 2017; PyTorch's value). */
 export const SELU_LAMBDA = 1.0507009873554805;
 
 /**

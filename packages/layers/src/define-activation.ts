@@ -6,11 +6,16 @@ import { checkOptions, elementwise, type Tensor, ValueError } from '@backprop/co
 export type Activation = (a: Tensor) => Tensor;
 
 /** An activation made by `defineActivation`: the function, carrying what the catalog knows of it. */
-export type DefinedActivation = Activation & { readonly entry: ActivationEntry };
+export type DefinedActivation = Activation & {
+  /** What the catalog knows of it. */
+  readonly entry: ActivationEntry;
+};
 
 /** What the catalog knows about an activation. */
 export interface ActivationEntry {
+  /** Its catalog name. */
   readonly name: string;
+  /** The activation itself. */
   readonly fn: Activation;
   /**
    * The closed-form derivative f′(a) of an elementwise activation, written independently of `fn`
@@ -32,7 +37,9 @@ export interface ActivationEntry {
   readonly description: string;
 }
 
+/** What `defineActivation` takes: a name, and either `fn` or the pair `f`, `df`. */
 export interface ActivationDefinition {
+  /** The catalog name: a letter or `_`, then letters, digits, `_`, `.` or `-`. */
   name: string;
   /** The activation composed from tensor ops: its gradient comes for free. */
   fn?: Activation;
@@ -42,11 +49,13 @@ export interface ActivationDefinition {
    * Written in tensor ops, `df` can itself be differentiated, so second derivatives still work.
    */
   f?: (a: number) => number;
+  /** f′ in tensor ops, given a and z = f(a) (see `f`). */
   df?: (a: Tensor, z: Tensor) => Tensor;
   /** The closed-form f′(a), for tests and documentation (elementwise activations only). */
   derivative?: (a: Tensor) => Tensor;
   /** Default true; false for activations such as softmax (then give `fn`, not f and df). */
   elementwise?: boolean;
+  /** Points where f′ or f″ jumps; `df` gives the convention there (e.g. relu′(0) = 0). */
   kinks?: readonly number[];
   /** Default true. */
   twiceDifferentiable?: boolean;
@@ -160,7 +169,9 @@ export function isDefined(value: unknown): value is DefinedActivation {
 export type ActivationFamily<P extends number[] = number[]> = ((
   ...params: P
 ) => DefinedActivation) & {
+  /** The family's name and parameters, as the catalog lists them. */
   readonly family: {
+    /** The family's catalog name, e.g. 'leakyRelu'. */
     readonly name: string;
     /** e.g. 'leakyRelu(alpha)', for errors. */
     readonly signature: string;

@@ -1,5 +1,11 @@
 // @backprop/layers: the lecture's neural network built from @backprop/core's ops. The public API, listed.
 
+/**
+ * Neural-network layers on `@backprop/core`: the lecture's `MLP`, `Linear`, `Sequential`, `RBF`,
+ * an activation catalog, losses, initialisers, and saving models to JSON.
+ * @module @backprop/layers
+ */
+
 export {
   activationEntries,
   activationName,

@@ -191,6 +191,7 @@ export const initializers: Readonly<Record<InitName, Initializer>> = Object.free
   zeros: zerosInit,
 });
 
+/** The name of a built-in initialiser, as `LinearOptions.init` and `getInitializer` take it. */
 export type InitName =
   | 'xavierUniform'
   | 'xavierNormal'

@@ -19,6 +19,7 @@ import { child, readBoolean, readObject, readSize } from './read-json.js';
 import type { Codec, SavedModel } from './saved-model.js';
 import { toJSON } from './to-json.js';
 
+/** Options of `new Linear(inFeatures, outFeatures, options)`. */
 export interface LinearOptions {
   /** Whether to add a bias b (default true). */
   bias?: boolean;
@@ -82,7 +83,9 @@ export class Linear extends Module {
   weight: Tensor;
   /** b, shape [outFeatures], or null for a layer without bias. */
   bias: Tensor | null;
+  /** The number of inputs (rows of W). */
   readonly inFeatures: number;
+  /** The number of outputs (columns of W). */
   readonly outFeatures: number;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
@@ -112,6 +115,7 @@ export class Linear extends Module {
       : null;
   }
 
+  /** The parameters' element type. */
   get dtype(): DType {
     return this.weight.dtype;
   }

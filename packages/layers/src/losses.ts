@@ -21,11 +21,13 @@ export type Reduction = 'mean' | 'sum' | 'none';
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
+/** Options every loss takes. */
 export interface LossOptions {
   /** How the batch is reduced; each loss documents what it averages or sums over. */
   reduction?: Reduction;
 }
 
+/** Options of `huber`. */
 export interface HuberOptions extends LossOptions {
   /** Where the quadratic part turns linear (> 0); 1 by default, as in PyTorch. */
   delta?: number;

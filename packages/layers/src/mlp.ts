@@ -28,10 +28,11 @@ import { toJSON } from './to-json.js';
 /** An activation given by its catalog name or as a function. */
 export type ActivationSpec = string | Activation;
 
+/** Options of `new MLP(options)`: the lecture's network of p. 3–5. */
 export interface MLPOptions {
   /** m: the number of inputs x₁..x_m. */
   inputs: number;
-  /** [m⁽¹⁾, …, m⁽ᵏ⁾]: the neurons of each hidden layer; [] (k = 0) is linear regression. */
+  /** `[m⁽¹⁾, …, m⁽ᵏ⁾]`: the neurons of each hidden layer; [] (k = 0) is linear regression. */
   hidden: readonly number[];
   /** The number of outputs (default 1, the lecture's single y). */
   outputs?: number;
@@ -52,8 +53,11 @@ export interface MLPOptions {
 
 /** The normalised, JSON-able configuration: `new MLP(mlp.config)` rebuilds the same network. */
 export interface MLPConfig {
+  /** m: the number of inputs. */
   inputs: number;
+  /** The neurons of each hidden layer. */
   hidden: number[];
+  /** The number of outputs. */
   outputs: number;
   /** One per hidden layer: the catalog name, or null for a function that is not in the catalog. */
   activation: (string | null)[];
@@ -61,7 +65,9 @@ export interface MLPConfig {
   outputActivation: string | null;
   /** One initialiser name per layer (k + 1 of them: layer j's weights feed layer j + 1). */
   init: string[];
+  /** The seed the weights were drawn with. */
   seed: number;
+  /** The parameters' element type. */
   dtype: DType;
 }
 
@@ -77,11 +83,13 @@ export interface MLPIntermediates {
   z: Tensor[];
 }
 
+/** Options of the intermediates that `mlp.forward(x, { intermediates })` returns. */
 export interface IntermediatesOptions {
   /** Call `retainGrad()` on every returned tensor, so `.grad` holds ∂E/∂a⁽ʲ⁾ etc. after backward. */
   retainGrad?: boolean;
 }
 
+/** Options of `mlp.forward(x, options)`. */
 export interface MLPForwardOptions {
   /** Return every a⁽ʲ⁾ and z⁽ʲ⁾ as well as y_E (see `MLPIntermediates`). */
   intermediates?: boolean | IntermediatesOptions;
@@ -153,6 +161,7 @@ export class MLP extends Module {
   readonly layers: Linear[];
   /** activations[j − 1] = f of hidden layer j. */
   readonly activations: Activation[];
+  /** The activation applied to the output layer's a. */
   readonly outputActivation: Activation;
 
   /** Builds the network from options, or from a saved `config` (which must name every activation). */

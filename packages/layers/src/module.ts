@@ -7,6 +7,20 @@ function isModule(value: unknown): value is Module {
   return value instanceof Module;
 }
 
+/**
+ * The base of every layer: subclasses declare their parameters (tensors that require grad) and
+ * sub-modules as fields and implement `forward`; `parameters()` and `zeroGrad()` find them.
+ * @example
+ * import { type Tensor, tensor } from '@backprop/core';
+ * import { Module } from '@backprop/layers';
+ * class Scale extends Module {
+ *   readonly s = tensor(2, { requiresGrad: true });
+ *   forward(x: Tensor): Tensor {
+ *     return x.mul(this.s);
+ *   }
+ * }
+ * console.log(new Scale().numParameters()); // → 1
+ */
 export abstract class Module {
   /** Computes the module's output for a batch `x` (rows are samples). */
   abstract forward(x: Tensor): Tensor;
@@ -48,6 +62,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every parameter, in `namedParameters()` order: what an optimiser is given. */
   parameters(): Tensor[] {
     return this.namedParameters().map(([, p]) => p);
   }

@@ -1,5 +1,10 @@
 // @backprop/layers/node: saving models to files and loading them (Node only). The main entry stays
 // browser-safe; in a browser, store the text of toJSONString(model) and give it to fromJSON.
+
+/**
+ * The Node-only part of `@backprop/layers`: saving models to files and loading them.
+ * @module @backprop/layers/node
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, open, readdir, readFile, readlink, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';

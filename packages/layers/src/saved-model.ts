@@ -9,42 +9,91 @@ export const MODEL_FORMAT = 'backprop-model';
 /** The format version this library writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
+/** A saved `Linear`'s config. */
 export interface LinearConfigJSON {
+  /** The number of inputs. */
   inFeatures: number;
+  /** The number of outputs. */
   outFeatures: number;
+  /** Whether the layer has a bias. */
   bias: boolean;
 }
 
 /** `mlp.config` without its dtype (saved once, at the top), activations by catalog name. */
 export interface MLPConfigJSON {
+  /** The number of inputs. */
   inputs: number;
+  /** The neurons of each hidden layer. */
   hidden: number[];
+  /** The number of outputs. */
   outputs: number;
   /** One catalog name per hidden layer. */
   activation: string[];
+  /** The output layer's activation, by catalog name. */
   outputActivation: string;
   /** One initialiser name per layer of weights (k + 1); kept so `mlp.config` survives a round trip. */
   init: string[];
+  /** The seed the weights were drawn with. */
   seed: number;
 }
 
 /** A learnable γ is saved among the parameters (as `gamma`, shape []); a fixed one here. */
-export type RBFConfigJSON = { learnable: true } | { learnable: false; gamma: number };
+export type RBFConfigJSON =
+  | {
+      /** γ is a parameter, saved among the parameters. */
+      learnable: true;
+    }
+  | {
+      /** γ is fixed, saved here. */
+      learnable: false;
+      /** The fixed γ. */
+      gamma: number;
+    };
 
 /** One item of a Sequential: an activation by catalog name, or a nested model. */
-export type SequentialItemJSON = { type: 'activation'; name: string } | ModelSpecJSON;
+export type SequentialItemJSON =
+  | {
+      /** Marks an activation item. */
+      type: 'activation';
+      /** The activation's catalog name. */
+      name: string;
+    }
+  | ModelSpecJSON;
 
+/** A saved `Sequential`'s config. */
 export interface SequentialConfigJSON {
+  /** Its items, in order. */
   layers: SequentialItemJSON[];
 }
 
 /** A model's architecture: its type and config (what a Sequential item holds, too). */
 export type ModelSpecJSON =
-  | { type: 'Linear'; config: LinearConfigJSON }
-  | { type: 'MLP'; config: MLPConfigJSON }
-  | { type: 'Sequential'; config: SequentialConfigJSON }
-  | { type: 'RBF'; config: RBFConfigJSON };
+  | {
+      /** The model's class. */
+      type: 'Linear';
+      /** Its constructor's arguments. */
+      config: LinearConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'MLP';
+      /** Its constructor's arguments. */
+      config: MLPConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'Sequential';
+      /** Its items. */
+      config: SequentialConfigJSON;
+    }
+  | {
+      /** The model's class. */
+      type: 'RBF';
+      /** How its γ is saved. */
+      config: RBFConfigJSON;
+    };
 
+/** The name of a savable model class: 'Linear', 'MLP', 'Sequential' or 'RBF'. */
 export type ModelType = ModelSpecJSON['type'];
 
 /** The config saved for models of type `K`. */
@@ -65,7 +114,9 @@ export function isModelType(value: unknown): value is ModelType {
   return typeof value === 'string' && (MODEL_TYPES as readonly string[]).includes(value);
 }
 
+/** A parameter as saved: its shape and values. */
 export interface SavedParameter {
+  /** The tensor's shape. */
   shape: number[];
   /** The elements in row-major order (float32 ones widened exactly to JS numbers). */
   values: number[];
@@ -73,8 +124,11 @@ export interface SavedParameter {
 
 /** A saved model: plain JSON. */
 export type SavedModel = ModelSpecJSON & {
+  /** Always `MODEL_FORMAT`: what the document is. */
   format: typeof MODEL_FORMAT;
+  /** The format version it was written in (`MODEL_FORMAT_VERSION`). */
   version: typeof MODEL_FORMAT_VERSION;
+  /** The parameters' element type. */
   dtype: DType;
   /** Every parameter under its `namedParameters()` name, e.g. `layers.0.weight`. */
   parameters: Record<string, SavedParameter>;

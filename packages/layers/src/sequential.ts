@@ -26,6 +26,7 @@ export type SequentialItem = Module | Activation | string;
  * net.forward([[0.5, -1]]); // shape [1, 1]
  */
 export class Sequential extends Module {
+  /** Its items in order: layers (modules) and activations. */
   readonly layers: (Module | Activation)[];
 
   constructor(...items: SequentialItem[]) {

@@ -12,6 +12,7 @@ import {
   type Params,
 } from './optimizer.js';
 
+/** Options of `new Adagrad(params, options)`; `lr` is required. */
 export interface AdagradOptions {
   /** The learning rate η. */
   lr: number;

@@ -16,6 +16,7 @@ import {
   type Params,
 } from './optimizer.js';
 
+/** Options of `new Adam(params, options)` and `new AdamW(params, options)`; `lr` is required. */
 export interface AdamOptions {
   /** The learning rate η. */
   lr: number;

@@ -33,6 +33,7 @@ export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
  */
 export type MetricFn = (target: Tensor, prediction: Tensor) => number;
 
+/** Options of `fit`'s early stopping: stop when the monitored loss stops improving. */
 export interface EarlyStoppingOptions {
   /** What must improve: `'valLoss'` (the default when there is validation data) or `'loss'`. */
   monitor?: 'valLoss' | 'loss';
@@ -44,6 +45,7 @@ export interface EarlyStoppingOptions {
   restoreBest?: boolean;
 }
 
+/** Functions `fit` calls as training goes. */
 export interface FitCallbacks {
   /** After each optimiser step. */
   onBatchEnd?: (info: BatchInfo) => void;
@@ -54,14 +56,18 @@ export interface FitCallbacks {
   onTrainEnd?: (history: History) => void;
 }
 
+/** What `fit` takes: the model, the data, the loss and optimiser, and how to train. */
 export interface FitOptions {
   /** The inputs, samples along axis 0. */
   x: TensorLike;
   /** The targets, one row per sample of x, shaped as the model's output (the loss checks). */
   y: TensorLike;
+  /** The loss, called as `loss(prediction, target)` (e.g. `mse` from `@backprop/layers`). */
   loss: LossFn;
+  /** The optimiser over the model's parameters; `fit` calls its `step` and `zeroGrad`. */
   // biome-ignore lint/suspicious/noExplicitAny: any optimiser, whatever its options
   optimizer: Optimizer<any>;
+  /** How many passes over the training data. */
   epochs: number;
   /** Samples per optimiser step (default 32); 1 is the lecture's per-sample SGD (p. 10). The last batch may be smaller. */
   batchSize?: number;
@@ -76,11 +82,17 @@ export interface FitOptions {
   /** Or draw the shuffles from this generator (it advances). */
   generator?: Generator;
   /** Data to validate on after every epoch. */
-  validation?: { x: TensorLike; y: TensorLike };
+  validation?: {
+    /** The validation inputs. */
+    x: TensorLike;
+    /** The validation targets. */
+    y: TensorLike;
+  };
   /** Or hold out this fraction of x, y (in (0, 1), rounded up; drawn at random with the seed). */
   validationSplit?: number;
   /** Named metrics, called as `metric(target, prediction)`: `{ r2: r2Score, rmse }`. */
   metrics?: Record<string, MetricFn>;
+  /** Stop when the monitored loss stops improving (off by default). */
   earlyStopping?: EarlyStoppingOptions;
   /**
    * A learning-rate schedule for `optimizer`, stepped once after every epoch; a
@@ -89,6 +101,7 @@ export interface FitOptions {
   schedule?: LRScheduler | ReduceLROnPlateau;
   /** Clip the gradients to this global norm before each step (see `clipGradNorm`). */
   clipGradNorm?: number;
+  /** Functions called after each batch, each epoch and at the end. */
   callbacks?: FitCallbacks;
   /**
    * `'auto'` (default): a progress bar and a line per epoch when stdout is a terminal, nothing

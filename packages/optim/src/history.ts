@@ -6,6 +6,7 @@ export interface BatchInfo {
   epoch: number;
   /** 1 … batches. */
   batch: number;
+  /** How many batches an epoch has. */
   batches: number;
   /** This batch's loss (before the step). */
   loss: number;
@@ -34,7 +35,9 @@ export interface EpochLog {
   seconds: number;
 }
 
+/** What `fit` returns: a log of every epoch and how training ended. */
 export interface History {
+  /** One log per epoch that ran, in order. */
   epochs: EpochLog[];
   /** The epoch with the lowest monitored loss (valLoss when there is validation data, else loss). */
   bestEpoch: number;

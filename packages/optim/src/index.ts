@@ -1,6 +1,13 @@
 // @backprop/optim: optimisers, learning-rate schedules and training utilities for @backprop/core.
 // The public API, listed.
 
+/**
+ * Optimisers (SGD, Adam, AdamW, RMSprop, Adagrad), learning-rate schedules, the `fit()` training
+ * loop, CSV data, scaling, splits and metrics for `@backprop/core` models; and the lecture's
+ * hand-derived backpropagation (p. 10–19), written out literally.
+ * @module @backprop/optim
+ */
+
 // ---- optimisers, learning-rate schedules, gradient clipping
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './adam.js';

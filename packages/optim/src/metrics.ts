@@ -130,16 +130,23 @@ function classCount(fn: string, t: Int32Array, p: Int32Array, numClasses?: numbe
   return numClasses;
 }
 
+/** Precision, recall and F1 averaged over the classes one way (`macro` or `weighted`). */
 export interface Averages {
+  /** Of the samples predicted as a class, the share that is of that class. */
   precision: number;
+  /** Of the samples of a class, the share predicted as it. */
   recall: number;
+  /** The harmonic mean of precision and recall. */
   f1: number;
 }
 
 /** Per-class scores (index = class label) and their averages. */
 export interface ClassificationScores {
+  /** Per class: of the samples predicted as it, the share that is of it. */
   precision: number[];
+  /** Per class: of its samples, the share predicted as it. */
   recall: number[];
+  /** Per class: the harmonic mean of precision and recall. */
   f1: number[];
   /** The number of true samples of each class. */
   support: number[];
@@ -147,6 +154,7 @@ export interface ClassificationScores {
   macro: Averages;
   /** The mean over classes weighted by support. */
   weighted: Averages;
+  /** The share of samples predicted right (equal to micro-averaged precision, recall and F1). */
   accuracy: number;
 }
 
@@ -203,11 +211,13 @@ export function precisionRecallF1(
   };
 }
 
+/** Options of `classificationReport`. */
 export interface ClassificationReportOptions {
   /** Row names for classes 0, 1, … (e.g. a data set's `classes`); default the labels. */
   classNames?: readonly string[];
   /** Decimal places (default 2). */
   digits?: number;
+  /** The number of classes (default the largest label + 1). */
   numClasses?: number;
 }
 

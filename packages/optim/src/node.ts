@@ -1,5 +1,10 @@
 // @backprop/optim/node: the Node-only part of the package (reading data files). The main entry
 // stays browser-safe; in a browser, fetch the text and give it to parseCsv.
+
+/**
+ * The Node-only part of `@backprop/optim`: reading CSV files from disk.
+ * @module @backprop/optim/node
+ */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '@backprop/core';

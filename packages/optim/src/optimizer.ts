@@ -16,7 +16,10 @@ import {
 export type OptionValue = number | boolean | readonly number[];
 
 /** A parameter group as given to a constructor: its parameters and options overriding the defaults. */
-export type ParamGroupSpec<O> = { params: readonly Tensor[] } & Partial<O>;
+export type ParamGroupSpec<O> = {
+  /** The group's parameters. */
+  params: readonly Tensor[];
+} & Partial<O>;
 
 /** What an optimiser is constructed with: a list of parameters or a list of parameter groups. */
 export type Params<O> = readonly Tensor[] | readonly ParamGroupSpec<O>[];
@@ -25,10 +28,14 @@ export type Params<O> = readonly Tensor[] | readonly ParamGroupSpec<O>[];
  * A parameter group with every option resolved. The options are mutable: a learning-rate schedule
  * sets `lr`, and a user may change any option between steps.
  */
-export type ParamGroup<O> = O & { readonly params: readonly Tensor[] };
+export type ParamGroup<O> = O & {
+  /** The group's parameters. */
+  readonly params: readonly Tensor[];
+};
 
 /** What an optimiser keeps per parameter: its number of updates and its buffers (momentum, …). */
 export interface ParamState {
+  /** How many updates the parameter has had. */
   step: number;
   /** Buffers of the parameter's size and dtype, created by the first update that needs them. */
   buffers: Record<string, TypedArray>;
@@ -40,9 +47,22 @@ export interface ParamState {
  * count and buffers, or `null` for a parameter never updated.
  */
 export interface OptimizerState {
+  /** The optimiser's class name; `loadState` refuses a snapshot of another. */
   optimizer: string;
-  paramGroups: ({ params: number[] } & Record<string, OptionValue | number[]>)[];
-  state: ({ shape: number[]; step: number; buffers: Record<string, number[]> } | null)[];
+  /** Each group's options, and its parameters as indices into `state`. */
+  paramGroups: ({
+    /** The group's parameters, by index. */
+    params: number[];
+  } & Record<string, OptionValue | number[]>)[];
+  /** Per parameter, by index: what the optimiser keeps, or null if it was never updated. */
+  state: ({
+    /** The parameter's shape (checked on load). */
+    shape: number[];
+    /** Its number of updates. */
+    step: number;
+    /** Its buffers, by name, as plain numbers. */
+    buffers: Record<string, number[]>;
+  } | null)[];
 }
 
 /** The defaults of every option; `undefined` marks a required one (SGD's `lr`). */
@@ -50,7 +70,9 @@ export type Defaults<O> = { [K in keyof O]-?: O[K] | undefined };
 
 /** What an algorithm tells the base class. */
 export interface OptimizerSpec<O> {
+  /** The class name, used in errors and snapshots. */
   name: string;
+  /** Every option's default (`undefined` for a required one). */
   defaults: Defaults<O>;
   /** The names of the per-parameter buffers it may create (checked by `loadState`). */
   buffers: readonly string[];
@@ -64,7 +86,15 @@ export interface OptimizerSpec<O> {
  * tensors a model holds are updated without recording any graph. float32 parameters stay float32:
  * their buffers are float32 too, and every stored value is rounded to float32.
  */
-export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
+export abstract class Optimizer<
+  O extends {
+    /** The learning rate, which every optimiser has. */
+    lr: number;
+  } = {
+    /** The learning rate. */
+    lr: number;
+  },
+> {
   /** The groups of parameters, each with its own options (`lr` is what schedules change). */
   readonly paramGroups: ParamGroup<O>[];
   /** The options a group gets where it does not give its own. */

@@ -13,6 +13,7 @@ import {
   type Params,
 } from './optimizer.js';
 
+/** Options of `new RMSprop(params, options)`; `lr` is required. */
 export interface RMSpropOptions {
   /** The learning rate η. */
   lr: number;

@@ -17,8 +17,11 @@ type AnyOptimizer = Optimizer<any>;
 
 /** A JSON-able snapshot of an epoch-based schedule. */
 export interface SchedulerState {
+  /** The schedule's class name; `loadState` refuses a snapshot of another. */
   scheduler: string;
+  /** The number of `step()` calls so far. */
   lastEpoch: number;
+  /** Each group's lr when the schedule was created. */
   baseLrs: number[];
 }
 
@@ -29,6 +32,7 @@ export interface SchedulerState {
  * schedule per optimiser.
  */
 export abstract class LRScheduler {
+  /** The optimiser whose groups' lr it sets. */
   readonly optimizer: AnyOptimizer;
   /** Each group's lr when the schedule was created. */
   readonly baseLrs: readonly number[];
@@ -61,6 +65,7 @@ export abstract class LRScheduler {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** A JSON snapshot of the schedule (its epoch and base lrs), for `loadState`. */
   state(): SchedulerState {
     return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
   }
@@ -178,6 +183,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** Options of `new ReduceLROnPlateau(optimizer, options)`. */
 export interface ReduceLROnPlateauOptions {
   /** 'min': the metric should fall (a loss); 'max': it should rise (an accuracy). */
   mode?: 'min' | 'max';
@@ -211,10 +217,15 @@ const PLATEAU_DEFAULTS = {
 
 /** A JSON-able snapshot of a ReduceLROnPlateau; `best` is null before the first metric. */
 export interface PlateauState {
+  /** Always 'ReduceLROnPlateau': what the snapshot is of. */
   scheduler: 'ReduceLROnPlateau';
+  /** The number of `step(metric)` calls so far. */
   lastEpoch: number;
+  /** The best metric so far. */
   best: number | null;
+  /** Epochs in a row without improvement. */
   numBadEpochs: number;
+  /** Epochs of cooldown left. */
   cooldownCounter: number;
 }
 
@@ -226,19 +237,31 @@ export interface PlateauState {
  * for (let epoch = 0; epoch < 100; epoch++) { train(); plateau.step(validationLoss()); }
  */
 export class ReduceLROnPlateau {
+  /** The optimiser whose groups' lr it reduces. */
   readonly optimizer: AnyOptimizer;
+  /** 'min': the metric should fall; 'max': it should rise. */
   readonly mode: 'min' | 'max';
+  /** lr ← lr · factor on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement tolerated before lr is reduced. */
   readonly patience: number;
+  /** What counts as an improvement (see `thresholdMode`). */
   readonly threshold: number;
+  /** 'rel': relative to the best; 'abs': absolute. */
   readonly thresholdMode: 'rel' | 'abs';
+  /** Epochs after a reduction during which bad epochs are not counted. */
   readonly cooldown: number;
+  /** The lowest lr of each group. */
   readonly minLrs: readonly number[];
+  /** A reduction smaller than this is not applied. */
   readonly eps: number;
+  /** The number of `step(metric)` calls so far. */
   lastEpoch = 0;
   /** The best metric so far (±Infinity before the first). */
   best: number;
+  /** Epochs in a row without improvement. */
   numBadEpochs = 0;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
@@ -326,6 +349,7 @@ export class ReduceLROnPlateau {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** A JSON snapshot of the schedule's counters and best value, for `loadState`. */
   state(): PlateauState {
     return {
       scheduler: 'ReduceLROnPlateau',
@@ -336,6 +360,7 @@ export class ReduceLROnPlateau {
     };
   }
 
+  /** Restores a snapshot taken by `state()` of a `ReduceLROnPlateau`. */
   loadState(snapshot: PlateauState): void {
     const where = 'ReduceLROnPlateau.loadState()';
     if (snapshot?.scheduler !== 'ReduceLROnPlateau') {

@@ -13,6 +13,7 @@ import {
   type Params,
 } from './optimizer.js';
 
+/** Options of `new SGD(params, options)`; `lr` is required. */
 export interface SGDOptions {
   /** The learning rate η (required). */
   lr: number;

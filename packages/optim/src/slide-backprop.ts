@@ -204,7 +204,12 @@ export function slideUpdate(w: SlideWeights, dEdw: SlideWeights, eta: number): v
  * `mlp.slideWeights(j)`, and the activation of its hidden layers. The MLP must be the lecture's:
  * one linear output and one elementwise activation from `slideActivations` for every hidden layer.
  */
-export function readSlideNetwork(mlp: MLP): { w: SlideWeights; f: SlideActivation } {
+export function readSlideNetwork(mlp: MLP): {
+  /** The weights in the slides' layout (see `SlideWeights`). */
+  w: SlideWeights;
+  /** The hidden layers' activation f with its derivative. */
+  f: SlideActivation;
+} {
   const { config } = mlp;
   const where = `slide formulas (${mlp.describe()})`;
   if (config.outputs !== 1 || config.outputActivation !== 'identity') {

@@ -11,6 +11,10 @@ import { type ElementwiseKernel, elementwiseWasm } from './wasm/elementwise-wasm
 import type { WasmVariant } from './wasm/load.js';
 import { wasmKernels, wasmUnavailableReason, wasmVariant } from './wasm/matmul-wasm.js';
 
+/**
+ * Which kernels run the heavy ops: `'auto'` (WebAssembly where it wins), `'js'` or `'wasm'` (see
+ * `setKernelBackend`).
+ */
 export type KernelBackend = 'auto' | 'js' | 'wasm';
 
 let setting: KernelBackend = 'auto';
@@ -59,7 +63,12 @@ export function getKernelBackend(): 'js' | 'wasm' {
  * @example
  * getWasmBuild(); // { build: 'relaxed-simd', why: '' } on Node 22
  */
-export function getWasmBuild(): { build: WasmVariant | null; why: string } {
+export function getWasmBuild(): {
+  /** The build that loaded, or `null` when WebAssembly is unavailable. */
+  build: WasmVariant | null;
+  /** Why WebAssembly is unavailable (empty when it loaded). */
+  why: string;
+} {
   const loaded = wasmKernels() !== null;
   return { build: loaded ? wasmVariant() : null, why: loaded ? '' : wasmUnavailableReason() };
 }

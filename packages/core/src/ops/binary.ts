@@ -200,21 +200,30 @@ function comparison(name: string, kernel: BinaryKernel) {
   return binaryOp(name, kernel, null);
 }
 
+/**
+ * a > b elementwise, broadcasting: 1 where it holds, 0 elsewhere (in a's dtype). No gradient flows
+ * through it.
+ */
 export const gt = comparison('gt', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] > b[j] ? 1 : 0;
 });
+/** a ≥ b elementwise, broadcasting: 1 where it holds, 0 elsewhere. No gradient flows through it. */
 export const ge = comparison('ge', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] >= b[j] ? 1 : 0;
 });
+/** a < b elementwise, broadcasting: 1 where it holds, 0 elsewhere. No gradient flows through it. */
 export const lt = comparison('lt', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] < b[j] ? 1 : 0;
 });
+/** a ≤ b elementwise, broadcasting: 1 where it holds, 0 elsewhere. No gradient flows through it. */
 export const le = comparison('le', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] <= b[j] ? 1 : 0;
 });
+/** a = b elementwise, broadcasting: 1 where it holds, 0 elsewhere. No gradient flows through it. */
 export const eq = comparison('eq', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] === b[j] ? 1 : 0;
 });
+/** a ≠ b elementwise, broadcasting: 1 where it holds, 0 elsewhere. No gradient flows through it. */
 export const ne = comparison('ne', (a, b, out, n, i, di, j, dj, o) => {
   for (const end = o + n; o < end; o++, i += di, j += dj) out[o] = a[i] !== b[j] ? 1 : 0;
 });

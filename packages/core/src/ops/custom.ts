@@ -5,6 +5,7 @@ import { bindComposite } from '../primitive.js';
 import { currentRecording } from '../recording.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
 
+/** What `defineOp` takes: an op's name, its forward computation and its vector–Jacobian product. */
 export interface OpDefinition {
   /** Shown in errors, `toString`, `toDot` and `toMermaid`. */
   name: string;

@@ -13,7 +13,9 @@ import { decodeUtf8 } from './utf8.js';
 
 /** A CSV problem; `line` (1-based, counting every line of the text) and `column` say where. */
 export class CsvError extends ValueError {
+  /** The 1-based line of the text, or null when the problem is not on one line. */
   readonly line: number | null;
+  /** The column's name (`column3` without a header), or null when the problem is not in one. */
   readonly column: string | null;
   constructor(message: string, line: number | null = null, column: string | null = null) {
     super(message);
@@ -22,6 +24,7 @@ export class CsvError extends ValueError {
   }
 }
 
+/** Options of `parseCsv` and `readCsv`. */
 export interface CsvOptions {
   /**
    * The target column: its header name, or its 0-based index (negative counts from the end, so
@@ -63,7 +66,9 @@ export interface Dataset {
   x: Tensor;
   /** The target, shape [n]: numbers, or class indices into `classes`. */
   y: Tensor;
+  /** The header names of the columns of x, in order. */
   featureNames: string[];
+  /** The header name of the target column. */
   targetName: string;
   /** For a class target: the label of class i at index i. `null` for a numeric target. */
   classes: string[] | null;

@@ -10,6 +10,7 @@ import {
 } from '@backprop/core';
 import { asTensor, checkFinite, formatShape } from './input.js';
 
+/** Options of `new StandardScaler(options)`. */
 export interface StandardScalerOptions {
   /**
    * Delta degrees of freedom of the standard deviation: 0 (default) divides by n, the population
@@ -21,10 +22,15 @@ export interface StandardScalerOptions {
 
 /** A fitted scaler's state, as `toJSON()` gives it and `StandardScaler.fromJSON()` takes it. */
 export interface StandardScalerState {
+  /** Always 'StandardScaler': what the JSON is. */
   type: 'StandardScaler';
+  /** The delta degrees of freedom it was fitted with (see `StandardScalerOptions`). */
   ddof: 0 | 1;
+  /** How many samples `fit` saw. */
   nSamples: number;
+  /** The column means. */
   mean: number[];
+  /** The column scales (standard deviations; 1 for a constant column). */
   scale: number[];
 }
 
@@ -41,6 +47,7 @@ export interface StandardScalerState {
  * const predicted = yScaler.inverseTransform(model(zTest)); // … and read predictions in y's units
  */
 export class StandardScaler {
+  /** The delta degrees of freedom of the standard deviation: 0 (n) or 1 (n − 1). */
   readonly ddof: 0 | 1;
   private state: { mean: Float64Array; scale: Float64Array; nSamples: number } | null = null;
 
@@ -53,6 +60,7 @@ export class StandardScaler {
     this.ddof = ddof;
   }
 
+  /** Whether `fit` (or `fromJSON`) has given it means and scales. */
   get fitted(): boolean {
     return this.state !== null;
   }
@@ -131,6 +139,7 @@ export class StandardScaler {
     return new Tensor(out, t.shape);
   }
 
+  /** The fitted means and scales as plain JSON; `StandardScaler.fromJSON` restores them. */
   toJSON(): StandardScalerState {
     const { mean, scale, nSamples } = this.fittedState('toJSON');
     return {

@@ -5,7 +5,9 @@ import { asTensor, checkSameLength, takeRows } from './input.js';
 
 /** Where the randomness comes from: a seed (default 0, so runs repeat), or a generator to draw from. */
 export interface SeedOptions {
+  /** Draw from a fresh generator with this seed (default 0). */
   seed?: number;
+  /** Or draw from this generator (it advances); it wins over `seed`. */
   generator?: Generator;
 }
 
@@ -42,6 +44,7 @@ function shuffleInPlace(a: number[], gen: Generator): void {
   }
 }
 
+/** Options of `trainTestSplit`, and where its shuffle's randomness comes from. */
 export interface TrainTestSplitOptions extends SeedOptions {
   /**
    * The test set's size: a fraction in (0, 1) of the samples, rounded up (as scikit-learn), or a
@@ -57,13 +60,19 @@ export interface TrainTestSplitOptions extends SeedOptions {
   stratify?: boolean | TensorLike;
 }
 
+/** What `trainTestSplit` returns: the two parts of x and y, and which rows went where. */
 export interface TrainTestSplit {
+  /** The training rows of x. */
   xTrain: Tensor;
+  /** The test rows of x. */
   xTest: Tensor;
+  /** The training rows of y. */
   yTrain: Tensor;
+  /** The test rows of y. */
   yTest: Tensor;
   /** The rows of the input that went into each part, in the order they appear there. */
   trainIndices: number[];
+  /** The rows of the input in the test set. */
   testIndices: number[];
 }
 
@@ -203,6 +212,7 @@ function stratifiedSplit(
   return { trainIndices, testIndices };
 }
 
+/** Options of `kFold`, and where its shuffle's randomness comes from. */
 export interface KFoldOptions extends SeedOptions {
   /** The number of folds, 2 … n (default 5). */
   k?: number;
@@ -213,6 +223,7 @@ export interface KFoldOptions extends SeedOptions {
   shuffle?: boolean;
 }
 
+/** One fold of `kFold`: the rows to train on and the rows to validate on. */
 export interface Fold {
   /** 0 … k − 1. */
   fold: number;

@@ -9,6 +9,10 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { exports: object };
 }
 
+/**
+ * Which WebAssembly build loaded: plain SIMD, or relaxed SIMD (fused multiply–add) where the engine
+ * has it.
+ */
 export type WasmVariant = 'simd' | 'relaxed-simd';
 
 // A call that grew a module's memory past this gives it back afterwards (by dropping the
