@@ -204,7 +204,7 @@ interface Printed {
 async function run(path: string): Promise<{ printed: Printed[]; error?: unknown }> {
   const printed: Printed[] = [];
   const original = console.log;
-  const frame = new RegExp(`${escape(path)}(?:\\?[^:]*)?:(\\d+):\\d+`);
+  const frame = new RegExp(`${escapeRegExp(path)}(?:\\?[^:]*)?:(\\d+):\\d+`);
   console.log = (...args: unknown[]) => {
     const at = frame.exec(new Error().stack ?? '');
     printed.push({
@@ -222,7 +222,7 @@ async function run(path: string): Promise<{ printed: Printed[]; error?: unknown 
   }
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Compares what a block printed with its `// →` comments. */
 export function compare(block: Block, found: Expectation[], printed: Printed[]): string[] {
