@@ -17,7 +17,10 @@ export interface Block {
   /** Columns of indentation stripped from every line (a block inside a list item). */
   indent: number;
   code: string;
-  /** Fenced ```ts no-run: type-checked, never run (a fragment). */
+  /**
+   * Fenced ```ts no-run: a fragment (it names internals, or elides), neither type-checked nor
+   * run; only its console.log comments are checked. It is the rare exception, and counted.
+   */
   noRun: boolean;
 }
 
@@ -156,7 +159,7 @@ function compilerOptions(root: string): ts.CompilerOptions {
   };
 }
 
-/** Type errors of every block (no-run ones included), with their places in the Markdown files. */
+/** Type errors of the blocks, with their places in the Markdown files. */
 export function typeErrors(blocks: Block[], dir: string, root = repo): string[] {
   const byPath = new Map(blocks.map((b) => [join(dir, moduleName(b)), b]));
   const program = ts.createProgram([...byPath.keys()], compilerOptions(root));
@@ -257,7 +260,11 @@ export async function checkMarkdown(
 ): Promise<{ problems: string[]; counts: Counts; timings: { block: string; ms: number }[] }> {
   const blocks = files.flatMap(({ file, text }) => extractBlocks(file, text));
   writeModules(blocks, dir);
-  const problems = typeErrors(blocks, dir, root);
+  const problems = typeErrors(
+    blocks.filter((b) => !b.noRun),
+    dir,
+    root,
+  );
   const counts: Counts = { blocks: blocks.length, run: 0, noRun: 0, compared: 0 };
   const timings: { block: string; ms: number }[] = [];
   for (const block of blocks) {
