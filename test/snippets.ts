@@ -59,6 +59,14 @@ export function markdownFiles(root = repo): string[] {
   });
 }
 
+/** The Markdown files under test with their texts. */
+export function docsMarkdown(root = repo): { file: string; text: string }[] {
+  return markdownFiles(root).map((file) => ({
+    file,
+    text: readFileSync(join(root, file), 'utf8'),
+  }));
+}
+
 const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
 
 /** The ```ts blocks of one Markdown text, in document order. */
@@ -250,21 +258,24 @@ export function compare(block: Block, found: Expectation[], printed: Printed[]):
 }
 
 /**
- * Checks the ```ts blocks of `files` (Markdown texts by name): type errors, output comments, and
- * each runnable block run in document order. Returns the problems and the counts.
+ * Checks the ```ts blocks of `files` (Markdown texts by name): type errors (unless `typecheck` is
+ * false: the repository's test type-checks in a file of its own, in parallel), output comments,
+ * and each runnable block run in document order. Returns the problems and the counts.
  */
 export async function checkMarkdown(
   files: { file: string; text: string }[],
   dir: string,
-  root = repo,
+  { typecheck = true, root = repo } = {},
 ): Promise<{ problems: string[]; counts: Counts; timings: { block: string; ms: number }[] }> {
   const blocks = files.flatMap(({ file, text }) => extractBlocks(file, text));
   writeModules(blocks, dir);
-  const problems = typeErrors(
-    blocks.filter((b) => !b.noRun),
-    dir,
-    root,
-  );
+  const problems = typecheck
+    ? typeErrors(
+        blocks.filter((b) => !b.noRun),
+        dir,
+        root,
+      )
+    : [];
   const counts: Counts = { blocks: blocks.length, run: 0, noRun: 0, compared: 0 };
   const timings: { block: string; ms: number }[] = [];
   for (const block of blocks) {
