@@ -37,10 +37,15 @@ const loops = [
   'if (Math.random() > 2) console.log(1); // → 1',
   'for (const i of [1, 2]) console.log(i); // → 1',
   '```',
+  '',
+  '```ts',
+  'const limit = 2;',
+  "if (limit > 1) throw new RangeError('over the limit');",
+  '```',
 ].join('\n');
 
 // one call for both pages: each call builds a TypeScript Program, which takes seconds
-it('reports a wrong output, a type error, a trailing non-→ comment and a → line run 0 or 2 times', async () => {
+it('reports a wrong output, a type error, a trailing non-→ comment, a → line run 0 or 2 times, a throw', async () => {
   const { problems, counts } = await checkMarkdown(
     [
       { file: 'page.md', text: page },
@@ -55,7 +60,8 @@ it('reports a wrong output, a type error, a trailing non-→ comment and a → l
     'page.md:6: printed\n    [ 2, 4 ]\n  but the comment says\n    [ 2, 5 ]',
     'loops.md:2: this console.log did not run, so its `// →` output is unchecked',
     'loops.md:3: this console.log ran 2 times; a `// →` line must print once',
+    'loops.md:8:22: the block threw RangeError: over the limit',
   ]);
   // page.md's `3` and the list item's `two` (a multi-line call) matched; no-run never ran
-  expect(counts).toEqual({ blocks: 4, run: 3, noRun: 1, compared: 5 });
+  expect(counts).toEqual({ blocks: 5, run: 4, noRun: 1, compared: 5 });
 }, 60_000);

@@ -235,6 +235,16 @@ async function run(path: string): Promise<{ printed: Printed[]; error?: unknown 
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A block's uncaught error, at the block's line it came from (else the block's first line). */
+function thrown(block: Block, path: string, error: unknown): string {
+  if (!(error instanceof Error)) return `${where(block, 0)}: the block threw ${String(error)}`;
+  const frame = new RegExp(`${escapeRegExp(path)}(?:\\?[^:]*)?:(\\d+):(\\d+)`).exec(
+    error.stack ?? '',
+  );
+  const at = frame ? where(block, Number(frame[1]) - 1, Number(frame[2]) - 1) : where(block, 0);
+  return `${at}: the block threw ${error.name}: ${error.message}`;
+}
+
 /** Compares what a block printed with its `// →` comments. */
 export function compare(block: Block, found: Expectation[], printed: Printed[]): string[] {
   const problems: string[] = [];
@@ -288,12 +298,10 @@ export async function checkMarkdown(
     counts.run++;
     counts.compared += found.length;
     const started = performance.now();
-    const { printed, error } = await run(join(dir, moduleName(block)));
+    const path = join(dir, moduleName(block));
+    const { printed, error } = await run(path);
     timings.push({ block: where(block, 0), ms: performance.now() - started });
-    if (error !== undefined) {
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      problems.push(`${where(block, 0)}: the block threw:\n${message}`);
-    }
+    if (error !== undefined) problems.push(thrown(block, path, error));
     problems.push(...compare(block, found, printed));
   }
   return { problems, counts, timings };
