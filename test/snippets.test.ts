@@ -1,6 +1,6 @@
-// Every ```ts block of the READMEs, CONTRIBUTING.md and the docs pages runs and prints what its
-// `// →` comments say (test/snippets.ts does the work; snippets-typecheck.test.ts type-checks
-// the same blocks, in parallel with this file).
+// Every ```ts (and ```js) block of the READMEs, CONTRIBUTING.md and the docs pages runs and
+// prints what its `// →` comments say (test/snippets.ts does the work; snippets-typecheck.test.ts
+// type-checks the ts blocks, in parallel with this file).
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { checkMarkdown, docsMarkdown, repo } from './snippets.js';
@@ -13,7 +13,7 @@ it('runs every ts block of the docs, and each `// →` output matches', async ()
   const { problems, counts, timings } = await checkMarkdown(files, dir, { typecheck: false });
   const slowest = timings.sort((a, b) => b.ms - a.ms).slice(0, 3);
   console.info(
-    `snippets: ${counts.blocks} ts blocks in ${files.length} files; ${counts.run} run, ` +
+    `snippets: ${counts.blocks} ts and js blocks in ${files.length} files; ${counts.run} run, ` +
       `${counts.compared} outputs compared, ${counts.noRun} no-run (fragments: not type-checked, ` +
       `not run); slowest: ${slowest.map((t) => `${t.block} ${t.ms.toFixed(0)} ms`).join(', ')}`,
   );

@@ -8,8 +8,10 @@ import ts from 'typescript';
 
 export const repo = join(dirname(new URL(import.meta.url).pathname), '..');
 
-/** One fenced ```ts block: where it sits and what it holds. */
+/** One fenced ```ts (or ```js) block: where it sits and what it holds. */
 export interface Block {
+  /** A ```js block (a plain-JavaScript example, say a .mjs file) is run and compared, not type-checked. */
+  lang: 'ts' | 'js';
   /** The Markdown file, relative to the repository (or as given). */
   file: string;
   /** 1-based line in `file` of the block's first code line. */
@@ -69,7 +71,7 @@ export function docsMarkdown(root = repo): { file: string; text: string }[] {
 
 const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
 
-/** The ```ts blocks of one Markdown text, in document order. */
+/** The ```ts and ```js blocks of one Markdown text, in document order. */
 export function extractBlocks(file: string, markdown: string): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
@@ -82,10 +84,12 @@ export function extractBlocks(file: string, markdown: string): Block[] {
     while (end < lines.length && !closing.test(lines[end])) end++;
     // the language is the info string's first word; VitePress adds {1,3} or :line-numbers to it
     const [lang = '', ...flags] = info.trim().split(/\s+/);
-    if (/^(ts|typescript)\b/.test(lang)) {
+    const js = /^(js|javascript)\b/.test(lang);
+    if (js || /^(ts|typescript)\b/.test(lang)) {
       const indent = spaces.length;
       const body = lines.slice(i + 1, end).map((l) => l.slice(Math.min(indent, leading(l))));
       blocks.push({
+        lang: js ? 'js' : 'ts',
         file,
         line: i + 2,
         indent,
@@ -145,7 +149,7 @@ export function where(block: Block, line: number, column?: number): string {
 
 /** The module file of a block, inside `dir`. */
 export function moduleName(block: Block): string {
-  return `${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}.ts`;
+  return `${block.file.replace(/[^A-Za-z0-9]+/g, '_')}_L${block.line}.${block.lang}`;
 }
 
 /** The compiler options the examples use (tsconfig.base.json, Node's types), for checking only. */
@@ -281,7 +285,7 @@ export async function checkMarkdown(
   writeModules(blocks, dir);
   const problems = typecheck
     ? typeErrors(
-        blocks.filter((b) => !b.noRun),
+        blocks.filter((b) => !b.noRun && b.lang === 'ts'),
         dir,
         root,
       )
