@@ -118,7 +118,8 @@ export function expectations(block: Block): { found: Expectation[]; problems: st
       const start = source.getLineAndCharacterOfPosition(node.getStart(source));
       const end = source.getLineAndCharacterOfPosition(node.end);
       const rest = lines[end.line].slice(end.character);
-      const comment = /^[\s;]*\/\/\s?(.*)$/.exec(rest);
+      // the comment may follow the statement (`;`), or an argument list or object it ends (`,` `)`)
+      const comment = /^[\s;,)]*\/\/\s?(.*)$/.exec(rest);
       if (comment) {
         const text = comment[1];
         if (text.startsWith('→')) {
