@@ -1,7 +1,7 @@
 // The snippet checker: every ```ts block of the Markdown docs is type-checked (one TypeScript
 // Program for all of them) and run as a module, and each `console.log(…); // → text` must print
 // exactly `text`. Problems name the Markdown file and its line, so a reader's fix starts there.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { formatWithOptions } from 'node:util';
 import ts from 'typescript';
@@ -46,18 +46,19 @@ export function markdownFiles(root = repo): string[] {
   for (const dir of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
     if (dir.isDirectory()) files.push(`packages/${dir.name}/README.md`);
   }
-  const docs = readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.md'))
-    .filter((f) => !/^(api|\.vitepress)\/|(^|\/)node_modules\//.test(f))
-    .map((f) => `docs/${f}`)
-    .sort();
-  return [...files, ...docs].filter((f) => {
-    try {
-      readFileSync(join(root, f));
-      return true;
-    } catch {
-      return false;
+  return [...files, ...pages(root, 'docs').sort()].filter((f) => existsSync(join(root, f)));
+}
+
+/** The .md files under `dir`, without the generated API reference, the site config and dependencies. */
+function pages(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) {
+      return ['docs/api', 'docs/.vitepress'].includes(path) || entry.name === 'node_modules'
+        ? []
+        : pages(root, path);
     }
+    return entry.name.endsWith('.md') ? [path] : [];
   });
 }
 
