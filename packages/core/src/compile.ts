@@ -174,6 +174,7 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
 }
 
 /** A later call: the arguments' values in, the steps in order, the gradients out. */
+// #region replay
 function replay(p: Program, tensors: readonly Tensor[]): unknown {
   for (const w of p.gradWrites) {
     // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
@@ -192,6 +193,7 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
   for (const w of p.gradWrites) giveGrad(w.write, receiver(w, tensors));
   return copyOut(p.result);
 }
+// #endregion replay
 
 /** Who gets a gradient on this call: the caller's tensor argument, or the closed-over leaf. */
 function receiver(w: Program['gradWrites'][number], tensors: readonly Tensor[]): Tensor {

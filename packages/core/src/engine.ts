@@ -18,6 +18,7 @@ import type { Tensor } from './tensor.js';
  * A vector–Jacobian product: given the gradient of the output, one gradient per input
  * (`null` where an input gets none). Written with tensor ops, so it is itself differentiable.
  */
+// #region graph-node
 export type VJP = (g: Tensor) => readonly (Tensor | null | undefined)[];
 
 /** What an op's output remembers: the op, its inputs, and its local derivative rule. */
@@ -33,6 +34,7 @@ export interface GraphNode {
   /** The inputs' versions added up when the op ran: `backward` checks none changed since. */
   readonly version: number;
 }
+// #endregion graph-node
 
 // ---------------------------------------------------------------- recording
 
@@ -41,6 +43,7 @@ export interface GraphNode {
  * gradient and grad mode is on. The three doors of primitive.ts (`bind`, `bindView`,
  * `bindComposite`) end with this call; op files never make it themselves.
  */
+// #region record
 export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
   let site: string | undefined;
   if (isDetectAnomalyEnabled()) site = checkForward(op, inputs, output);
@@ -55,6 +58,7 @@ export function record(op: string, inputs: readonly Tensor[], output: Tensor, vj
   }
   return output;
 }
+// #endregion record
 
 // ---------------------------------------------------------------- backward
 
@@ -85,6 +89,7 @@ export function topologicalOrder(
   return sort(roots, targets).order;
 }
 
+// #region sort
 // The depth-first search's stack, reused: a sort finishes before any derivative rule runs.
 const stack: Tensor[] = [];
 const next: number[] = [];
@@ -145,12 +150,14 @@ function visit(t: Tensor, mark: number, stack: Tensor[], next: number[]): void {
 function slotIn(t: Tensor, mark: number): number {
   return t._mark === mark ? t._slot : -1;
 }
+// #endregion sort
 
 /**
  * One reverse sweep from `roots` (seeded with `seeds`). Calls `onGrad(t, g)` with the total
  * gradient of every tensor in the order, outputs first. With `createGraph` the gradients are
  * themselves recorded, so they can be differentiated again.
  */
+// #region reverse-sweep
 function reverseSweep(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
@@ -208,6 +215,7 @@ function reverseSweep(
     setGradMode(saved);
   }
 }
+// #endregion reverse-sweep
 
 /** The versions of an op's inputs and output added up: they only grow, so any change shows. */
 function versionOf(inputs: readonly Tensor[], output: Tensor): number {
@@ -233,9 +241,11 @@ function hasSlot(edgeSlot: readonly number[], first: number, end: number): boole
 }
 
 /** Gradients from several uses of a tensor add up (recorded when the sweep creates a graph). */
+// #region accumulate
 function accumulate(prev: Tensor | null, g: Tensor): Tensor {
   return prev === null ? g : prev.add(g);
 }
+// #endregion accumulate
 
 /** The checks on one gradient a derivative rule returned: its shape, and (anomaly mode) its values. */
 function checkInputGrad(node: GraphNode, i: number, x: Tensor, gi: Tensor, g: Tensor): void {
@@ -255,6 +265,7 @@ const GRADIENTS_OPTIONS = ['gradOutputs', 'createGraph'];
  * Backpropagates from `root` and accumulates gradients into `.grad` of every leaf that requires
  * grad (and of tensors marked with `retainGrad()`), exactly like PyTorch's `backward`.
  */
+// #region backward
 export function backward(
   root: Tensor,
   seed?: Tensor,
@@ -300,6 +311,7 @@ export function backward(
     } else t.grad = gt.clone();
   });
 }
+// #endregion backward
 
 /**
  * The gradients of `outputs` with respect to `inputs` (like `torch.autograd.grad`), without

@@ -45,12 +45,14 @@ function prepare(args: unknown[], argnums: readonly number[], where: string): Pr
     }
     const x = toTensor(args[i] as TensorLike);
     let input: Tensor;
+    // #region input-view
     if (x.requiresGrad && outer) {
       input = bindView('input', x, x.shape, (g) => g);
     } else {
       input = x.detach();
       input.requiresGrad = true;
     }
+    // #endregion input-view
     out[i] = input;
     inputs.push(input);
   }

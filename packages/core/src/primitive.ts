@@ -26,6 +26,7 @@ export type Inputs = readonly Tensor[];
  * What an op is. `P` is its parameters: axes, a permutation, scratch arrays, whatever the
  * kernel needs besides the inputs' values. They are fixed when the op is called.
  */
+// #region primitive
 export interface Primitive<P = undefined, I extends Inputs = Inputs> {
   readonly name: string;
   /**
@@ -39,6 +40,7 @@ export interface Primitive<P = undefined, I extends Inputs = Inputs> {
   /** The vector–Jacobian product, or null for an op with no derivative (a comparison, a copy). */
   readonly vjp: Rule<P, I> | null;
 }
+// #endregion primitive
 
 // Outputs `bind` allocated, numbered: `backward` gives a leaf a gradient as it is only when the
 // door made its array during that sweep (so nothing else can hold it), and copies it otherwise.
@@ -53,6 +55,7 @@ export function madeSoFar(): number {
  * Runs primitive `p` on `inputs` into a new tensor of `shape` (and the inputs' dtype unless
  * given), and records its derivative rule when an input requires grad.
  */
+// #region bind
 export function bind<P, I extends Inputs>(
   p: Primitive<P, I>,
   inputs: I,
@@ -69,6 +72,7 @@ export function bind<P, I extends Inputs>(
   if (vjp === null) return y;
   return record(p.name, inputs, y, (g) => vjp(g, inputs, y, params));
 }
+// #endregion bind
 
 /**
  * An op whose output is its input's data seen in another shape (no kernel, nothing copied): a

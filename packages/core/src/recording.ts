@@ -51,6 +51,7 @@ export function recordingInto<T>(r: Recording | null, fn: () => T): T {
 }
 
 /** While recording: keeps the kernel call that just filled `out`, to run again on each replay. */
+// #region keep-step
 export function keepStep<P, I extends Inputs>(
   out: TypedArray,
   p: Primitive<P, I>,
@@ -61,6 +62,7 @@ export function keepStep<P, I extends Inputs>(
   recording.steps.push({ out, run: () => p.kernel(inputs, out, params), zero: !p.overwrites });
   recording.written.add(out);
 }
+// #endregion keep-step
 
 /** While recording: notes the leaves among an op's inputs (their `requiresGrad` decides the trace). */
 export function noteInputs(inputs: readonly Tensor[]): void {

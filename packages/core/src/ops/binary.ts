@@ -14,6 +14,7 @@ type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
  * `db` give the gradient of each input at the broadcast shape. Summing it back to the input's own
  * shape happens here, once, so no derivative rule needs to know about broadcasting.
  */
+// #region broadcasting
 function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Partial) {
   return binaryOp(name, kernel, (g, ab, y) => {
     const a = ab[0];
@@ -46,6 +47,7 @@ function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp']) {
     return bind(p, [a, b], shape, shape);
   };
 }
+// #endregion broadcasting
 
 // Each kernel: out[o + k] = a[i + k·di] ∘ b[j + k·dj] for k < n (see BinaryKernel).
 
@@ -70,6 +72,7 @@ export const sub = broadcasting(
 );
 
 /** a · b (elementwise) */
+// #region mul
 export const mul = broadcasting(
   'mul',
   (a, b, out, n, i, di, j, dj, o) => {
@@ -78,6 +81,7 @@ export const mul = broadcasting(
   (g, _a, b) => g.mul(b),
   (g, a) => g.mul(a),
 );
+// #endregion mul
 
 /** a / b */
 export const div = broadcasting(

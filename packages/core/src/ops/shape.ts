@@ -107,6 +107,7 @@ const BROADCAST_TO: Primitive<Shape, readonly [Tensor]> = {
  * Sums `x` over the axes that broadcasting added or stretched, giving a tensor of `shape`: the
  * adjoint of `broadcastTo`, and how every broadcasting op sums its gradients back.
  */
+// #region sum-to
 export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(x.shape, shape)) return x;
   const lead = x.ndim - shape.length;
@@ -132,6 +133,7 @@ const SUM_TO: Primitive<readonly number[], readonly [Tensor]> = {
   overwrites: false,
   vjp: (g, xs) => [g.broadcastTo(xs[0].shape)], // each copy gets the sum's gradient
 };
+// #endregion sum-to
 
 /** Removes axes of size 1 (all of them, or those named). */
 export function squeeze(input: TensorLike, axis?: number | readonly number[]): Tensor {

@@ -261,6 +261,7 @@ const cases: UnaryCase[] = [
       [Infinity, 1],
     ],
   },
+  // #region erf-case
   {
     name: 'erf',
     fn: erf,
@@ -283,6 +284,7 @@ const cases: UnaryCase[] = [
       [Number.NaN, Number.NaN],
     ],
   },
+  // #endregion erf-case
   {
     name: 'sigmoid',
     fn: sigmoid,

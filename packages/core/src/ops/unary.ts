@@ -27,6 +27,7 @@ export function elementwise(
  * An elementwise op from its own loop over the raw arrays (see kernels/elementwise.ts: why). The
  * kernel layer may pair the loop with a faster twin of the same op.
  */
+// #region unary-op
 function unaryOp(
   name: string,
   loop: UnaryKernel,
@@ -44,12 +45,14 @@ function unaryOp(
     return bind(p, [x], undefined, x.shape);
   };
 }
+// #endregion unary-op
 
 /**
  * An activation's derivative rule as one op: `g` (the gradient of the activation's output) and
  * `v` (its input or output, same shape) in one pass, instead of three or four ops and arrays.
  * It is an op like any other, with a derivative rule of its own, so second derivatives still work.
  */
+// #region derivative-op
 function derivativeOp(
   name: string,
   loop: PairKernel,
@@ -68,6 +71,7 @@ function derivativeOp(
   };
   return (g, v) => bind(p, [g, v], undefined, g.shape);
 }
+// #endregion derivative-op
 
 /** −x */
 export const neg = unaryOp(
@@ -79,6 +83,7 @@ export const neg = unaryOp(
 ); // d(−x) = −dx
 
 /** eˣ */
+// #region exp-log
 export const exp = unaryOp(
   'exp',
   (x, out, n) => {
@@ -95,6 +100,7 @@ export const log = unaryOp(
   },
   (g, x) => g.div(x),
 ); // (ln x)' = 1/x
+// #endregion exp-log
 
 /** ln(1 + x), accurate for small x. */
 export const log1p = unaryOp(
@@ -173,6 +179,7 @@ export const tanhGrad = derivativeOp(
  * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
  * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
  */
+// #region sigmoid
 export const sigmoid = unaryOp(
   'sigmoid',
   (x, out, n) => {
@@ -194,6 +201,7 @@ export const sigmoidGrad = derivativeOp(
   (gg, y) => sigmoidGrad(gg, y), // ∂/∂g = y(1 − y)
   (gg, g, y) => gg.mul(g).mul(y.mul(-2).add(1)), // ∂/∂y = g(1 − 2y)
 );
+// #endregion sigmoid
 
 /** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
 export const relu = unaryOp(
@@ -219,6 +227,7 @@ export const reluGrad = derivativeOp(
  * check): the series x·e^(−x²)·Σ (2x²)ⁿ/(2n + 1)!!, all terms positive, for |x| < 1.25, else
  * 1 − erfc(x) from erfc's continued fraction. With it, GELU has its exact form x·Φ(x).
  */
+// #region erf
 export const erf = unaryOp(
   'erf',
   (x, out, n) => {
@@ -226,6 +235,7 @@ export const erf = unaryOp(
   },
   (g, x) => g.mul(x.square().neg().exp().mul(TWO_OVER_SQRT_PI)),
 ); // erf'(x) = (2/√π)·e^(−x²)
+// #endregion erf
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
@@ -288,6 +298,7 @@ interface Bounds {
   hi: number;
 }
 
+// #region clamp
 const CLAMP: Primitive<Bounds, readonly [Tensor]> = {
   name: 'clamp',
   kernel: (xs, out, { lo, hi }) => {
@@ -314,6 +325,7 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
   const x = toTensor(input);
   return bind(CLAMP, [x], { lo, hi }, x.shape);
 }
+// #endregion clamp
 
 const ASTYPE: Primitive<undefined, readonly [Tensor]> = {
   name: 'astype',

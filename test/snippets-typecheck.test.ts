@@ -1,0 +1,17 @@
+// Every ```ts block of the READMEs, CONTRIBUTING.md and the docs pages (no-run fragments aside)
+// type-checks against the packages' sources, strict, as the examples do: one TypeScript Program
+// for all of them. Errors name the Markdown file, line and column.
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { docsMarkdown, extractBlocks, repo, typeErrors, writeModules } from './snippets.js';
+
+const dir = join(repo, 'examples', '.snippets', 'typecheck');
+
+it('type-checks every ts block of the docs', () => {
+  const blocks = docsMarkdown()
+    .flatMap(({ file, text }) => extractBlocks(file, text))
+    .filter((b) => !b.noRun && b.lang === 'ts');
+  writeModules(blocks, dir);
+  expect(typeErrors(blocks, dir).join('\n')).toBe('');
+  expect(blocks.length).toBeGreaterThan(0);
+}, 120_000);
