@@ -48,6 +48,10 @@ export default defineConfig({
       snippetRegions(md);
     },
   },
+  // the API pages are generated from the doc comments: there is no page file to edit
+  transformPageData(page) {
+    if (page.relativePath.startsWith('api/')) page.frontmatter.editLink = false;
+  },
   themeConfig: {
     nav: [
       { text: 'Getting started', link: '/getting-started' },
