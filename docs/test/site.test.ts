@@ -51,7 +51,7 @@ it.each(PAGES)(
     const file = builtFile(checked.route);
     expect(
       existsSync(join(dist, file)),
-      `page '${checked.name}' (${base}${checked.route}) is not in the built site: no ${relative(docs, join(dist, file))}`,
+      `page '${checked.name}' (${base}${checked.route}) is not in the built site: no ${relative(dirname(docs), join(dist, file))}`,
     ).toBe(true);
     const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
     try {
