@@ -67,16 +67,18 @@ describe('scripts/run.mjs', () => {
     });
 
   it('names the optional parts when --with names another', () => {
-    const r = run('--with=docs', 'build');
+    const r = run('--with=site', 'build');
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      "[run] unknown part 'docs' in --with; expected one of: benchmarks, release\n",
+      "[run] unknown part 'site' in --with; expected one of: benchmarks, release, docs\n",
     );
   });
 
   it('says how to call it without a script', () => {
     const r = run();
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('usage: node scripts/run.mjs [--with=benchmarks|release] <script>');
+    expect(r.stderr).toContain(
+      'usage: node scripts/run.mjs [--with=benchmarks|release|docs] <script> [args...]',
+    );
   });
 });
