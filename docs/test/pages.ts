@@ -11,8 +11,9 @@ export interface CheckedPage {
 
 export const PAGES: CheckedPage[] = [
   { route: '', name: 'home', math: false },
-  { route: 'lecture/gradients', name: 'lecture-gradients', math: true },
-  { route: 'api/', name: 'api', math: false },
+  // p. 12–15: the slide's gradient formula, the code that computes it and the numbers both give
+  { route: 'lecture/one-hidden-layer', name: 'lecture-one-hidden-layer', math: true },
+  { route: 'api/@backprop/core/functions/grad', name: 'api-grad', math: false },
 ];
 
 /** The HTML file VitePress writes for `route` (relative to docs/.vitepress/dist). */

@@ -19,6 +19,10 @@ const SITE_TITLE = 'backprop';
 
 // Raw TeX a reader would see if a formula was not rendered: $…$ on one line, $$, or a command.
 const RAW_TEX = [/\$\$/, /\$[^$\s][^$\n]*\$/, /\\(frac|partial|sum|cdot|sigma|mathrm|begin)\b/];
+// An inline formula in the visible text, and one set off from its bracket or punctuation by a
+// space: "( k = 1 )" where the Markdown says ($k = 1$), a renderer's whitespace around its output.
+const FORMULA = '⟨formula⟩';
+const SPACED_FORMULA = /[([{] ⟨formula⟩|⟨formula⟩ [)\]},.;:]/;
 
 let site: Site | undefined;
 let browser: Browser | undefined;
@@ -138,21 +142,34 @@ async function readerChecks(page: Page, checked: CheckedPage): Promise<string[]>
       const found = tex.exec(line);
       if (found) problems.push(`raw TeX ${JSON.stringify(found[0])} in: ${line.slice(0, 160)}`);
     }
+    const spaced = SPACED_FORMULA.exec(line);
+    if (spaced) {
+      const at = Math.max(0, spaced.index - 40);
+      problems.push(
+        `a space between a formula and "${spaced[0].replace(FORMULA, '').trim()}": …${line.slice(at, spaced.index + 40)}…`,
+      );
+    }
   }
   console.log(`${base}${checked.route}: title '${title}', ${formulas} formulas`);
   return problems;
 }
 
-/** The page's visible text, line by line, without code, listings and rendered formulas. */
+/**
+ * The page's visible text, line by line, without code and listings, and with each inline formula
+ * as FORMULA (display formulas left out). It replaces the formulas: call it last.
+ */
 async function visibleText(page: Page): Promise<string[]> {
-  const text = await page.evaluate(() => {
+  const text = await page.evaluate((marker) => {
     const hide = document.createElement('style');
-    hide.textContent = 'code, pre, mjx-container { display: none !important; }';
+    hide.textContent = 'code, pre { display: none !important; }';
     document.head.append(hide);
+    for (const formula of document.querySelectorAll('mjx-container')) {
+      formula.replaceWith(formula.getAttribute('display') === 'true' ? '' : marker);
+    }
     // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point: what a reader sees
     const shown = document.body.innerText;
     hide.remove();
     return shown;
-  });
+  }, FORMULA);
   return text.split('\n').filter((line) => line.trim() !== '');
 }
