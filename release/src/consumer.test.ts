@@ -9,11 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 import { bin, PACKAGES, release, repo } from './context.js';
 import { exec } from './exec.js';
 
 const { consumer, env, registry, versions, work } = release();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('a fresh project that installs them by name', () => {
   const expectReport = (report: Record<string, unknown>) => {
@@ -157,16 +157,7 @@ describe('a fresh project that installs them by name', () => {
     const server = await serve(site);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = await browser.newPage();
