@@ -32,10 +32,11 @@ export function readActivation(value: unknown, path: string): string {
     saved = getActivationEntry(value).name;
   } catch (e) {
     if (!(e instanceof ValueError)) throw e;
-    throw new ModelFormatError(
-      `${e.message} (a user-defined activation must be registered with registerActivation before loading)`,
-      { path },
-    );
+    // an unknown name may be a user's activation not yet registered; a known family's bad number is not
+    const hint = e.message.startsWith('unknown activation')
+      ? ' (a user-defined activation must be registered with registerActivation before loading)'
+      : '';
+    throw new ModelFormatError(`${e.message}${hint}`, { path });
   }
   // a re-save writes the catalog's spelling; a loaded document must be what its model saves
   if (saved !== value) {
