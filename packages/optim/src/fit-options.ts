@@ -89,6 +89,13 @@ export interface FitOptions {
   schedule?: LRScheduler | ReduceLROnPlateau;
   /** Clip the gradients to this global norm before each step (see `clipGradNorm`). */
   clipGradNorm?: number;
+  /**
+   * Training has diverged when an epoch's loss is more than this many times the loss at the initial
+   * weights (default 1e6): fit then throws a `DivergenceError` (restoring the best weights with
+   * `earlyStopping.restoreBest`). A loss that is NaN or infinite is caught at its batch whatever
+   * this says. `Infinity` turns the check off, and the initial loss is then not computed.
+   */
+  divergenceFactor?: number;
   callbacks?: FitCallbacks;
   /**
    * `'auto'` (default): a progress bar and a line per epoch when stdout is a terminal, nothing
@@ -252,6 +259,14 @@ const FIT_OPTIONS = {
       throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${describe(clip)}`);
     }
     return clip;
+  },
+  divergenceFactor: (factor = 1e6) => {
+    if (!(typeof factor === 'number' && factor > 1)) {
+      throw new ValueError(
+        `fit: divergenceFactor must be a number > 1 (or Infinity to turn the check off), got ${describe(factor)}`,
+      );
+    }
+    return factor;
   },
   callbacks: (callbacks) => {
     if (callbacks === undefined) return undefined;
