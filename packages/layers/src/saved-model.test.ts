@@ -453,14 +453,14 @@ describe('fromJSON refuses malformed documents, saying what and where', () => {
     loadError('[1, 2]', '', 'expected an object, got an array of length 2');
     loadError(null, '', 'expected an object, got null');
     loadError(42, '', 'expected an object, got 42');
-    loadError('"text"', '', 'expected an object, got the string "text"');
+    loadError('"text"', '', 'expected an object, got "text"');
   });
 
   it('a wrong format, version, type or dtype, or a missing or unexpected key', () => {
     loadError(
       edited((d) => (d.format = 'keras')),
       'format',
-      'expected "backprop-model", got the string "keras"',
+      'expected "backprop-model", got "keras"',
     );
     loadError(
       edited((d) => (d.version = 2)),
@@ -471,13 +471,13 @@ describe('fromJSON refuses malformed documents, saying what and where', () => {
     loadError(
       edited((d) => (d.version = '1')),
       'version',
-      'expected 1, got the string "1"',
+      'expected 1, got "1"',
     );
     loadError(
       edited((d) => (d.type = 'Conv2d')),
       'type',
       "'Linear', 'MLP', 'Sequential'",
-      'got the string "Conv2d"',
+      'got "Conv2d"',
     );
     loadError(
       edited((d) => (d.dtype = 'int32')),
@@ -655,7 +655,7 @@ describe('fromJSON refuses malformed documents, saying what and where', () => {
     loadError(
       edited((d) => (d.parameters['layers.0.bias'].values = '1,2,3')),
       'parameters["layers.0.bias"].values',
-      'expected an array, got the string',
+      'expected an array, got "1,2,3"',
     );
     loadError(
       edited((d) => (d.parameters['layers.0.bias'].dtype = 'float64')),
@@ -674,7 +674,7 @@ describe('fromJSON refuses malformed documents, saying what and where', () => {
     loadError(
       edited((d) => (d.parameters['layers.0.weight'].values[3] = 'NaN')),
       at,
-      'got the string "NaN"',
+      'got "NaN"',
     );
     loadError(
       edited((d) => (d.parameters['layers.0.weight'].values[3] = [1])),
@@ -845,7 +845,7 @@ describe('fromJSON echoes what it read briefly (issue 18)', () => {
 
   it('a 1 MB string where a name or a value belongs', () => {
     const cases: [edit: (d: Doc) => void, path: string, ...fragments: string[]][] = [
-      [(d) => (d.dtype = huge), 'dtype', `got the string ${shown}`],
+      [(d) => (d.dtype = huge), 'dtype', `got ${shown}`],
       [
         (d) => (d.config.activation[0] = huge),
         'config.activation[0]',

@@ -1030,7 +1030,7 @@ describe('fit: errors for people', () => {
     bad.data[7] = Number.NaN;
     expect(run({ x: bad })).toThrow('fit: x holds NaN in row 7; the data must be finite');
     expect(run({ metrics: { oops: () => 'high' as never } })).toThrow(
-      /metric "oops" returned the string "high", not a number/,
+      /metric "oops" returned "high", not a number/,
     );
   });
 });

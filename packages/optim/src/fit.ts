@@ -5,6 +5,7 @@
 import {
   compile,
   concat,
+  echoValue,
   NonFiniteError,
   noGrad,
   ShapeError,
@@ -32,7 +33,7 @@ import {
   type Trainable,
 } from './fit-options.js';
 import type { EpochLog, History } from './history.js';
-import { describe, sameShape } from './optimizer.js';
+import { sameShape } from './optimizer.js';
 import { formatNumber, nowMs, ProgressDisplay } from './progress.js';
 import { ReduceLROnPlateau } from './schedules.js';
 
@@ -246,7 +247,7 @@ function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[
 /** Calls the loss and checks it gave a one-element tensor; names the shapes when they do not fit. */
 function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tensor): Tensor {
   if (!(prediction instanceof Tensor)) {
-    throw new ValueError(`${where}: model.forward returned ${describe(prediction)}, not a tensor`);
+    throw new ValueError(`${where}: model.forward returned ${echoValue(prediction)}, not a tensor`);
   }
   let l: Tensor;
   try {
@@ -259,7 +260,7 @@ function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tens
   }
   if (!(l instanceof Tensor) || l.size !== 1) {
     throw new ValueError(
-      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : describe(l)}`,
+      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : echoValue(l)}`,
     );
   }
   return l;
@@ -325,7 +326,7 @@ function scores(
     );
     if (typeof v !== 'number') {
       throw new ValueError(
-        `${where}: metric ${JSON.stringify(name)} returned ${describe(v)}, not a number`,
+        `${where}: metric ${JSON.stringify(name)} returned ${echoValue(v)}, not a number`,
       );
     }
     out[name] = v;
