@@ -5,6 +5,7 @@
 
 import { isDetectAnomalyEnabled } from './anomaly.js';
 import { allocate, type DType } from './dtype.js';
+import { echoValue } from './echo.js';
 import { ValueError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
 import { checkOptions, optionNames } from './options.js';
@@ -104,7 +105,7 @@ export function compile<F extends (...args: any[]) => unknown>(
   options: CompileOptions = {},
 ): F {
   if (typeof fn !== 'function') {
-    throw new ValueError(`compile: expected a function, got ${describe(fn)}`);
+    throw new ValueError(`compile: expected a function, got ${echoValue(fn)}`);
   }
   checkOptions('compile', options, COMPILE_OPTIONS);
   const maxTraces = options.maxTraces ?? 8;
@@ -232,7 +233,7 @@ function describeArgument(
     return a;
   }
   throw new ValueError(
-    `compile: ${where} is ${describe(a)}; a compiled function takes tensors, arrays of them, and numbers, ` +
+    `compile: ${where} is ${echoValue(a)}; a compiled function takes tensors, arrays of them, and numbers, ` +
       'strings or booleans (those are part of its trace: a new value traces it again)',
   );
 }
@@ -283,7 +284,7 @@ function checkResult(v: unknown, where: string): void {
   if (v instanceof Tensor || v === null || typeof v !== 'object') {
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
       throw new ValueError(
-        `compile: ${where} is ${describe(v)}; return tensors, arrays or plain objects of them`,
+        `compile: ${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
       );
     }
     return;
@@ -294,7 +295,7 @@ function checkResult(v: unknown, where: string): void {
     for (const [k, u] of Object.entries(v)) checkResult(u, `${where}.${k}`);
   } else {
     throw new ValueError(
-      `compile: ${where} is ${describe(v)}; return tensors, arrays or plain objects of them`,
+      `compile: ${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
     );
   }
 }
@@ -314,10 +315,4 @@ function copyOut(v: unknown): unknown {
     return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, copyOut(u)]));
   }
   return v;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  const name = typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
-  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }

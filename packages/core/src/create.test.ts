@@ -225,11 +225,9 @@ describe('sizes and shapes beyond what a tensor can be', () => {
   it('refuses a shape that is not an array', () => {
     expect(() => zeros(3 as never)).toThrow(ShapeError);
     expect(() => zeros(3 as never)).toThrow(
-      'zeros: shape must be an array of sizes such as [2, 3], got the number 3',
+      'zeros: shape must be an array of sizes such as [2, 3], got 3',
     );
-    expect(() => randn('2x3' as never)).toThrow(
-      /^randn: shape must be an array .* got the string "2x3"/,
-    );
+    expect(() => randn('2x3' as never)).toThrow(/^randn: shape must be an array .* got "2x3"/);
   });
 
   it('reads and writes arrays nested 10,000 deep without recursion', () => {

@@ -2,7 +2,7 @@
 // seeded random numbers.
 
 import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
-import { echo } from './echo.js';
+import { echo, echoValue } from './echo.js';
 import { ShapeError, ValueError } from './errors.js';
 import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';
@@ -237,7 +237,9 @@ export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
     if (typeof v !== 'number') {
-      throw new ValueError(`tensor(): element ${i} is ${describeValue(v)}; expected a number`);
+      throw new ValueError(
+        `tensor(): element ${i} is ${v === undefined ? 'undefined (a hole or a missing element?)' : echoValue(v)}; expected a number`,
+      );
     }
     if (!Number.isFinite(v) && !options.allowNonFinite) {
       throw new ValueError(
@@ -281,12 +283,6 @@ function reshapeLeaf(t: Tensor, shape: readonly number[]): Tensor {
   return out;
 }
 
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'undefined (a hole or a missing element?)';
-  if (typeof v === 'string') return `the string ${echo(v)}`;
-  return v === null ? 'null' : `a ${typeof v}`;
-}
-
 function inferShape(value: NestedArray): number[] {
   const shape: number[] = [];
   let v: unknown = value;
@@ -309,7 +305,11 @@ function flatten(value: NestedArray, shape: readonly number[]): number[] {
     for (let k = 0; k < level.length; k++) {
       const v = level[k];
       if (!Array.isArray(v) || v.length !== n) {
-        const got = Array.isArray(v) ? `length ${v.length}` : describeValue(v);
+        const got = Array.isArray(v)
+          ? `length ${v.length}`
+          : typeof v === 'number'
+            ? 'a number'
+            : echoValue(v);
         throw new ValueError(
           `tensor(): ragged nested array: ${pathOf(k, shape, dim)} has ${got}, expected length ${n} (shape ${formatShape(shape)})`,
         );

@@ -1,6 +1,6 @@
 // echo, echoValue and echoList: how every error of the library quotes input, cut to a readable length.
 import { describe, expect, it } from 'vitest';
-import { echo, echoList, echoValue } from './index.js';
+import { echo, echoList, echoValue, zeros } from './index.js';
 
 describe('echo', () => {
   it('shows short input whole and cuts long input after 60 characters, saying its length', () => {
@@ -20,14 +20,22 @@ describe('echo', () => {
   });
 
   it('names values that are not strings', () => {
-    expect([null, undefined, 3, true, {}, [1, 2], () => 0].map(echoValue)).toEqual([
+    const values = [null, undefined, 3, true, 2n, {}, Object.create(null), [1, 2], () => 0];
+    expect(values.map(echoValue)).toEqual([
       'null',
       'undefined',
       '3',
       'true',
+      '2n',
       'an object',
-      'an array of 2',
+      'an object',
+      'an array of length 2',
       'a function',
+    ]);
+    expect([new Map(), new Int8Array(2), zeros([2, 3])].map(echoValue)).toEqual([
+      'a Map',
+      'an Int8Array',
+      'a tensor of shape [2, 3]',
     ]);
   });
 });

@@ -20,13 +20,24 @@ export function echo(text: string, quote: '"' | "'" = '"'): string {
   return long ? `${shown}… (${text.length} characters)` : shown;
 }
 
-/** Any value as a message shows it: strings via `echo`, other primitives as written, else their kind. */
+/**
+ * Any value as an error message shows it after "got": strings via `echo`, other primitives as
+ * written, arrays by length, tensors by shape, other objects by kind. The one way every message
+ * of the library describes what came.
+ * @example echoValue([1, 2]) // 'an array of length 2'
+ */
 export function echoValue(value: unknown): string {
   if (typeof value === 'string') return echo(value);
-  if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' ? 'a function' : String(value);
-  }
-  return Array.isArray(value) ? `an array of ${value.length}` : 'an object';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  const { shape, dtype } = value as { shape?: unknown; dtype?: unknown };
+  if (Array.isArray(shape) && typeof dtype === 'string')
+    return `a tensor of shape [${shape.join(', ')}]`;
+  const kind = Object.getPrototypeOf(value)?.constructor?.name;
+  if (typeof kind !== 'string' || kind === '' || kind === 'Object') return 'an object';
+  return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 /**

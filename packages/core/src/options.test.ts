@@ -92,7 +92,7 @@ describe('options: unknown keys are refused, naming the closest known one', () =
   it('refuses options that are not an object', () => {
     expect(() => zeros([2], bad(null))).toThrow('zeros: options must be an object, got null');
     expect(() => zeros([2], 'float32' as never)).toThrow(
-      'zeros: options must be an object, got the string "float32"',
+      'zeros: options must be an object, got "float32"',
     );
   });
 

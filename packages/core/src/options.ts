@@ -1,6 +1,6 @@
 // Option objects: every public function that takes one refuses names it does not know, so a
 // misspelled option (`{ requiresgrad: true }`) is an error, not a silently ignored default.
-import { echo } from './echo.js';
+import { echo, echoValue } from './echo.js';
 import { ValueError } from './errors.js';
 
 /**
@@ -19,7 +19,7 @@ export function checkOptions(
 ): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ValueError(`${where}: options must be an object, got ${describeOptions(options)}`);
+    throw new ValueError(`${where}: options must be an object, got ${echoValue(options)}`);
   }
   for (const key in options) {
     if (!Object.hasOwn(options, key) || known.includes(key)) continue;
@@ -69,13 +69,6 @@ export function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length];
-}
-
-function describeOptions(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'string') return `the string ${echo(v)}`;
-  return typeof v === 'number' || typeof v === 'boolean' ? `the ${typeof v} ${v}` : `a ${typeof v}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Shape arithmetic: sizes, strides, NumPy broadcasting and axis normalisation.
-import { echo } from './echo.js';
+import { echo, echoValue } from './echo.js';
 import { AxisError, ShapeError } from './errors.js';
 
 /** A tensor's shape: the size of each axis, outermost first (`[]` for a scalar). */
@@ -141,7 +141,7 @@ export function checkSize(op: string, size: number, what: string): void {
 export function checkShape(op: string, shape: readonly number[]): number[] {
   if (!Array.isArray(shape)) {
     throw new ShapeError(
-      `${op}: shape must be an array of sizes such as [2, 3], got ${describeShapeValue(shape)}`,
+      `${op}: shape must be an array of sizes such as [2, 3], got ${echoValue(shape)}`,
     );
   }
   for (const d of shape) {
@@ -153,10 +153,4 @@ export function checkShape(op: string, shape: readonly number[]): number[] {
   }
   checkSize(op, sizeOf(shape), `shape ${formatShape(shape)}`);
   return [...shape];
-}
-
-function describeShapeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return `the string ${echo(v)}`;
-  return typeof v === 'number' ? `the number ${v}` : `a ${typeof v}`;
 }

@@ -30,7 +30,7 @@ describe('tensor()', () => {
     expect(() => tensor([[1, 2], [3]])).toThrow(
       /ragged nested array: \[1\] has length 1, expected length 2/,
     );
-    expect(() => tensor([1, '2' as unknown as number])).toThrow(/element 1 is the string "2"/);
+    expect(() => tensor([1, '2' as unknown as number])).toThrow(/element 1 is "2"/);
     expect(() => tensor([1, Number.NaN])).toThrow(/non-finite/);
     expect(tensor([Number.POSITIVE_INFINITY], { allowNonFinite: true }).item()).toBe(
       Number.POSITIVE_INFINITY,

@@ -13,6 +13,7 @@ import {
   getActivation,
   getActivationEntry,
   leakyRelu,
+  rbf,
   registerActivation,
   registerActivationFamily,
   relu,
@@ -252,6 +253,13 @@ describe('families: activations with parameters, saved as calls', () => {
     expect(() => leakyRelu(Number.NaN)).toThrow(
       'leakyRelu: alpha must be a finite number, got NaN',
     );
+    // beyond ±1e6 an activation of an ordinary input overflows (leakyRelu(−1e308) of −10 is +Infinity)
+    expect(() => leakyRelu(-1e308)).toThrow(
+      'leakyRelu: alpha must be at most 1e6 in magnitude, got -1e+308',
+    );
+    expect(() => elu(2e6)).toThrow('elu: alpha must be at most 1e6 in magnitude, got 2000000');
+    expect(() => rbf(1e7)).toThrow('rbf: gamma must be at most 1e6 in magnitude, got 10000000');
+    expect(leakyRelu(-1e6)(tensor([-10])).item()).toBe(1e7);
   });
 
   it('lets a user add a family in a few lines', () => {

@@ -180,12 +180,25 @@ export type ActivationFamily<P extends number[] = number[]> = ((
   };
 };
 
-/** A family's numeric parameter (`positive`: > 0), or an error naming the family and the parameter. */
+/**
+ * The largest magnitude of an activation's parameter. Beyond it an activation of an input of
+ * ordinary size overflows (leakyRelu(−1e308) of −10 is +Infinity; rbf(1e308)′ is NaN); up to it,
+ * every input with |a| ≤ 1e300 gives a finite value.
+ */
+export const PARAM_LIMIT = 1e6;
+
+/**
+ * A family's numeric parameter (`positive`: > 0), finite and at most `PARAM_LIMIT` in magnitude,
+ * or an error naming the family and the parameter. Loading a model checks through it too.
+ */
 export function checkParam(where: string, label: string, value: number, positive = false): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive && !(value > 0))) {
     throw new ValueError(
       `${where}: ${label} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`,
     );
+  }
+  if (Math.abs(value) > PARAM_LIMIT) {
+    throw new ValueError(`${where}: ${label} must be at most 1e6 in magnitude, got ${value}`);
   }
   return value;
 }

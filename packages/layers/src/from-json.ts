@@ -1,8 +1,8 @@
 // Loading: a model from a saved-model document (saved-model.ts), checked whole before anything is
 // built. The document's `type` picks the codec from the table in codecs.ts.
-import { BackpropError, type DType, echo, echoList } from '@backprop/core';
+import { BackpropError, type DType, echo, echoList, echoValue } from '@backprop/core';
 import { CODECS, type SavableModel } from './codecs.js';
-import { child, describeValue, readArray, readObject } from './read-json.js';
+import { child, readArray, readObject } from './read-json.js';
 import {
   type Codec,
   isModelType,
@@ -31,19 +31,19 @@ export function fromJSON(json: unknown): SavableModel {
   });
   if (top.format !== MODEL_FORMAT) {
     throw new ModelFormatError(
-      `expected ${JSON.stringify(MODEL_FORMAT)}, got ${describeValue(top.format)}`,
+      `expected ${JSON.stringify(MODEL_FORMAT)}, got ${echoValue(top.format)}`,
       { path: 'format' },
     );
   }
   if (top.version !== MODEL_FORMAT_VERSION) {
     const newer = typeof top.version === 'number' && top.version > MODEL_FORMAT_VERSION;
     throw new ModelFormatError(
-      `expected ${MODEL_FORMAT_VERSION}, got ${describeValue(top.version)}${newer ? ' (written by a newer @backprop/layers: upgrade to read it)' : ''}`,
+      `expected ${MODEL_FORMAT_VERSION}, got ${echoValue(top.version)}${newer ? ' (written by a newer @backprop/layers: upgrade to read it)' : ''}`,
       { path: 'version' },
     );
   }
   if (top.dtype !== 'float64' && top.dtype !== 'float32') {
-    throw new ModelFormatError(`expected 'float64' or 'float32', got ${describeValue(top.dtype)}`, {
+    throw new ModelFormatError(`expected 'float64' or 'float32', got ${echoValue(top.dtype)}`, {
       path: 'dtype',
     });
   }
@@ -78,7 +78,7 @@ function codecFor(type: ModelType): Codec {
 function readSpec(type: unknown, config: unknown, path: string, depth: number): ModelSpecJSON {
   if (!isModelType(type)) {
     throw new ModelFormatError(
-      `expected one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describeValue(type)}`,
+      `expected one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}, got ${echoValue(type)}`,
       { path: child(path, 'type') },
     );
   }
@@ -148,9 +148,7 @@ function readParameters(
     const sameShape = got.length === shape.length && got.every((n, i) => n === shape[i]);
     if (!sameShape) {
       // each item described, not stringified: it may be nested 20,000 deep or hold a 1 MB string
-      const items = got
-        .slice(0, 10)
-        .map((n) => (typeof n === 'number' ? String(n) : describeItem(n)));
+      const items = got.slice(0, 10).map((n) => (typeof n === 'number' ? String(n) : echoValue(n)));
       if (got.length > 10) items.push(`… (${got.length} items)`);
       const gotText = `[${items.join(got.every((n) => typeof n === 'number') ? ', ' : ',')}]`;
       throw new ModelFormatError(
@@ -169,7 +167,7 @@ function readParameters(
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new ModelFormatError(`expected a finite number, got ${describeValue(v)}`, {
+        throw new ModelFormatError(`expected a finite number, got ${echoValue(v)}`, {
           path: `${child(p, 'values')}[${i}]`,
         });
       }
@@ -182,11 +180,6 @@ function readParameters(
     out.set(name, values as number[]);
   }
   return out;
-}
-
-/** An item of a shape that is not a number, for an error: `"2"`, `null`, `an array of length 1`. */
-function describeItem(value: unknown): string {
-  return typeof value === 'string' ? echo(value) : describeValue(value);
 }
 
 /** A fresh model for a checked architecture (its weights are overwritten by the caller). */

@@ -6,6 +6,7 @@ import {
   concat,
   type DType,
   DTypeError,
+  echoValue,
   Generator,
   noGrad,
   ShapeError,
@@ -20,7 +21,7 @@ import type { Activation } from './define-activation.js';
 import { getInitializer } from './init.js';
 import { checkSize, Linear } from './linear.js';
 import { Module } from './module.js';
-import { child, describeValue, readArray, readObject, readSize } from './read-json.js';
+import { child, readArray, readObject, readSize } from './read-json.js';
 import { readActivation, savedActivationName } from './saved-activations.js';
 import { type Codec, ModelFormatError, type SavedModel } from './saved-model.js';
 import { toJSON } from './to-json.js';
@@ -459,7 +460,7 @@ export const mlpCodec: Codec<'MLP', MLP> = {
     const init = inits.map((name, j) => {
       const p = `${at('init')}[${j}]`;
       if (typeof name !== 'string')
-        throw new ModelFormatError(`expected an initialiser name, got ${describeValue(name)}`, {
+        throw new ModelFormatError(`expected an initialiser name, got ${echoValue(name)}`, {
           path: p,
         });
       try {
@@ -472,7 +473,7 @@ export const mlpCodec: Codec<'MLP', MLP> = {
     });
     const seed = c.seed;
     if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-      throw new ModelFormatError(`expected an integer, got ${describeValue(seed)}`, {
+      throw new ModelFormatError(`expected an integer, got ${echoValue(seed)}`, {
         path: at('seed'),
       });
     }

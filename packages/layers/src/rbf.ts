@@ -1,9 +1,9 @@
 // RBF: the radial basis function exp(−γa²) as a module, for a γ that is learned (the activation
 // `rbf` in builtin-activations.ts is the same function with a fixed γ).
-import { checkOptions, type DType, Tensor } from '@backprop/core';
-import { checkParam } from './define-activation.js';
+import { checkOptions, type DType, echoValue, Tensor } from '@backprop/core';
+import { checkParam, PARAM_LIMIT } from './define-activation.js';
 import { Module } from './module.js';
-import { child, describeValue, type JsonObject, readBoolean, readObject } from './read-json.js';
+import { child, type JsonObject, readBoolean, readObject } from './read-json.js';
 import { type Codec, ModelFormatError, type SavedModel } from './saved-model.js';
 import { toJSON } from './to-json.js';
 
@@ -79,10 +79,13 @@ export const rbfCodec: Codec<'RBF', RBF> = {
     });
     if (readBoolean(c.learnable, child(path, 'learnable'))) return { learnable: true };
     const gamma = c.gamma;
-    if (typeof gamma !== 'number' || !Number.isFinite(gamma) || !(gamma > 0)) {
-      throw new ModelFormatError(`expected a positive number, got ${describeValue(gamma)}`, {
-        path: child(path, 'gamma'),
-      });
+    if (typeof gamma !== 'number' || !(gamma > 0 && gamma <= PARAM_LIMIT)) {
+      throw new ModelFormatError(
+        `expected a positive number at most 1e6, got ${echoValue(gamma)}`,
+        {
+          path: child(path, 'gamma'),
+        },
+      );
     }
     return { learnable: false, gamma };
   },

@@ -1,6 +1,6 @@
 // Reading a saved document's JSON: plain objects with exactly the expected keys (prototype keys
 // refused), arrays, sizes and flags, each error a ModelFormatError naming where in the document.
-import { echo, echoList } from '@backprop/core';
+import { echo, echoList, echoValue } from '@backprop/core';
 import { ModelFormatError } from './saved-model.js';
 
 /** Keys that could reach a prototype if some code ever copied them around: refused outright. */
@@ -15,17 +15,6 @@ export function child(path: string, key: string): string {
     : `${path}[${JSON.stringify(key)}]`;
 }
 
-/** What came, for an error: `null`, `an array of length 3`, `the string "abc"`, `a boolean`. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return `the string ${echo(value)}`;
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
-}
-
 export type JsonObject = Record<string, unknown>;
 
 /** A plain object with exactly the `required` keys (and any of `optional`); forbidden keys refused. */
@@ -35,7 +24,7 @@ export function readObject(
   keys: { required: readonly string[]; optional?: readonly string[] },
 ): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ModelFormatError(`expected an object, got ${describeValue(value)}`, { path });
+    throw new ModelFormatError(`expected an object, got ${echoValue(value)}`, { path });
   }
   // a Set, not an array: `parameters` lists every parameter name, and a lookup in a list of them
   // for each key made loading quadratic (26 s for a 4 MB file)
@@ -66,13 +55,13 @@ export function readObject(
 
 export function readArray(value: unknown, path: string): unknown[] {
   if (!Array.isArray(value))
-    throw new ModelFormatError(`expected an array, got ${describeValue(value)}`, { path });
+    throw new ModelFormatError(`expected an array, got ${echoValue(value)}`, { path });
   return value;
 }
 
 export function readSize(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ModelFormatError(`expected a positive integer, got ${describeValue(value)}`, {
+    throw new ModelFormatError(`expected a positive integer, got ${echoValue(value)}`, {
       path,
     });
   }
@@ -81,6 +70,6 @@ export function readSize(value: unknown, path: string): number {
 
 export function readBoolean(value: unknown, path: string): boolean {
   if (typeof value !== 'boolean')
-    throw new ModelFormatError(`expected true or false, got ${describeValue(value)}`, { path });
+    throw new ModelFormatError(`expected true or false, got ${echoValue(value)}`, { path });
   return value;
 }

@@ -1,9 +1,8 @@
 // Activations in saved models go by their catalog name: the name to write (or why there is none),
 // and the check that a name read back resolves. Used by the codecs of MLP and Sequential.
-import { echo, ValueError } from '@backprop/core';
+import { echo, echoValue, ValueError } from '@backprop/core';
 import { activationName, getActivationEntry } from './activation-catalog.js';
 import type { Activation } from './define-activation.js';
-import { describeValue } from './read-json.js';
 import { ModelFormatError } from './saved-model.js';
 
 /** The catalog name of `fn`, or an error saying how to get it into the catalog. */
@@ -23,7 +22,7 @@ export function savedActivationName(fn: Activation, where: string): string {
 /** A catalog name that resolves (user activations must be registered before loading). */
 export function readActivation(value: unknown, path: string): string {
   if (typeof value !== 'string') {
-    throw new ModelFormatError(`expected an activation name, got ${describeValue(value)}`, {
+    throw new ModelFormatError(`expected an activation name, got ${echoValue(value)}`, {
       path,
     });
   }
@@ -32,10 +31,11 @@ export function readActivation(value: unknown, path: string): string {
     saved = getActivationEntry(value).name;
   } catch (e) {
     if (!(e instanceof ValueError)) throw e;
-    throw new ModelFormatError(
-      `${e.message} (a user-defined activation must be registered with registerActivation before loading)`,
-      { path },
-    );
+    // an unknown name may be a user's activation not yet registered; a known family's bad number is not
+    const hint = e.message.startsWith('unknown activation')
+      ? ' (a user-defined activation must be registered with registerActivation before loading)'
+      : '';
+    throw new ModelFormatError(`${e.message}${hint}`, { path });
   }
   // a re-save writes the catalog's spelling; a loaded document must be what its model saves
   if (saved !== value) {

@@ -1,9 +1,16 @@
 // Sequential: modules and activations applied one after another, for stacks the MLP does not cover.
-import { BackpropError, Tensor, type TensorLike, tensor, ValueError } from '@backprop/core';
+import {
+  BackpropError,
+  echoValue,
+  Tensor,
+  type TensorLike,
+  tensor,
+  ValueError,
+} from '@backprop/core';
 import { activationName, getActivation } from './activation-catalog.js';
 import type { Activation } from './define-activation.js';
 import { Module } from './module.js';
-import { child, describeValue, type JsonObject, readArray, readObject } from './read-json.js';
+import { child, type JsonObject, readArray, readObject } from './read-json.js';
 import { readActivation, savedActivationName } from './saved-activations.js';
 import {
   type Codec,
@@ -135,7 +142,7 @@ export const sequentialCodec: Codec<'Sequential', Sequential> = {
       const m = readObject(item, p, { required: ['type', 'config'] });
       if (!isModelType(m.type)) {
         throw new ModelFormatError(
-          `expected 'activation' or one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}, got ${describeValue(m.type)}`,
+          `expected 'activation' or one of ${MODEL_TYPES.map((t) => `'${t}'`).join(', ')}, got ${echoValue(m.type)}`,
           { path: child(p, 'type') },
         );
       }

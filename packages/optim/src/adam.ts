@@ -1,7 +1,7 @@
 // Adam (with AMSGrad and L2 weight decay) and AdamW (decoupled weight decay): PyTorch's algorithms,
 // bias correction included.
 import type { TypedArray } from '@backprop/core';
-import { ValueError } from '@backprop/core';
+import { echoValue, ValueError } from '@backprop/core';
 import {
   buffer,
   checkBoolean,
@@ -9,7 +9,6 @@ import {
   checkNonNegative,
   checkPositive,
   checkUnit,
-  describe,
   Optimizer,
   type OptimizerSpec,
   type ParamState,
@@ -47,7 +46,7 @@ function spec(name: string, weightDecay: number): OptimizerSpec<AdamOptions> {
     check(o, where, lrMayBeZero) {
       checkLr(where, o.lr, lrMayBeZero);
       if (!Array.isArray(o.betas) || o.betas.length !== 2) {
-        throw new ValueError(`${where}: betas must be a pair [β₁, β₂], got ${describe(o.betas)}`);
+        throw new ValueError(`${where}: betas must be a pair [β₁, β₂], got ${echoValue(o.betas)}`);
       }
       checkUnit(where, 'betas[0]', o.betas[0]);
       checkUnit(where, 'betas[1]', o.betas[1]);

@@ -1,6 +1,6 @@
 // Gradient clipping, between backward() and step(): by the global norm of all gradients, or by value.
-import { NonFiniteError, Tensor, ValueError } from '@backprop/core';
-import { checkNonNegative, describe, refuseWhileCompiling } from './optimizer.js';
+import { echoValue, NonFiniteError, Tensor, ValueError } from '@backprop/core';
+import { checkNonNegative, refuseWhileCompiling } from './optimizer.js';
 
 /**
  * Scales all gradients together so that their global norm (the norm of all of them concatenated)
@@ -29,7 +29,7 @@ export function clipGradNorm(
   checkNonNegative(where, 'maxNorm', maxNorm);
   if (typeof normType !== 'number' || Number.isNaN(normType) || normType <= 0) {
     throw new ValueError(
-      `${where}: normType must be a number > 0 (Infinity for the max norm), got ${describe(normType)}`,
+      `${where}: normType must be a number > 0 (Infinity for the max norm), got ${echoValue(normType)}`,
     );
   }
   const list = toList(where, params);
@@ -93,7 +93,7 @@ function toList(where: string, params: Tensor | Iterable<Tensor>): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
   list.forEach((p, i) => {
     if (!(p instanceof Tensor))
-      throw new ValueError(`${where}: parameter ${i} is ${describe(p)}, not a tensor`);
+      throw new ValueError(`${where}: parameter ${i} is ${echoValue(p)}, not a tensor`);
   });
   return list;
 }

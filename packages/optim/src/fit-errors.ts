@@ -1,5 +1,6 @@
 // fit's errors for people: each says when in training it happened (epoch, batch) and what came.
 import { BackpropError, NonFiniteError, Tensor } from '@backprop/core';
+import type { History } from './history.js';
 
 /**
  * The error for a training step that went non-finite: the loss (`what` is "the loss is NaN"), or
@@ -18,6 +19,34 @@ export function divergence(
   return new NonFiniteError(
     `${where} (${samples}): ${what}. Training diverged: try a lower learning rate (lr is ${lr}) or clipGradNorm, ` +
       'and find the first op that made a non-finite value with detectAnomaly(() => fit(model, options))',
+  );
+}
+
+/**
+ * Training diverged while every number stayed finite: an epoch's loss passed `divergenceFactor` ×
+ * the loss at the initial weights. `history` holds the epochs before it (and `initialLoss`).
+ */
+export class DivergenceError extends BackpropError {
+  constructor(
+    message: string,
+    readonly history: History,
+  ) {
+    super(message);
+  }
+}
+
+/** The error for an epoch whose loss passed `factor` × the initial loss (see `DivergenceError`). */
+export function explosion(
+  epoch: number,
+  loss: number,
+  factor: number,
+  lr: number,
+  history: History,
+): DivergenceError {
+  return new DivergenceError(
+    `fit: epoch ${epoch}: the loss ${loss} is more than divergenceFactor (${factor}) × the loss at the initial weights, ${history.initialLoss}. ` +
+      `Training diverged: try a lower learning rate (lr is ${lr}) or clipGradNorm, or raise divergenceFactor`,
+    history,
   );
 }
 

@@ -1,17 +1,17 @@
 // What fit takes: the model, the loss and metrics, and the options, each checked with an error
 // that says what was expected and what came.
-import { Generator, ShapeError, type Tensor, type TensorLike, ValueError } from '@backprop/core';
+import {
+  echoValue,
+  Generator,
+  ShapeError,
+  type Tensor,
+  type TensorLike,
+  ValueError,
+} from '@backprop/core';
 import { asData, matchRows, readData } from './fit-data.js';
 import { shapeOf } from './fit-errors.js';
 import type { BatchInfo, EpochLog, History } from './history.js';
-import {
-  checkBoolean,
-  checkOptions,
-  describe,
-  Optimizer,
-  optionNames,
-  sameShape,
-} from './optimizer.js';
+import { checkBoolean, checkOptions, Optimizer, optionNames, sameShape } from './optimizer.js';
 import type { ProgressSetting } from './progress.js';
 import { LRScheduler, ReduceLROnPlateau } from './schedules.js';
 
@@ -101,6 +101,13 @@ export interface FitOptions {
   schedule?: LRScheduler | ReduceLROnPlateau;
   /** Clip the gradients to this global norm before each step (see `clipGradNorm`). */
   clipGradNorm?: number;
+  /**
+   * Training has diverged when an epoch's loss is more than this many times the loss at the initial
+   * weights (default 1e6): fit then throws a `DivergenceError` (restoring the best weights with
+   * `earlyStopping.restoreBest`). A loss that is NaN or infinite is caught at its batch whatever
+   * this says. `Infinity` turns the check off, and the initial loss is then not computed.
+   */
+  divergenceFactor?: number;
   /** Functions called after each batch, each epoch and at the end. */
   callbacks?: FitCallbacks;
   /**
@@ -146,7 +153,7 @@ const FIT_OPTIONS = {
   loss: (loss) => {
     if (typeof loss !== 'function') {
       throw new ValueError(
-        `fit: loss must be a function (prediction, target) => Tensor such as mse, got ${describe(loss)}`,
+        `fit: loss must be a function (prediction, target) => Tensor such as mse, got ${echoValue(loss)}`,
       );
     }
     return loss;
@@ -154,7 +161,7 @@ const FIT_OPTIONS = {
   optimizer: (optimizer, { model }) => {
     if (!(optimizer instanceof Optimizer)) {
       throw new ValueError(
-        `fit: optimizer must be an optimiser such as new SGD(model.parameters(), { lr: 0.01 }), got ${describe(optimizer)}`,
+        `fit: optimizer must be an optimiser such as new SGD(model.parameters(), { lr: 0.01 }), got ${echoValue(optimizer)}`,
       );
     }
     const params = model.parameters();
@@ -171,14 +178,14 @@ const FIT_OPTIONS = {
   },
   epochs: (epochs) => {
     if (!Number.isInteger(epochs) || epochs <= 0) {
-      throw new ValueError(`fit: epochs must be an integer ≥ 1, got ${describe(epochs)}`);
+      throw new ValueError(`fit: epochs must be an integer ≥ 1, got ${echoValue(epochs)}`);
     }
     return epochs;
   },
   batchSize: (batchSize = 32) => {
     if (!Number.isInteger(batchSize) || batchSize <= 0) {
       throw new ValueError(
-        `fit: batchSize must be an integer ≥ 1 (1 for per-sample SGD), got ${describe(batchSize)}`,
+        `fit: batchSize must be an integer ≥ 1 (1 for per-sample SGD), got ${echoValue(batchSize)}`,
       );
     }
     return batchSize;
@@ -186,20 +193,20 @@ const FIT_OPTIONS = {
   shuffle: (shuffle = true) => checkBoolean('fit', 'shuffle', shuffle),
   seed: (seed) => {
     if (seed !== undefined && !Number.isFinite(seed)) {
-      throw new ValueError(`fit: seed must be a finite number, got ${describe(seed)}`);
+      throw new ValueError(`fit: seed must be a finite number, got ${echoValue(seed)}`);
     }
     return seed;
   },
   generator: (generator, { options }) => {
     if (generator !== undefined && !(generator instanceof Generator)) {
-      throw new ValueError(`fit: generator must be a Generator, got ${describe(generator)}`);
+      throw new ValueError(`fit: generator must be a Generator, got ${echoValue(generator)}`);
     }
     return generator ?? new Generator(options.seed ?? 0);
   },
   validation: (validation, { options, read }) => {
     if (validation === undefined) return undefined;
     if (validation === null || typeof validation !== 'object') {
-      throw new ValueError(`fit: validation must be { x, y }, got ${describe(validation)}`);
+      throw new ValueError(`fit: validation must be { x, y }, got ${echoValue(validation)}`);
     }
     if (options.validationSplit !== undefined) {
       throw new ValueError('fit: give validation or validationSplit, not both');
@@ -216,7 +223,7 @@ const FIT_OPTIONS = {
   validationSplit: (split) => {
     if (split !== undefined && !(typeof split === 'number' && split > 0 && split < 1)) {
       throw new ValueError(
-        `fit: validationSplit must be a fraction in (0, 1), such as 0.2, got ${describe(split)}`,
+        `fit: validationSplit must be a fraction in (0, 1), such as 0.2, got ${echoValue(split)}`,
       );
     }
     return split;
@@ -225,13 +232,13 @@ const FIT_OPTIONS = {
     if (metrics === undefined) return undefined;
     if (metrics === null || typeof metrics !== 'object') {
       throw new ValueError(
-        `fit: metrics must be an object of named functions { r2: r2Score }, got ${describe(metrics)}`,
+        `fit: metrics must be an object of named functions { r2: r2Score }, got ${echoValue(metrics)}`,
       );
     }
     for (const [name, m] of Object.entries(metrics)) {
       if (typeof m !== 'function') {
         throw new ValueError(
-          `fit: metric ${JSON.stringify(name)} must be a function (target, prediction) => number, got ${describe(m)}`,
+          `fit: metric ${JSON.stringify(name)} must be a function (target, prediction) => number, got ${echoValue(m)}`,
         );
       }
     }
@@ -241,7 +248,7 @@ const FIT_OPTIONS = {
     if (stop === undefined) return undefined;
     if (stop === null || typeof stop !== 'object') {
       throw new ValueError(
-        `fit: earlyStopping must be an object { patience, minDelta, monitor }, got ${describe(stop)}`,
+        `fit: earlyStopping must be an object { patience, minDelta, monitor }, got ${echoValue(stop)}`,
       );
     }
     return readTable('fit: earlyStopping', EARLY_STOPPING, stop, context);
@@ -250,7 +257,7 @@ const FIT_OPTIONS = {
     if (schedule === undefined) return undefined;
     if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau)) {
       throw new ValueError(
-        `fit: schedule must be a learning-rate schedule (StepLR, CosineAnnealingLR, ReduceLROnPlateau, …), got ${describe(schedule)}`,
+        `fit: schedule must be a learning-rate schedule (StepLR, CosineAnnealingLR, ReduceLROnPlateau, …), got ${echoValue(schedule)}`,
       );
     }
     if (schedule.optimizer !== options.optimizer) {
@@ -262,14 +269,22 @@ const FIT_OPTIONS = {
   },
   clipGradNorm: (clip) => {
     if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
-      throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${describe(clip)}`);
+      throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${echoValue(clip)}`);
     }
     return clip;
+  },
+  divergenceFactor: (factor = 1e6) => {
+    if (!(typeof factor === 'number' && factor > 1)) {
+      throw new ValueError(
+        `fit: divergenceFactor must be a number > 1 (or Infinity to turn the check off), got ${echoValue(factor)}`,
+      );
+    }
+    return factor;
   },
   callbacks: (callbacks) => {
     if (callbacks === undefined) return undefined;
     if (callbacks === null || typeof callbacks !== 'object') {
-      throw new ValueError(`fit: callbacks must be an object, got ${describe(callbacks)}`);
+      throw new ValueError(`fit: callbacks must be an object, got ${echoValue(callbacks)}`);
     }
     for (const [key, fn] of Object.entries(callbacks)) {
       if (!CALLBACKS.includes(key)) {
@@ -278,7 +293,7 @@ const FIT_OPTIONS = {
         );
       }
       if (typeof fn !== 'function') {
-        throw new ValueError(`fit: callback ${key} must be a function, got ${describe(fn)}`);
+        throw new ValueError(`fit: callback ${key} must be a function, got ${echoValue(fn)}`);
       }
     }
     return callbacks;
@@ -293,7 +308,7 @@ const EARLY_STOPPING = {
   monitor: (monitor) => {
     if (monitor !== undefined && monitor !== 'valLoss' && monitor !== 'loss') {
       throw new ValueError(
-        `fit: earlyStopping.monitor must be 'valLoss' or 'loss', got ${describe(monitor)}`,
+        `fit: earlyStopping.monitor must be 'valLoss' or 'loss', got ${echoValue(monitor)}`,
       );
     }
     return monitor;
@@ -301,7 +316,7 @@ const EARLY_STOPPING = {
   patience: (patience = 5) => {
     if (!(Number.isInteger(patience) && patience >= 1)) {
       throw new ValueError(
-        `fit: earlyStopping.patience must be an integer ≥ 1, got ${describe(patience)}`,
+        `fit: earlyStopping.patience must be an integer ≥ 1, got ${echoValue(patience)}`,
       );
     }
     return patience;
@@ -309,7 +324,7 @@ const EARLY_STOPPING = {
   minDelta: (minDelta = 0) => {
     if (!(typeof minDelta === 'number' && minDelta >= 0)) {
       throw new ValueError(
-        `fit: earlyStopping.minDelta must be a number ≥ 0, got ${describe(minDelta)}`,
+        `fit: earlyStopping.minDelta must be a number ≥ 0, got ${echoValue(minDelta)}`,
       );
     }
     return minDelta;
@@ -336,12 +351,12 @@ export function readOptions(model: Trainable, options: FitOptions): FitSettings 
     typeof model.parameters !== 'function'
   ) {
     throw new ValueError(
-      `fit: the model must have forward(x) and parameters() (a Module such as MLP or Linear), got ${describe(model)}`,
+      `fit: the model must have forward(x) and parameters() (a Module such as MLP or Linear), got ${echoValue(model)}`,
     );
   }
   if (options === null || typeof options !== 'object') {
     throw new ValueError(
-      `fit: expected options { x, y, loss, optimizer, epochs, … }, got ${describe(options)}`,
+      `fit: expected options { x, y, loss, optimizer, epochs, … }, got ${echoValue(options)}`,
     );
   }
   return readTable('fit', FIT_OPTIONS, options, { model, options });

@@ -16,6 +16,7 @@ import {
   Adam,
   accuracy,
   argmax,
+  DivergenceError,
   type EpochLog,
   type FitOptions,
   fit,
@@ -422,6 +423,11 @@ describe('fit: validation and metrics', () => {
       batchSize: 4,
       validation: line(5, 9),
     });
+    const initial = [
+      { rows: 4, recording: false },
+      { rows: 4, recording: false },
+      { rows: 2, recording: false },
+    ];
     const epoch = [
       { rows: 4, recording: true },
       { rows: 4, recording: true },
@@ -429,7 +435,7 @@ describe('fit: validation and metrics', () => {
       { rows: 4, recording: false },
       { rows: 1, recording: false },
     ];
-    expect(calls).toEqual([...epoch, ...epoch]);
+    expect(calls).toEqual([...initial, ...epoch, ...epoch]);
   });
 
   it('classifies with crossEntropy on class indices, metrics called as (target, prediction)', () => {
@@ -813,7 +819,8 @@ describe('fit: progress display', () => {
     let calls = 0;
     const loss = (p: Tensor, t: Tensor) => {
       const l = mse(p, t);
-      return ++calls === 3 ? l.sub(l).div(0) : l; // 0 / 0: NaN at the third batch
+      // 0 / 0: NaN at the third training batch (the initial loss, without a graph, is not counted)
+      return isGradEnabled() && ++calls === 3 ? l.sub(l).div(0) : l;
     };
     expect(() =>
       fitLinear({
@@ -854,15 +861,37 @@ describe('fit: errors for people', () => {
     expect(run({ x: 3 })).toThrow(/x is a scalar; it needs a sample axis/);
   });
 
-  it('model output vs target shape: the loss says, with the epoch, batch and both shapes', () => {
+  it('model output vs target shape: the loss says, before any step, with both shapes', () => {
     const flat = tensor(Array.from(y.data)); // [10], the model gives [batch, 1]
     expect(run({ y: flat, batchSize: 4 })).toThrow(ShapeError);
+    // the initial loss (divergenceFactor's reference) meets it first, before a weight changes
     expect(run({ y: flat, batchSize: 4 })).toThrow(
-      /^fit: epoch 1, batch 1\/3: .*mse.*\(the model's output has shape \[4, 1\], the targets \[4\]: give y the model's output shape\)$/s,
+      /^fit: before training: .*mse.*\(the model's output has shape \[4, 1\], the targets \[4\]: give y the model's output shape\)$/s,
     );
     expect(run({ x: tensor([[1, 2]]).gather(Array(10).fill(0)) })).toThrow(
-      /^fit: epoch 1, batch 1\/1: Linear\(1 → 1\): expected input with 1 features/,
+      /^fit: before training: Linear\(1 → 1\): expected input with 1 features/,
     );
+    // without that pass, the first batch meets it
+    expect(run({ y: flat, batchSize: 4, divergenceFactor: Number.POSITIVE_INFINITY })).toThrow(
+      /^fit: epoch 1, batch 1\/3: .*mse.*\(the model's output has shape \[4, 1\], the targets \[4\]: give y the model's output shape\)$/s,
+    );
+  });
+
+  it('a loss that is NaN at the initial weights is named before any step, with its rows', () => {
+    const model = linearModel();
+    const before = copy(model.parameters());
+    const loss = (p: Tensor, t: Tensor) => (isGradEnabled() ? mse(p, t) : mse(p, t).div(0).mul(0));
+    expect(() =>
+      fit(model, {
+        ...base(),
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        loss,
+        batchSize: 4,
+      }),
+    ).toThrow(
+      /^fit: before training: the loss is NaN at the initial weights on the training samples of rows 0…3, before any step: check x, y and the model's initial weights, or use detectAnomaly/,
+    );
+    expect(copy(model.parameters())).toEqual(before);
   });
 
   it('epochs and batchSize must be positive integers', () => {
@@ -881,7 +910,7 @@ describe('fit: errors for people', () => {
     let calls = 0;
     const loss = (p: Tensor, t: Tensor) => {
       const l = mse(p, t);
-      return ++calls === 7 ? l.sub(l).div(0) : l; // 0 / 0
+      return isGradEnabled() && ++calls === 7 ? l.sub(l).div(0) : l; // 0 / 0 at a training batch
     };
     const fails = run({ loss, batchSize: 4, epochs: 5 });
     expect(fails).toThrow(NonFiniteError);
@@ -889,16 +918,19 @@ describe('fit: errors for people', () => {
     expect(fails).toThrow(
       /^fit: epoch 3, batch 1\/3 \(4 samples, first \d\): the loss is NaN\. Training diverged: try a lower learning rate \(lr is 0\.01\) or clipGradNorm, and find the first op that made a non-finite value with detectAnomaly\(\(\) => fit\(model, options\)\)$/,
     );
-    // a real divergence: far too large a learning rate
+    // a real divergence: far too large a learning rate; by default the loss's growth past
+    // 1e6 × the initial loss stops it at epoch 1, and without that rule it runs on to overflow
     const model = linearModel();
-    expect(() =>
+    const tooFast = (options: Partial<FitOptions>) => () =>
       fit(model, {
         ...base(),
         optimizer: new SGD(model.parameters(), { lr: 1e6 }),
         epochs: 50,
         batchSize: 1,
-      }),
-    ).toThrow(
+        ...options,
+      });
+    expect(tooFast({})).toThrow(/^fit: epoch 1: the loss [\d.e+]+ is more than divergenceFactor/);
+    expect(tooFast({ divergenceFactor: Number.POSITIVE_INFINITY })).toThrow(
       /^fit: epoch \d+, batch \d+\/10 \(sample \d\): the loss is (NaN|Infinity)\. .*lr is 1000000/,
     );
   });
@@ -947,7 +979,7 @@ describe('fit: errors for people', () => {
 
   it('lists every option it takes, in the order of FitOptions, EarlyStoppingOptions, FitCallbacks and ProgressOptions', () => {
     expect(run({ batch_size: 4 })).toThrow(
-      'fit: unknown option "batch_size" (did you mean "batchSize"?); it takes x, y, loss, optimizer, epochs, batchSize, shuffle, seed, generator, validation, validationSplit, metrics, earlyStopping, schedule, clipGradNorm, callbacks, progress, compile',
+      'fit: unknown option "batch_size" (did you mean "batchSize"?); it takes x, y, loss, optimizer, epochs, batchSize, shuffle, seed, generator, validation, validationSplit, metrics, earlyStopping, schedule, clipGradNorm, divergenceFactor, callbacks, progress, compile',
     );
     expect(run({ earlyStopping: { wait: 2 } as never })).toThrow(
       'fit: earlyStopping: unknown option "wait"; it takes monitor, patience, minDelta, restoreBest',
@@ -998,7 +1030,7 @@ describe('fit: errors for people', () => {
     bad.data[7] = Number.NaN;
     expect(run({ x: bad })).toThrow('fit: x holds NaN in row 7; the data must be finite');
     expect(run({ metrics: { oops: () => 'high' as never } })).toThrow(
-      /metric "oops" returned the string "high", not a number/,
+      /metric "oops" returned "high", not a number/,
     );
   });
 });
@@ -1080,6 +1112,65 @@ describe('fit: divergence keeps what was learnt', () => {
       /^fit: epoch 1, batch 1\/2 \(5 samples, first \d\): the loss is [\d.e+-]+ but the gradient of parameter 0 \(shape \[1, 1\]\) holds NaN\. Training diverged: /,
     );
     expect(copy(model.parameters())).toEqual(before);
+  });
+});
+
+describe('fit: a loss that explodes while staying finite is divergence (issue 18)', () => {
+  /** An MLP on y = 2x + 1 with Adam at `lr`, for 20 epochs of 4 batches. */
+  function adamRun(lr: number, extra: Partial<FitOptions> = {}) {
+    const { x, y } = line(64, 9);
+    const model = new MLP({ inputs: 1, hidden: [8], outputs: 1, seed: 3 });
+    const initial = mse(model.forward(x), y).item(); // the loss before any step
+    const run = () =>
+      fit(model, {
+        x,
+        y,
+        loss: mse,
+        optimizer: new Adam(model.parameters(), { lr }),
+        epochs: 20,
+        batchSize: 16,
+        seed: 0,
+        ...extra,
+      });
+    return { initial, run, model };
+  }
+
+  it('stops Adam at lr 1e6 at the first epoch whose loss passes 1e6 × the initial loss', () => {
+    const { initial, run } = adamRun(1e6);
+    let error: unknown;
+    try {
+      run();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DivergenceError);
+    const e = error as DivergenceError;
+    expect(e.message).toMatch(
+      /^fit: epoch 1: the loss [\d.e+]+ is more than divergenceFactor \(1000000\) × the loss at the initial weights, [\d.e+-]+\. Training diverged: try a lower learning rate \(lr is 1000000\) or clipGradNorm, or raise divergenceFactor$/,
+    );
+    expect(e.history.epochs).toEqual([]);
+    expect(e.history.initialLoss).toBeCloseTo(initial, 12);
+  });
+
+  it('lets a run that recovers finish (Adam at lr 10 spikes to ~300× and comes back)', () => {
+    const { initial, run } = adamRun(10);
+    const history = run();
+    const worst = Math.max(...history.epochs.map((e) => e.loss));
+    expect(worst / initial).toBeGreaterThan(100); // it did spike, well below 1e6×
+    expect(history.epochs.at(-1)!.loss).toBeLessThan(initial);
+    expect(history.initialLoss).toBeCloseTo(initial, 12);
+  });
+
+  it('is off with divergenceFactor: Infinity, and the option is checked', () => {
+    const { run } = adamRun(1e6, { divergenceFactor: Number.POSITIVE_INFINITY });
+    const history = run();
+    expect(history.epochs).toHaveLength(20);
+    expect(history.initialLoss).toBeUndefined(); // not computed when nothing uses it
+    for (const bad of [1, 0.5, -1, Number.NaN, '1e6']) {
+      expect(() => adamRun(1, { divergenceFactor: bad as number }).run()).toThrow(
+        /^fit: divergenceFactor must be a number > 1 \(or Infinity to turn the check off\), got /,
+      );
+    }
   });
 });
 

@@ -5,6 +5,7 @@
 import {
   compile,
   concat,
+  echoValue,
   NonFiniteError,
   noGrad,
   ShapeError,
@@ -15,7 +16,14 @@ import {
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
 import { type Data, splitData } from './fit-data.js';
-import { divergence, inContext, nonFiniteGradient, shapeOf } from './fit-errors.js';
+import {
+  DivergenceError,
+  divergence,
+  explosion,
+  inContext,
+  nonFiniteGradient,
+  shapeOf,
+} from './fit-errors.js';
 import {
   type FitOptions,
   type LossFn,
@@ -25,7 +33,7 @@ import {
   type Trainable,
 } from './fit-options.js';
 import type { EpochLog, History } from './history.js';
-import { describe, sameShape } from './optimizer.js';
+import { sameShape } from './optimizer.js';
 import { formatNumber, nowMs, ProgressDisplay } from './progress.js';
 import { ReduceLROnPlateau } from './schedules.js';
 
@@ -48,8 +56,10 @@ import { ReduceLROnPlateau } from './schedules.js';
  * sample in turn, w ← w − η ∂E/∂w.
  *
  * A loss, or a gradient, that becomes NaN or infinite stops training with a `NonFiniteError`
- * before that step changes the weights. The error's `history` holds the epochs so far, and with
- * `earlyStopping.restoreBest` the best epoch's weights are put back first.
+ * before that step changes the weights. An epoch whose loss is more than `divergenceFactor` (1e6)
+ * times the loss at the initial weights stops it with a `DivergenceError`. Either error's
+ * `history` holds the epochs so far, and with `earlyStopping.restoreBest` the best epoch's weights
+ * are put back first.
  */
 export function fit(model: Trainable, options: FitOptions): History {
   const o = readOptions(model, options);
@@ -75,6 +85,23 @@ export function fit(model: Trainable, options: FitOptions): History {
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
   if (validationIndices) history.validationIndices = validationIndices;
+  const factor = o.divergenceFactor;
+  if (factor !== Number.POSITIVE_INFINITY) {
+    // rows of x as the user passed it (validationSplit takes some out)
+    const row = (i: number) => (rows ? rows[i] : i);
+    history.initialLoss = inContext('fit', () =>
+      evaluate(
+        'fit: before training',
+        model,
+        loss,
+        { x, y },
+        batchSize,
+        undefined,
+        (v, s, e) =>
+          `the loss is ${v} at the initial weights on the training samples of rows ${row(s)}…${row(e)}, before any step: check x, y and the model's initial weights, or use detectAnomaly(() => fit(model, options))`,
+      ),
+    ).loss;
+  }
   let best = Number.POSITIVE_INFINITY;
   let badEpochs = 0;
   let bestWeights: TypedArray[] | null = null;
@@ -127,6 +154,10 @@ export function fit(model: Trainable, options: FitOptions): History {
       }
 
       const log: EpochLog = { epoch, loss: lossSum / n, metrics: {}, lr, seconds: 0 };
+      const initial = history.initialLoss;
+      if (initial !== undefined && initial > 0 && log.loss > factor * initial) {
+        throw explosion(epoch, log.loss, factor, lr, history);
+      }
       if (metrics) {
         const prediction = noGrad(() => concat(predictions));
         log.metrics = scores(`fit: epoch ${epoch}`, metrics, y.gather(order), prediction);
@@ -139,6 +170,8 @@ export function fit(model: Trainable, options: FitOptions): History {
           validation,
           batchSize,
           metrics,
+          (value, first, last) =>
+            `the loss is ${value} on validation samples ${first}…${last} (the training loss was finite): check the validation data, or use detectAnomaly(() => fit(model, options))`,
         );
         log.valLoss = v.loss;
         log.valMetrics = v.metrics;
@@ -185,7 +218,7 @@ export function fit(model: Trainable, options: FitOptions): History {
     }
     callbacks?.onTrainEnd?.(history);
   } catch (e) {
-    if (e instanceof NonFiniteError) {
+    if (e instanceof NonFiniteError || e instanceof DivergenceError) {
       // what was learnt is not lost: the best weights (if kept) and the history go with the error
       Object.assign(e, { history });
       if (bestWeights) {
@@ -214,7 +247,7 @@ function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[
 /** Calls the loss and checks it gave a one-element tensor; names the shapes when they do not fit. */
 function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tensor): Tensor {
   if (!(prediction instanceof Tensor)) {
-    throw new ValueError(`${where}: model.forward returned ${describe(prediction)}, not a tensor`);
+    throw new ValueError(`${where}: model.forward returned ${echoValue(prediction)}, not a tensor`);
   }
   let l: Tensor;
   try {
@@ -227,7 +260,7 @@ function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tens
   }
   if (!(l instanceof Tensor) || l.size !== 1) {
     throw new ValueError(
-      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : describe(l)}`,
+      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : echoValue(l)}`,
     );
   }
   return l;
@@ -235,7 +268,10 @@ function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tens
 
 // ---------------------------------------------------------------- validation and metrics
 
-/** The loss (Σ nᵦ·Lᵦ / n in batches of batchSize, as in training) and metrics, with no graph. */
+/**
+ * The loss (Σ nᵦ·Lᵦ / n in batches of batchSize, as in training) and metrics, with no graph. A
+ * batch whose loss is not finite is a `NonFiniteError` that `nonFinite` words (samples first…last).
+ */
 function evaluate(
   where: string,
   model: Trainable,
@@ -243,6 +279,7 @@ function evaluate(
   data: Data,
   batchSize: number,
   metrics: Record<string, MetricFn> | undefined,
+  nonFinite: (value: number, first: number, last: number) => string,
 ): { loss: number; metrics: Record<string, number> } {
   const n = data.x.shape[0];
   const predictions: Tensor[] = [];
@@ -256,9 +293,7 @@ function evaluate(
         return lossValue(where, loss, prediction, data.y.gather(indices)).item();
       });
       if (!Number.isFinite(v)) {
-        throw new NonFiniteError(
-          `${where}: the loss is ${v} on validation samples ${start}…${start + indices.length - 1} (the training loss was finite): check the validation data, or use detectAnomaly(() => fit(model, options))`,
-        );
+        throw new NonFiniteError(`${where}: ${nonFinite(v, start, start + indices.length - 1)}`);
       }
       sum += v * indices.length;
     }
@@ -291,7 +326,7 @@ function scores(
     );
     if (typeof v !== 'number') {
       throw new ValueError(
-        `${where}: metric ${JSON.stringify(name)} returned ${describe(v)}, not a number`,
+        `${where}: metric ${JSON.stringify(name)} returned ${echoValue(v)}, not a number`,
       );
     }
     out[name] = v;

@@ -39,6 +39,11 @@ export interface EpochLog {
 export interface History {
   /** One log per epoch that ran, in order. */
   epochs: EpochLog[];
+  /**
+   * The training loss at the initial weights, before any step (Σ nᵦ·Lᵦ / n in batches, no graph):
+   * the reference of `divergenceFactor`. Absent with `divergenceFactor: Infinity`.
+   */
+  initialLoss?: number;
   /** The epoch with the lowest monitored loss (valLoss when there is validation data, else loss). */
   bestEpoch: number;
   /** True when early stopping or a callback's `'stop'` ended training before `epochs`. */

@@ -32,6 +32,7 @@ export {
 } from './data/split.js';
 // ---- the training loop: fit, what it takes and what it returns (its progress options below)
 export { fit } from './fit.js';
+export { DivergenceError } from './fit-errors.js';
 export type {
   EarlyStoppingOptions,
   FitCallbacks,

@@ -108,7 +108,7 @@ describe('constructing an optimiser', () => {
       'SGD lr string',
       (o) => new SGD([param(1)], o),
       { lr: '0.1' },
-      /lr must be a finite number, got the string "0.1"/,
+      /lr must be a finite number, got "0.1"/,
     ],
     [
       'SGD momentum < 0',

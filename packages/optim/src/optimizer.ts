@@ -113,7 +113,7 @@ export abstract class Optimizer<
     this.defaults = Object.freeze(defaults as O);
     if (!Array.isArray(params)) {
       throw new ValueError(
-        `${name}: expected an array of parameters (tensors) or of parameter groups ({ params, ...options }), got ${describe(params)}`,
+        `${name}: expected an array of parameters (tensors) or of parameter groups ({ params, ...options }), got ${echoValue(params)}`,
       );
     }
     if (params.length === 0) throw new ValueError(`${name}: got an empty list of parameters`);
@@ -127,7 +127,7 @@ export abstract class Optimizer<
       const where = grouped ? `${name} group ${gi}` : name;
       if (g === null || typeof g !== 'object' || g instanceof Tensor || !Array.isArray(g.params)) {
         throw new ValueError(
-          `${name}: element ${gi} of the parameter list is ${describe(g)}; expected either only tensors or only groups { params: Tensor[], ...options }`,
+          `${name}: element ${gi} of the parameter list is ${echoValue(g)}; expected either only tensors or only groups { params: Tensor[], ...options }`,
         );
       }
       const { params: groupParams, ...groupOptions } = g;
@@ -146,7 +146,7 @@ export abstract class Optimizer<
       groupParams.forEach((p, pi) => {
         const label = grouped ? `parameter ${index} (group ${gi}, index ${pi})` : `parameter ${pi}`;
         if (!(p instanceof Tensor)) {
-          throw new ValueError(`${name}: ${label} is ${describe(p)}, not a tensor`);
+          throw new ValueError(`${name}: ${label} is ${echoValue(p)}, not a tensor`);
         }
         if (!p.requiresGrad) {
           throw new GradError(
@@ -252,7 +252,7 @@ export abstract class Optimizer<
     const { name } = this.spec;
     const where = `${name}.loadState()`;
     if (snapshot === null || typeof snapshot !== 'object') {
-      throw new ValueError(`${where}: expected an object from state(), got ${describe(snapshot)}`);
+      throw new ValueError(`${where}: expected an object from state(), got ${echoValue(snapshot)}`);
     }
     if (snapshot.optimizer !== name) {
       throw new ValueError(
@@ -314,7 +314,7 @@ export abstract class Optimizer<
         const bad = values.findIndex((v) => typeof v !== 'number' || Number.isNaN(v));
         if (bad >= 0) {
           throw new ValueError(
-            `${where}: buffer ${key} of parameter ${i} holds ${describe(values[bad])} at index ${bad}; expected numbers`,
+            `${where}: buffer ${key} of parameter ${i} holds ${echoValue(values[bad])} at index ${bad}; expected numbers`,
           );
         }
         const b = emptyLike(p.data);
@@ -352,7 +352,7 @@ function emptyLike(like: TypedArray): TypedArray {
 /** Checks an option is a finite number; returns it. */
 export function checkNumber(where: string, key: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValueError(`${where}: ${key} must be a finite number, got ${describe(value)}`);
+    throw new ValueError(`${where}: ${key} must be a finite number, got ${echoValue(value)}`);
   }
   return value;
 }
@@ -386,7 +386,7 @@ export function checkUnit(where: string, key: string, value: unknown, closed = f
 /** Checks an option is true or false; returns it. */
 export function checkBoolean(where: string, key: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new ValueError(`${where}: ${key} must be true or false, got ${describe(value)}`);
+    throw new ValueError(`${where}: ${key} must be true or false, got ${echoValue(value)}`);
   }
   return value;
 }
@@ -404,15 +404,6 @@ export function refuseWhileCompiling(where: string): void {
   }
 }
 
-export function describe(v: unknown): string {
-  if (v === undefined || v === null) return String(v);
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return `the string ${echo(v)}`;
-  if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(', ')}]`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return `a ${typeof v}`;
-}
-
 /**
  * Refuses options that are not an object or that hold a name not in `known`, naming the closest
  * known one and listing them all: `StepLR: unknown option "stepsize" (did you mean "stepSize"?);
@@ -426,7 +417,7 @@ export function checkOptions(
   taker = 'it',
 ): void {
   if (options === null || typeof options !== 'object') {
-    throw new ValueError(`${where}: options must be an object, got ${describe(options)}`);
+    throw new ValueError(`${where}: options must be an object, got ${echoValue(options)}`);
   }
   checkKnownOptions(where, options, known, taker);
 }

@@ -1,9 +1,9 @@
 // fit's progress display: in a terminal a bar per epoch redrawn in place (\r), throttled to 10
 // redraws a second, and a summary line per epoch; elsewhere plain lines. No Node imports: stdout
 // is reached through globalThis, so the package stays browser-safe.
-import { ValueError } from '@backprop/core';
+import { echoValue, ValueError } from '@backprop/core';
 import type { EpochLog } from './history.js';
-import { checkOptions, describe, optionNames } from './optimizer.js';
+import { checkOptions, optionNames } from './optimizer.js';
 
 /**
  * Where and how `fit` reports progress. Every field is optional: by default it writes to
@@ -98,7 +98,7 @@ export class ProgressDisplay {
     }
     if (setting !== true && (setting === null || typeof setting !== 'object')) {
       throw new ValueError(
-        `${where} must be true, false, 'auto' or { write, isTTY, every }, got ${describe(setting)}`,
+        `${where} must be true, false, 'auto' or { write, isTTY, every }, got ${echoValue(setting)}`,
       );
     }
     const options: ProgressOptions = setting === true ? {} : setting;
@@ -109,7 +109,7 @@ export class ProgressDisplay {
     );
     if (options.write !== undefined && typeof options.write !== 'function') {
       throw new ValueError(
-        `${where}.write must be a function (text) => void, got ${describe(options.write)}`,
+        `${where}.write must be a function (text) => void, got ${echoValue(options.write)}`,
       );
     }
     let write = options.write;
@@ -127,7 +127,7 @@ export class ProgressDisplay {
     }
     const every = options.every ?? (isTTY ? 1 : Math.ceil(epochs / 10));
     if (!Number.isInteger(every) || every < 1) {
-      throw new ValueError(`${where}.every must be an integer ≥ 1, got ${describe(every)}`);
+      throw new ValueError(`${where}.every must be an integer ≥ 1, got ${echoValue(every)}`);
     }
     return new ProgressDisplay(write, isTTY, every, options.now ?? nowMs, epochs, samples);
   }

@@ -163,7 +163,7 @@ describe('epoch-based schedules', () => {
     [
       'not an optimiser',
       () => new StepLR({ paramGroups: [] } as Options, { stepSize: 1 }),
-      /StepLR: expected an optimiser \(SGD, Adam, …\), got a object/,
+      /StepLR: expected an optimiser \(SGD, Adam, …\), got an object/,
     ],
   ];
   for (const [name, make, message] of bad) {
@@ -193,7 +193,7 @@ describe('ReduceLROnPlateau', () => {
     expect(() => s.step(NaN)).toThrow(
       /ReduceLROnPlateau.step\(\): the metric must be a number, got NaN/,
     );
-    expect(() => s.step('0.5' as Options)).toThrow(/got the string "0.5"/);
+    expect(() => s.step('0.5' as Options)).toThrow(/got "0.5"/);
   });
 
   it('saves and restores its counters as JSON', () => {
@@ -239,7 +239,7 @@ describe('ReduceLROnPlateau', () => {
   });
 
   const bad: [string, Options, RegExp][] = [
-    ['mode', { mode: 'avg' }, /mode must be 'min' or 'max', got the string "avg"/],
+    ['mode', { mode: 'avg' }, /mode must be 'min' or 'max', got "avg"/],
     ['thresholdMode', { thresholdMode: 'pct' }, /thresholdMode must be 'rel' or 'abs'/],
     ['factor 1', { factor: 1 }, /factor must be in \[0, 1\), got 1/],
     ['patience -1', { patience: -1 }, /patience must be an integer ≥ 0, got -1/],

@@ -7,7 +7,6 @@ import {
   checkOptions,
   checkPositive,
   definedEntries,
-  describe,
   Optimizer,
   optionNames,
 } from './optimizer.js';
@@ -273,11 +272,11 @@ export class ReduceLROnPlateau {
       ...definedEntries(options),
     };
     if (mode !== 'min' && mode !== 'max') {
-      throw new ValueError(`${where}: mode must be 'min' or 'max', got ${describe(mode)}`);
+      throw new ValueError(`${where}: mode must be 'min' or 'max', got ${echoValue(mode)}`);
     }
     if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
       throw new ValueError(
-        `${where}: thresholdMode must be 'rel' or 'abs', got ${describe(thresholdMode)}`,
+        `${where}: thresholdMode must be 'rel' or 'abs', got ${echoValue(thresholdMode)}`,
       );
     }
     checkNumber(where, 'factor', factor);
@@ -320,7 +319,7 @@ export class ReduceLROnPlateau {
     const current = metric instanceof Tensor ? metric.item() : metric;
     if (typeof current !== 'number' || Number.isNaN(current)) {
       throw new ValueError(
-        `ReduceLROnPlateau.step(): the metric must be a number, got ${describe(current)}`,
+        `ReduceLROnPlateau.step(): the metric must be a number, got ${echoValue(current)}`,
       );
     }
     this.lastEpoch += 1;
@@ -373,7 +372,7 @@ export class ReduceLROnPlateau {
     checkCount(where, 'cooldownCounter', snapshot.cooldownCounter);
     if (snapshot.best !== null && typeof snapshot.best !== 'number') {
       throw new ValueError(
-        `${where}: best must be a number or null, got ${describe(snapshot.best)}`,
+        `${where}: best must be a number or null, got ${echoValue(snapshot.best)}`,
       );
     }
     this.lastEpoch = snapshot.lastEpoch;
@@ -400,7 +399,7 @@ export class ReduceLROnPlateau {
 function checkOptimizer(where: string, optimizer: unknown): void {
   if (!(optimizer instanceof Optimizer)) {
     throw new ValueError(
-      `${where}: expected an optimiser (SGD, Adam, …), got ${describe(optimizer)}`,
+      `${where}: expected an optimiser (SGD, Adam, …), got ${echoValue(optimizer)}`,
     );
   }
 }
@@ -408,6 +407,6 @@ function checkOptimizer(where: string, optimizer: unknown): void {
 /** An integer ≥ min. */
 function checkCount(where: string, key: string, value: unknown, min = 0): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ValueError(`${where}: ${key} must be an integer ≥ ${min}, got ${describe(value)}`);
+    throw new ValueError(`${where}: ${key} must be an integer ≥ ${min}, got ${echoValue(value)}`);
   }
 }
