@@ -6,7 +6,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitepress';
 import { apiSidebar } from './api-sidebar.mjs';
-import { mathWithoutStyleTags } from './math-styles.mjs';
 import { repoLinks, repositoryUrl } from './repo-links.mjs';
 import { snippetRegions } from './snippet-regions.mjs';
 
@@ -43,7 +42,6 @@ export default defineConfig({
   markdown: {
     math: true,
     config(md) {
-      mathWithoutStyleTags(md);
       repoLinks(md, { root, srcDir, repoUrl, branch });
       snippetRegions(md);
     },

@@ -1,5 +1,5 @@
-// The default theme, plus the CSS that the formulas and the build-time plots need.
+// The default theme, plus the CSS that the build-time plots need.
 import DefaultTheme from 'vitepress/theme';
-import './math.css';
+import './plots.css';
 
 export default DefaultTheme;

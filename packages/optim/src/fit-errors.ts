@@ -27,11 +27,12 @@ export function divergence(
  * the loss at the initial weights. `history` holds the epochs before it (and `initialLoss`).
  */
 export class DivergenceError extends BackpropError {
-  constructor(
-    message: string,
-    readonly history: History,
-  ) {
+  /** The epochs before the one that diverged, and the initial loss it was measured against. */
+  readonly history: History;
+
+  constructor(message: string, history: History) {
     super(message);
+    this.history = history;
   }
 }
 
