@@ -65,6 +65,7 @@ export default defineConfig({
         items: [
           { text: 'How autodiff works', link: '/how-autodiff-works' },
           { text: 'Adding an op', link: '/adding-an-op' },
+          { text: 'Adding an activation', link: '/adding-an-activation' },
           { text: 'Layers and activations', link: '/layers' },
           { text: 'Training from a CSV', link: '/training' },
           { text: "Softmax's Jacobian", link: '/softmax-jacobian' },

@@ -14,6 +14,7 @@ import {
 import { Adam, accuracy, argmax, fit, StandardScaler, trainTestSplit } from '@backprop/optim';
 import { readCsv } from '@backprop/optim/node';
 
+// #region define
 /**
  * The bent identity f(a) = (√(a² + 1) − 1)/2 + a: smooth, unbounded, f(0) = 0, with a slope
  * f′(a) = a / (2√(a² + 1)) + 1 between 0.5 and 1.5, so it neither saturates (p. 20) nor dies.
@@ -25,6 +26,7 @@ export const bentIdentity = defineActivation({
   derivative: (a) => a.div(a.square().add(1).sqrt().mul(2)).add(1),
   description: 'bent identity (√(a² + 1) − 1)/2 + a; f′ = a/(2√(a² + 1)) + 1, in (0.5, 1.5)',
 });
+// #endregion define
 
 export interface CustomActivationResult {
   /** Autodiff's f′ against central differences. */
