@@ -2,7 +2,7 @@
 // seeded random numbers.
 
 import { allocate, checkDType, type DType, type TypedArray, toStorage } from './dtype.js';
-import { echo, echoValue } from './echo.js';
+import { echoValue } from './echo.js';
 import { ShapeError, ValueError } from './errors.js';
 import { checkOptions, optionNames } from './options.js';
 import { bind, type Primitive } from './primitive.js';

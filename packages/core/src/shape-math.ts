@@ -1,5 +1,5 @@
 // Shape arithmetic: sizes, strides, NumPy broadcasting and axis normalisation.
-import { echo, echoValue } from './echo.js';
+import { echoValue } from './echo.js';
 import { AxisError, ShapeError } from './errors.js';
 
 /** A tensor's shape: the size of each axis, outermost first (`[]` for a scalar). */

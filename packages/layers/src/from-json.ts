@@ -1,6 +1,6 @@
 // Loading: a model from a saved-model document (saved-model.ts), checked whole before anything is
 // built. The document's `type` picks the codec from the table in codecs.ts.
-import { BackpropError, type DType, echo, echoList, echoValue } from '@backprop/core';
+import { BackpropError, type DType, echoList, echoValue } from '@backprop/core';
 import { CODECS, type SavableModel } from './codecs.js';
 import { child, readArray, readObject } from './read-json.js';
 import {
