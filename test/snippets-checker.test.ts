@@ -1,7 +1,7 @@
 // The snippet checker itself, on small Markdown texts: it must notice a wrong output (in each of its
 // forms), a type error and an explanation where output belongs, and pass the blocks that are right.
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { checkMarkdown, repo } from './snippets.js';
 
 const dir = join(repo, 'examples', '.snippets', 'checker');
@@ -117,4 +117,32 @@ it('reports a wrong output (one line, a `// →` line of several, an output fenc
   // page.md's `3` and the list item's `two` (a multi-line call) matched; no-run never ran;
   // multi.md: three `// →` calls and two output fences
   expect(counts).toEqual({ blocks: 7, run: 6, noRun: 1, compared: 10 });
+}, 60_000);
+
+// a block that registers an activation must not change what the next block sees, with `fresh`
+const registries = [
+  '```ts',
+  "import { defineActivation, registerActivation } from '@backprop/layers';",
+  '',
+  "registerActivation(defineActivation({ name: 'probe', f: (a) => a, df: () => 1 }));",
+  '```',
+  '',
+  '```ts',
+  "import { activationEntries } from '@backprop/layers';",
+  '',
+  "console.log(activationEntries().some((e) => e.name === 'probe')); // → false",
+  '```',
+].join('\n');
+
+it('runs each block from fresh modules when asked, and shares them when not', async () => {
+  const file = [{ file: 'registries.md', text: registries }];
+  const shared = await checkMarkdown(file, dir, { typecheck: false });
+  expect(shared.problems).toEqual([
+    'registries.md:10: printed\n    true\n  but the comment says\n    false',
+  ]);
+  const fresh = await checkMarkdown(file, dir, {
+    typecheck: false,
+    fresh: () => vi.resetModules(),
+  });
+  expect(fresh.problems).toEqual([]);
 }, 60_000);

@@ -13,7 +13,8 @@
 // - long outputs (a table, a report, a loop's lines): a ```text output fence after the block, the
 //   next fence below it (prose may sit between). It holds everything the block's console.log calls
 //   printed, except the calls that show theirs with `// →`, in order; lines are compared without
-//   trailing spaces (invisible on the page). Any language may carry `output` (```mermaid output).
+//   trailing spaces and blank lines at the end (invisible on the page). Any language may carry
+//   `output` (```mermaid output).
 // A console.log with neither shows nothing and is not compared: keep that for what depends on the
 // machine (kernel backend, threads, timings), with a comment line of its own saying so.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -347,8 +348,8 @@ export function compareLines(
   at: (line: number) => string,
   what: string,
 ): string[] {
-  const got = printed.split('\n').map((l) => l.trimEnd());
-  const want = shown.split('\n').map((l) => l.trimEnd());
+  const got = visibleLines(printed);
+  const want = visibleLines(shown);
   const i = got.findIndex((line, n) => line !== want[n]);
   if (i >= 0 && i < want.length)
     return [`${at(i)}: printed\n    ${got[i]}\n  but the ${what} says\n    ${want[i]}`];
@@ -360,6 +361,13 @@ export function compareLines(
     ];
   }
   return [];
+}
+
+/** The lines of a text as a page shows them: no trailing spaces, no blank lines at the end. */
+function visibleLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  return lines;
 }
 
 /** A ```text output fence: its first content line (1-based, in the Markdown file) and its text. */
@@ -425,12 +433,19 @@ export function compareOutput(block: Block, found: Expectation[], printed: Print
 /**
  * Checks the ```ts blocks of `files` (Markdown texts by name): type errors (unless `typecheck` is
  * false: the repository's test type-checks in a file of its own, in parallel), output comments,
- * and each runnable block run in document order. Returns the problems and the counts.
+ * and each runnable block run in document order. `fresh`, if given, runs before each block so that
+ * it starts from fresh package modules, as a reader's program would (vitest's vi.resetModules):
+ * else a block sees what earlier blocks left in a registry, such as an activation they registered.
+ * Returns the problems and the counts.
  */
 export async function checkMarkdown(
   files: { file: string; text: string }[],
   dir: string,
-  { typecheck = true, root = repo } = {},
+  {
+    typecheck = true,
+    root = repo,
+    fresh,
+  }: { typecheck?: boolean; root?: string; fresh?: () => unknown } = {},
 ): Promise<{ problems: string[]; counts: Counts; timings: { block: string; ms: number }[] }> {
   const fences: string[] = [];
   const blocks = files.flatMap(({ file, text }) => {
@@ -458,6 +473,7 @@ export async function checkMarkdown(
     }
     counts.run++;
     counts.compared += found.length + (block.output ? 1 : 0);
+    await fresh?.();
     const started = performance.now();
     const path = join(dir, moduleName(block));
     const { printed, error } = await run(path);
