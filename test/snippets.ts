@@ -93,17 +93,28 @@ export function docsMarkdown(root = repo): { file: string; text: string }[] {
 
 const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
 
+/** The fence opening at line `i` (0-based), if one does: its indentation, info string and closing line. */
+function fenceAt(
+  lines: string[],
+  i: number,
+): { spaces: string; info: string; end: number } | undefined {
+  const open = FENCE.exec(lines[i]);
+  if (!open) return undefined;
+  const [, spaces, fence, info] = open;
+  const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
+  let end = i + 1;
+  while (end < lines.length && !closing.test(lines[end])) end++;
+  return { spaces, info, end };
+}
+
 /** The ```ts and ```js blocks of one Markdown text, in document order. */
 export function extractBlocks(file: string, markdown: string): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]);
-    if (!open) continue;
-    const [, spaces, fence, info] = open;
-    const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
-    let end = i + 1;
-    while (end < lines.length && !closing.test(lines[end])) end++;
+    const fence = fenceAt(lines, i);
+    if (!fence) continue;
+    const { spaces, info, end } = fence;
     // the language is the info string's first word; VitePress adds {1,3} or :line-numbers to it
     const [lang = '', ...flags] = info.trim().split(/\s+/);
     const js = /^(js|javascript)\b/.test(lang);
@@ -387,12 +398,9 @@ export function attachOutputs(blocks: Block[], file: string, markdown: string): 
   const problems: string[] = [];
   let previous: Block | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]);
-    if (!open) continue;
-    const [, spaces, fence, info] = open;
-    const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
-    let end = i + 1;
-    while (end < lines.length && !closing.test(lines[end])) end++;
+    const fence = fenceAt(lines, i);
+    if (!fence) continue;
+    const { spaces, info, end } = fence;
     if (info.trim().split(/\s+/).slice(1).includes('output')) {
       const at = `${file}:${i + 1}`;
       if (!previous)
