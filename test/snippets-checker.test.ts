@@ -83,6 +83,8 @@ const multi = [
   '```text output',
   'a fence with no block above it',
   '```',
+  '',
+  '```` ```text output ```` in prose is no fence',
 ].join('\n');
 
 // one call for all pages: each call builds a TypeScript Program, which takes seconds

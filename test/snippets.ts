@@ -101,6 +101,8 @@ function fenceAt(
   const open = FENCE.exec(lines[i]);
   if (!open) return undefined;
   const [, spaces, fence, info] = open;
+  // CommonMark: a backtick fence's info has no backtick, so a line opening with ```` ```ts ```` is prose
+  if (fence[0] === '`' && info.includes('`')) return undefined;
   const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
   let end = i + 1;
   while (end < lines.length && !closing.test(lines[end])) end++;
