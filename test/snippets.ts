@@ -1,6 +1,22 @@
 // The snippet checker: every ```ts block of the Markdown docs is type-checked (one TypeScript
-// Program for all of them) and run as a module, and each `console.log(…); // → text` must print
-// exactly `text`. Problems name the Markdown file and its line, so a reader's fix starts there.
+// Program for all of them) and run as a module, and what it prints is compared with what the page
+// shows. Problems name the Markdown file and its line, so a reader's fix starts there.
+//
+// How a block shows its output (util.inspect formatting, as console.log prints):
+// - one line: `console.log(expr); // → text`, the text exactly;
+// - several lines: full-line `// →` comments right below the console.log (its trailing `// →`, if
+//   any, is the first line), each holding one printed line in order:
+//       console.log(m.toString());
+//       // → tensor([[1, 2],
+//       // →         [3, 4]], shape=[2, 2])
+//   a `// →` line with no console.log right above it is an error;
+// - long outputs (a table, a report, a loop's lines): a ```text output fence after the block, the
+//   next fence below it (prose may sit between). It holds everything the block's console.log calls
+//   printed, except the calls that show theirs with `// →`, in order; lines are compared without
+//   trailing spaces and blank lines at the end (invisible on the page). Any language may carry
+//   `output` (```mermaid output).
+// A console.log with neither shows nothing and is not compared: keep that for what depends on the
+// machine (kernel backend, threads, timings), with a comment line of its own saying so.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { formatWithOptions } from 'node:util';
@@ -24,13 +40,18 @@ export interface Block {
    * run; only its console.log comments are checked. It is the rare exception, and counted.
    */
   noRun: boolean;
+  /** The ```text output fence that shows what the block prints (see attachOutputs). */
+  output?: OutputFence;
 }
 
 /** A `console.log(…); // → text` of a block: the lines its call spans (0-based) and the text. */
 export interface Expectation {
   startLine: number;
   endLine: number;
+  /** The printed text, one `// →` line per printed line, joined by newlines. */
   expected: string;
+  /** The 0-based block line of each `// →` comment, for the place of a wrong line. */
+  commentLines: number[];
 }
 
 export interface Counts {
@@ -72,17 +93,30 @@ export function docsMarkdown(root = repo): { file: string; text: string }[] {
 
 const FENCE = /^( *)(`{3,}|~{3,})(.*)$/;
 
+/** The fence opening at line `i` (0-based), if one does: its indentation, info string and closing line. */
+function fenceAt(
+  lines: string[],
+  i: number,
+): { spaces: string; info: string; end: number } | undefined {
+  const open = FENCE.exec(lines[i]);
+  if (!open) return undefined;
+  const [, spaces, fence, info] = open;
+  // CommonMark: a backtick fence's info has no backtick, so a line opening with ```` ```ts ```` is prose
+  if (fence[0] === '`' && info.includes('`')) return undefined;
+  const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
+  let end = i + 1;
+  while (end < lines.length && !closing.test(lines[end])) end++;
+  return { spaces, info, end };
+}
+
 /** The ```ts and ```js blocks of one Markdown text, in document order. */
 export function extractBlocks(file: string, markdown: string): Block[] {
   const lines = markdown.split('\n');
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]);
-    if (!open) continue;
-    const [, spaces, fence, info] = open;
-    const closing = new RegExp(`^ *${fence[0]}{${fence.length},}\\s*$`);
-    let end = i + 1;
-    while (end < lines.length && !closing.test(lines[end])) end++;
+    const fence = fenceAt(lines, i);
+    if (!fence) continue;
+    const { spaces, info, end } = fence;
     // the language is the info string's first word; VitePress adds {1,3} or :line-numbers to it
     const [lang = '', ...flags] = info.trim().split(/\s+/);
     const js = /^(js|javascript)\b/.test(lang);
@@ -121,26 +155,61 @@ export function expectations(block: Block): { found: Expectation[]; problems: st
       const rest = lines[end.line].slice(end.character);
       // the comment may follow the statement (`;`), or an argument list or object it ends (`,` `)`)
       const comment = /^[\s;,)]*\/\/\s?(.*)$/.exec(rest);
-      if (comment) {
-        const text = comment[1];
-        if (text.startsWith('→')) {
-          found.push({
-            startLine: start.line,
-            endLine: end.line,
-            expected: text.slice(1).replace(/^ /, ''),
-          });
-        } else {
-          problems.push(
-            `${where(block, end.line, end.character)}: console.log with a trailing comment that is not its output ` +
-              `(// ${text}): write the printed text as \`// → text\`, or move the comment to its own line`,
-          );
-        }
+      if (comment?.[1].startsWith('→') || (!comment && /^[\s;,)]*$/.test(rest))) {
+        const output = outputComments(lines, end.line, comment?.[1]);
+        if (output.commentLines.length > 0)
+          found.push({ startLine: start.line, endLine: end.line, ...output });
+      } else if (comment) {
+        problems.push(
+          `${where(block, end.line, end.character)}: console.log with a trailing comment that is not its output ` +
+            `(// ${comment[1]}): write the printed text as \`// → text\`, or move the comment to its own line`,
+        );
       }
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
+  problems.push(...strayOutputLines(block, lines, found));
   return { found, problems };
+}
+
+const OUTPUT_LINE = /^\s*\/\/\s?→(?: |$)(.*)$/;
+
+/**
+ * The `// →` output of a console.log ending on block line `end`: its trailing comment (`trailing`,
+ * from the `→` on, if it has one) and the full-line `// →` comments right below it.
+ */
+function outputComments(
+  lines: string[],
+  end: number,
+  trailing: string | undefined,
+): { expected: string; commentLines: number[] } {
+  const texts: string[] = [];
+  const commentLines: number[] = [];
+  if (trailing !== undefined) {
+    texts.push(trailing.slice(1).replace(/^ /, ''));
+    commentLines.push(end);
+  }
+  for (let i = end + 1; i < lines.length; i++) {
+    const more = OUTPUT_LINE.exec(lines[i]);
+    if (!more) break;
+    texts.push(more[1]);
+    commentLines.push(i);
+  }
+  return { expected: texts.join('\n'), commentLines };
+}
+
+/** Full-line `// →` comments that belong to no console.log: output that nothing checks. */
+function strayOutputLines(block: Block, lines: string[], found: Expectation[]): string[] {
+  const owned = new Set(found.flatMap((e) => e.commentLines));
+  return lines.flatMap((line, i) =>
+    OUTPUT_LINE.test(line) && !owned.has(i)
+      ? [
+          `${where(block, i)}: a \`// →\` output line with no console.log right above it: put it ` +
+            "under the call that prints it (no other line between), or show a loop's output in a ```text output fence",
+        ]
+      : [],
+  );
 }
 
 /** `file:line:column` in the Markdown file for a 0-based line and column of a block. */
@@ -212,7 +281,7 @@ export function writeModules(blocks: Block[], dir: string): void {
 }
 
 /** One console.log call seen while a block ran: the text it printed and the module line it ran on. */
-interface Printed {
+export interface Printed {
   text: string;
   line: number | undefined;
 }
@@ -265,25 +334,135 @@ export function compare(block: Block, found: Expectation[], printed: Printed[]):
       problems.push(
         `${at}: this console.log ran ${calls.length} times; a \`// →\` line must print once`,
       );
-    else if (calls[0].text !== e.expected)
+    else if (e.commentLines.length === 1 && calls[0].text !== e.expected)
       problems.push(
         `${at}: printed\n    ${calls[0].text}\n  but the comment says\n    ${e.expected}`,
+      );
+    else if (e.commentLines.length > 1)
+      problems.push(
+        ...compareLines(
+          calls[0].text,
+          e.expected,
+          (i) => where(block, e.commentLines[i]),
+          'comment',
+        ),
       );
   }
   return problems;
 }
 
 /**
+ * Compares printed lines with the lines a page shows, without trailing spaces: the first line that
+ * differs, at `at(i)`, or the line count. Empty when they agree.
+ */
+export function compareLines(
+  printed: string,
+  shown: string,
+  at: (line: number) => string,
+  what: string,
+): string[] {
+  const got = visibleLines(printed);
+  const want = visibleLines(shown);
+  const i = got.findIndex((line, n) => line !== want[n]);
+  if (i >= 0 && i < want.length)
+    return [`${at(i)}: printed\n    ${got[i]}\n  but the ${what} says\n    ${want[i]}`];
+  if (got.length !== want.length) {
+    const last = Math.min(got.length, want.length);
+    return [
+      `${at(Math.max(0, Math.min(last, want.length - 1)))}: printed ${got.length} lines but the ${what} shows ${want.length}` +
+        (got.length > want.length ? `; the next printed line is\n    ${got[want.length]}` : ''),
+    ];
+  }
+  return [];
+}
+
+/** The lines of a text as a page shows them: no trailing spaces, no blank lines at the end. */
+function visibleLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => l.trimEnd());
+  while (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/** A ```text output fence: its first content line (1-based, in the Markdown file) and its text. */
+export interface OutputFence {
+  line: number;
+  text: string;
+}
+
+/**
+ * Finds the output fences (```text output, or any language with the `output` flag) of one Markdown
+ * text and hands each to the block of `blocks` that is the fence just above it. Returns the
+ * fences that show no block's output: after a no-run fragment, after a non-ts fence, or a second one.
+ */
+export function attachOutputs(blocks: Block[], file: string, markdown: string): string[] {
+  const lines = markdown.split('\n');
+  const byLine = new Map(blocks.map((b) => [b.line, b]));
+  const problems: string[] = [];
+  let previous: Block | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const fence = fenceAt(lines, i);
+    if (!fence) continue;
+    const { spaces, info, end } = fence;
+    if (info.trim().split(/\s+/).slice(1).includes('output')) {
+      const at = `${file}:${i + 1}`;
+      if (!previous)
+        problems.push(
+          `${at}: an output fence must come right after the ts block it shows the output of`,
+        );
+      else if (previous.noRun)
+        problems.push(`${at}: an output fence after a no-run block: nothing runs to print it`);
+      else if (previous.output)
+        problems.push(
+          `${at}: a second output fence for the block of line ${previous.line}: show all it prints in one`,
+        );
+      else {
+        const body = lines
+          .slice(i + 1, end)
+          .map((l) => l.slice(Math.min(spaces.length, leading(l))));
+        previous.output = { line: i + 2, text: body.join('\n') };
+      }
+      previous = undefined;
+    } else previous = byLine.get(i + 2);
+    i = end;
+  }
+  return problems;
+}
+
+/** Compares what a block printed, other than its `// →` calls, with its output fence. */
+export function compareOutput(block: Block, found: Expectation[], printed: Printed[]): string[] {
+  if (!block.output) return [];
+  const { line, text } = block.output;
+  const shownInline = (p: Printed) =>
+    p.line !== undefined && found.some((e) => p.line! >= e.startLine && p.line! <= e.endLine);
+  const rest = printed.filter((p) => !shownInline(p)).map((p) => p.text);
+  const at = (i: number) => `${block.file}:${line + i}`;
+  if (rest.length === 0) return [`${at(-1)}: the block above printed nothing for its output fence`];
+  return compareLines(rest.join('\n'), text, at, 'output fence');
+}
+
+/**
  * Checks the ```ts blocks of `files` (Markdown texts by name): type errors (unless `typecheck` is
  * false: the repository's test type-checks in a file of its own, in parallel), output comments,
- * and each runnable block run in document order. Returns the problems and the counts.
+ * and each runnable block run in document order. `fresh`, if given, runs before each block so that
+ * it starts from fresh package modules, as a reader's program would (vitest's vi.resetModules):
+ * else a block sees what earlier blocks left in a registry, such as an activation they registered.
+ * Returns the problems and the counts.
  */
 export async function checkMarkdown(
   files: { file: string; text: string }[],
   dir: string,
-  { typecheck = true, root = repo } = {},
+  {
+    typecheck = true,
+    root = repo,
+    fresh,
+  }: { typecheck?: boolean; root?: string; fresh?: () => unknown } = {},
 ): Promise<{ problems: string[]; counts: Counts; timings: { block: string; ms: number }[] }> {
-  const blocks = files.flatMap(({ file, text }) => extractBlocks(file, text));
+  const fences: string[] = [];
+  const blocks = files.flatMap(({ file, text }) => {
+    const found = extractBlocks(file, text);
+    fences.push(...attachOutputs(found, file, text));
+    return found;
+  });
   writeModules(blocks, dir);
   const problems = typecheck
     ? typeErrors(
@@ -292,6 +471,7 @@ export async function checkMarkdown(
         root,
       )
     : [];
+  problems.push(...fences);
   const counts: Counts = { blocks: blocks.length, run: 0, noRun: 0, compared: 0 };
   const timings: { block: string; ms: number }[] = [];
   for (const block of blocks) {
@@ -302,13 +482,14 @@ export async function checkMarkdown(
       continue;
     }
     counts.run++;
-    counts.compared += found.length;
+    counts.compared += found.length + (block.output ? 1 : 0);
+    await fresh?.();
     const started = performance.now();
     const path = join(dir, moduleName(block));
     const { printed, error } = await run(path);
     timings.push({ block: where(block, 0), ms: performance.now() - started });
     if (error !== undefined) problems.push(thrown(block, path, error));
-    problems.push(...compare(block, found, printed));
+    problems.push(...compare(block, found, printed), ...compareOutput(block, found, printed));
   }
   return { problems, counts, timings };
 }
