@@ -467,8 +467,8 @@ export function withImports(block: Block, entries: Entry[]): Block {
       const parent = node.parent as ts.Node & { name?: ts.Node; propertyName?: ts.Node };
       // a name being declared, a member (`x.name`, `{ name: … }`) or a renamed binding's key
       const named =
-        (parent.name === node && !ts.isShorthandPropertyAssignment(parent)) ||
-        parent.propertyName === node;
+        parent.propertyName === node ||
+        (parent.name === node && !ts.isShorthandPropertyAssignment(parent));
       if (!named) used.add(node.text);
       else if (
         ts.isVariableDeclaration(parent) ||
