@@ -357,7 +357,10 @@ export function extractExamples(file: string, source: string): Block[] {
   const blocks: Block[] = [];
   const seen = new Set<ts.Node>();
   const visit = (node: ts.Node) => {
-    for (const doc of ts.getJSDocCommentsAndTags(node)) {
+    // the JSDoc parser is slow on every node: ask it only where the leading trivia has an example
+    const trivia = source.slice(node.pos, node.getStart(sf));
+    const docs = trivia.includes('@example') ? ts.getJSDocCommentsAndTags(node) : [];
+    for (const doc of docs) {
       if (!ts.isJSDoc(doc) || seen.has(doc)) continue;
       seen.add(doc);
       for (const tag of doc.tags ?? []) {
@@ -495,10 +498,12 @@ export function withImports(block: Block, entries: Entry[]): Block {
 
 /** The `@example` blocks of every package source, each with the imports it needs. */
 export function docExamples(root = repo): Block[] {
+  const entries = new Map<string, Entry[]>(); // by package
   return sourceFiles(root).flatMap((file) => {
-    const entries = publicEntries(file, root);
-    return extractExamples(file, readFileSync(join(root, file), 'utf8')).map((b) =>
-      withImports(b, entries),
-    );
+    const source = readFileSync(join(root, file), 'utf8');
+    if (!source.includes('@example')) return [];
+    const pkg = file.split('/')[1];
+    if (!entries.has(pkg)) entries.set(pkg, publicEntries(file, root));
+    return extractExamples(file, source).map((b) => withImports(b, entries.get(pkg) ?? []));
   });
 }

@@ -61,9 +61,9 @@ const SPEC: OptimizerSpec<SGDOptions> = {
  * parameters in place.
  *
  * Per parameter θ with gradient g, at step t:
- *   g ← −g if maximize;  g ← g + λθ;
- *   with momentum: b ← g at t = 1, else b ← μb + (1 − τ)g;  g ← g + μb (Nesterov) or g ← b;
- *   θ ← θ − ηg.
+ * - g ← −g if maximize;  g ← g + λθ;
+ * - with momentum: b ← g at t = 1, else b ← μb + (1 − τ)g;  g ← g + μb (Nesterov) or g ← b;
+ * - θ ← θ − ηg.
  *
  * @example
  * // a model's parameters: model.parameters()
