@@ -3,8 +3,10 @@
 // exactly `text`. Problems name the Markdown file and its line, so a reader's fix starts there.
 //
 // The `@example` blocks of the packages' doc comments (packages/*/src, tests aside) are checked
-// the same way, named by their source file and line. An example is code as it is, with no fence
-// (TypeDoc shows it as one ts block); prose belongs above the tag, not in it. An example with no
+// the same way, named by their source file and line. An example is code as it is, with no fence:
+// TypeDoc shows all of it, to the next tag, as one ts block, so prose belongs above the tag. (With
+// a ```ts fence TypeDoc reads the tag as Markdown, its first line the title; then the fenced
+// blocks are checked, and a fragment that cannot run is the rare ```ts no-run.) An example with no
 // import statement is given `import { … } from '<entry>'` for every public name it uses and does
 // not declare, read from the entries' export lists (its own package first), so no list is kept
 // by hand; one with an import statement imports everything itself. A value is shown as in the
@@ -332,7 +334,7 @@ export async function checkBlocks(
 
 // ---------------------------------------------------------------- the doc comments' @example blocks
 
-/** The packages' source files whose doc comments hold examples (tests aside), in a stable order. */
+/** The packages' source files (tests and declarations aside), in a stable order. */
 export function sourceFiles(root = repo): string[] {
   const walk = (dir: string): string[] =>
     readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
