@@ -2,7 +2,7 @@
 // forms), a type error and an explanation where output belongs, and pass the blocks that are right.
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
-import { checkMarkdown, repo } from './snippets.js';
+import { checkMarkdown, extractExamples, publicEntries, repo, withImports } from './snippets.js';
 
 const dir = join(repo, 'examples', '.snippets', 'checker');
 
@@ -148,3 +148,53 @@ it('runs each block from fresh modules when asked, and shares them when not', as
   });
   expect(fresh.problems).toEqual([]);
 }, 60_000);
+
+const source = [
+  '/**',
+  ' * Doubles.',
+  ' * @example',
+  ' * const t = tensor([1]);',
+  ' * console.log(double(t).item()); // → 2',
+  ' */',
+  'export function double(x: Tensor): Tensor {',
+  '  return x.mul(2);',
+  '}',
+  'class A {',
+  '  /**',
+  '   * @example A title',
+  '   * ```ts',
+  "   * import { zeros } from '@backprop/core';",
+  '   * console.log(zeros([2]).shape);',
+  '   * ```',
+  '   * Prose after the fence.',
+  '   */',
+  '  m(): void {}',
+  '}',
+  '/** @example relu(x) // a value, not yet a console.log */',
+  'export const y = 1;',
+].join('\n');
+
+it('reads @example blocks with their source lines, and imports the public names they use', () => {
+  const blocks = extractExamples('packages/core/src/double.ts', source);
+  expect(blocks.map((b) => [b.line, b.indent, b.code])).toEqual([
+    [4, 3, 'const t = tensor([1]);\nconsole.log(double(t).item()); // → 2\n'],
+    [14, 5, "import { zeros } from '@backprop/core';\nconsole.log(zeros([2]).shape);\n"],
+    [21, 13, 'relu(x) // a value, not yet a console.log\n'],
+  ]);
+  const entries = publicEntries('packages/core/src/double.ts');
+  // tensor is core's; double is not public (not in an entry); t is the example's own
+  expect(withImports(blocks[0], entries).code).toBe(
+    `${blocks[0].code}import { tensor } from '@backprop/core';\n`,
+  );
+  // an example with an import statement imports for itself
+  expect(withImports(blocks[1], entries)).toEqual(blocks[1]);
+  // relu is both layers' activation and core's op: the example's own package wins
+  expect(withImports(blocks[2], entries).code).toBe(
+    `${blocks[2].code}import { relu } from '@backprop/core';\n`,
+  );
+  const fromLayers = withImports(
+    { ...blocks[2], file: 'packages/layers/src/x.ts' },
+    publicEntries('packages/layers/src/x.ts'),
+  );
+  expect(fromLayers.code).toBe(`${blocks[2].code}import { relu } from '@backprop/layers';\n`);
+});

@@ -87,16 +87,27 @@ interface Program {
  * anomaly detection on, every call runs eagerly.
  *
  * @example
+ * const net = new Linear(2, 1, { seed: 0 });
+ * const optimizer = new SGD(net.parameters(), { lr: 0.1 });
  * const step = compile((x: Tensor, y: Tensor) => {
- *   const loss = mse(net(x), y);
+ *   const loss = mse(net.forward(x), y);
  *   loss.backward(); // gradients into each parameter's .grad, on every call
  *   return loss;
  * });
- * for (const [x, y] of batches) {
- *   const loss = step(x, y);
- *   optimizer.step();
- *   optimizer.zeroGrad();
+ * // y = x₀ + 2x₁ + 1, in two batches
+ * const batches = [
+ *   [tensor([[0, 0], [1, 0]]), tensor([[1], [2]])],
+ *   [tensor([[0, 1], [1, 1]]), tensor([[3], [4]])],
+ * ];
+ * let loss = tensor(0);
+ * for (let epoch = 0; epoch < 300; epoch++) {
+ *   for (const [x, y] of batches) {
+ *     loss = step(x, y);
+ *     optimizer.step();
+ *     optimizer.zeroGrad();
+ *   }
  * }
+ * console.log(loss.item().toFixed(6)); // → 0.000000
  * @typeParam F - The function's own signature, which the compiled function keeps.
  */
 // biome-ignore lint/suspicious/noExplicitAny: compile keeps the user's signature, whatever it is

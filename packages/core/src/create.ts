@@ -208,7 +208,9 @@ const TENSOR_OPTIONS = optionNames<TensorOptions>({
 
 /**
  * Makes a tensor from a number, nested arrays or a typed array (copied).
- * @example tensor([[1, 2], [3, 4]], { requiresGrad: true })
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * console.log(x.shape, x.dtype); // → [ 2, 2 ] float64
  */
 export function tensor(value: TensorLike, options: TensorOptions = {}): Tensor {
   checkOptions('tensor()', options, TENSOR_OPTIONS);

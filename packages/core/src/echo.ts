@@ -10,7 +10,8 @@ export const ECHO_ITEMS = 10;
 /**
  * A string as an error message shows it, in `quote`s (`"` escapes as JSON does; `'` shows it as
  * it is), cut after 60 characters with its length said: `"xxxx…"… (1000000 characters)`.
- * @example echo('activaton') // '"activaton"'
+ * @example
+ * console.log(echo('activaton')); // → "activaton"
  */
 export function echo(text: string, quote: '"' | "'" = '"'): string {
   const long = text.length > ECHO_CHARS;
@@ -24,7 +25,8 @@ export function echo(text: string, quote: '"' | "'" = '"'): string {
  * Any value as an error message shows it after "got": strings via `echo`, other primitives as
  * written, arrays by length, tensors by shape, other objects by kind. The one way every message
  * of the library describes what came.
- * @example echoValue([1, 2]) // 'an array of length 2'
+ * @example
+ * console.log(echoValue([1, 2])); // → an array of length 2
  */
 export function echoValue(value: unknown): string {
   if (typeof value === 'string') return echo(value);
@@ -42,7 +44,9 @@ export function echoValue(value: unknown): string {
 
 /**
  * Strings, each `echo`ed, joined by ", ": the first 10 and then how many `noun` in all.
- * @example echoList(names, 'columns') // '"a", "b", … (100000 columns)'
+ * @example
+ * const names = Array.from({ length: 100_000 }, (_, i) => `x${i}`);
+ * console.log(echoList(names, 'columns')); // → "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", … (100000 columns)
  */
 export function echoList(items: readonly string[], noun: string, quote: '"' | "'" = '"'): string {
   const shown = items.slice(0, ECHO_ITEMS).map((s) => echo(s, quote));

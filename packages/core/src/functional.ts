@@ -143,7 +143,9 @@ function transform<F extends Fn>(f: F, options: GradOptions, where: string) {
  * `grad(f)` is the function that returns ∂f/∂x (for `argnums` 0 by default); `f` must return
  * a one-element tensor. `grad(grad(f))` is the second derivative. With a list of `argnums`, it
  * returns a list of gradients.
- * @example grad((x) => x.pow(3).sum())(tensor([2])) // 3x² = [12]
+ * @example
+ * // (x³)' = 3x² = 12 at x = 2
+ * console.log(grad((x) => x.pow(3).sum())(tensor([2])).toString()); // → tensor([12.], shape=[1])
  */
 export function grad<F extends Fn>(
   f: F,

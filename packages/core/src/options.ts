@@ -9,7 +9,11 @@ import { ValueError } from './errors.js';
  * (`taker` replaces "it": `SGD: unknown option "lR" (did you mean "lr"?); SGD takes lr, …`).
  * Public for libraries built on core (layers and optim use it), so every package words it alike.
  * @example
- * checkOptions('MLP', options, ['inputs', 'hidden', 'activation']);
+ * try {
+ *   checkOptions('MLP', { inputs: 2, hiden: [3] }, ['inputs', 'hidden', 'activation'], 'MLP');
+ * } catch (error) {
+ *   console.log((error as Error).message); // → MLP: unknown option "hiden" (did you mean "hidden"?); MLP takes inputs, hidden, activation
+ * }
  */
 export function checkOptions(
   where: string,

@@ -76,7 +76,8 @@ export function registerActivation(
  * @example
  * const scaledTanh = registerActivationFamily('scaledTanh', 'scaledTanh(beta)', (beta = 1) =>
  *   defineActivation({ name: `scaledTanh(${beta})`, fn: (a) => a.mul(beta).tanh() }));
- * getActivation('scaledTanh(2)'); // the same function as scaledTanh(2)
+ * // the catalog makes 'scaledTanh(2)' by calling scaledTanh(2)
+ * console.log(getActivation('scaledTanh(2)')(tensor([1])).item() === Math.tanh(2)); // → true
  */
 export function registerActivationFamily<P extends number[]>(
   name: string,

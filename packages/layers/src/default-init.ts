@@ -10,7 +10,8 @@ import type { InitName } from './init.js';
  * ReLU-like ones (entry.init 'he'), 'xavierUniform' otherwise (entry.init 'xavier'). Takes a
  * catalog name, an entry, or a function; a function the catalog does not know gets
  * 'xavierUniform' (the choice for saturating or linear activations).
- * @example defaultInit('relu') // 'heNormal'
+ * @example
+ * console.log(defaultInit('relu'), defaultInit('tanh')); // → heNormal xavierUniform
  */
 export function defaultInit(activation: string | Activation | ActivationEntry): InitName {
   let kind: 'xavier' | 'he';

@@ -85,7 +85,10 @@ const DEFINITION_KEYS = Object.keys({
  * const bent = defineActivation({ name: 'bent', fn: (a) => a.square().add(1).sqrt().sub(1).div(2).add(a) });
  * // given as f and f′ (here z = f(a) gives f′ cheaply: 1 − z²)
  * const myTanh = defineActivation({ name: 'myTanh', f: Math.tanh, df: (_a, z) => z.square().neg().add(1) });
- * registerActivation(bent); // now getActivation('bent') and MLP({ activation: 'bent' }) work
+ * console.log(myTanh(tensor([0.5])).item() === Math.tanh(0.5)); // → true
+ * // now getActivation('bent') and MLP({ activation: 'bent' }) work
+ * registerActivation(bent);
+ * console.log(new MLP({ inputs: 2, hidden: [3], activation: 'bent' }).describe()); // → MLP(2 → 3 bent → 1 identity)
  */
 export /* @__NO_SIDE_EFFECTS__ */ function defineActivation(
   definition: ActivationDefinition,

@@ -22,7 +22,10 @@ import { checkSameParameters, describeModel, parameterShapes } from './to-json.j
  * anything is built: a malformed, truncated or hostile document is a `ModelFormatError` naming
  * where, e.g. `parameters["layers.0.weight"].values[3]: expected a finite number, got null`.
  * @example
- * const model = fromJSON(await (await fetch('model.json')).text());
+ * const text = toJSONString(new MLP({ inputs: 2, hidden: [3], seed: 0 }));
+ * // in a browser: const text = await (await fetch('model.json')).text();
+ * const model = fromJSON(text);
+ * console.log(model.describe()); // → MLP(2 → 3 sigmoid → 1 identity)
  */
 export function fromJSON(json: unknown): SavableModel {
   const doc = typeof json === 'string' ? parseText(json) : json;

@@ -76,7 +76,7 @@ export function pickGenerator(options: { seed?: number; generator?: Generator })
  * [outFeatures]. A row of x is one sample; a 1-D x is a single sample.
  * @example
  * const layer = new Linear(3, 4, { seed: 0 });
- * layer.forward([[1, 2, 3]]); // shape [1, 4]
+ * console.log(layer.forward([[1, 2, 3]]).shape); // → [ 1, 4 ]
  */
 export class Linear extends Module {
   /** W, shape [inFeatures, outFeatures]: W[p][i] is the weight from input p to output i. */

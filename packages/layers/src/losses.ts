@@ -42,11 +42,6 @@ export type ClassTarget = TensorLike | Int32Array;
  * The lecture's per-sample error E = ½ (y_E − y)² (p. 10), summed over the outputs of each
  * sample, so that ∂E/∂y_E = y_E − y (p. 11).
  *
- * @example
- * const yE = tensor([[0.5], [2]], { requiresGrad: true }); // two samples, one output each
- * const E = halfSquaredError(yE, [[1], [1]]); // ½·0.25 + ½·1 = 0.625
- * E.backward(); // yE.grad = [[-0.5], [1]] = y_E − y
- *
  * Axis 0 indexes the samples and any further axes are outputs: `[batch, outputs]`, or `[batch]`
  * for one output per sample (the lecture's single y, p. 3–5), or a scalar for one sample with one
  * output. For one sample with several outputs pass `[1, outputs]`. Each sample's E sums ½(y_E − y)²
@@ -58,6 +53,15 @@ export type ClassTarget = TensorLike | Int32Array;
  *   p. 11's closed form (divide the learning rate by the batch size for mean-like steps).
  * - `'mean'`: the mean over samples of E (not ½·mse, which also averages over the outputs).
  * - `'none'`: one E per sample, shape `[batch]` (a scalar input gives a scalar).
+ *
+ * @example
+ * const yE = tensor([[0.5], [2]], { requiresGrad: true }); // two samples, one output each
+ * const E = halfSquaredError(yE, [[1], [1]]);
+ * // ½·0.25 + ½·1
+ * console.log(E.item()); // → 0.625
+ * E.backward();
+ * // y_E − y
+ * console.log(yE.grad?.toArray()); // → [ [ -0.5 ], [ 1 ] ]
  */
 export function halfSquaredError(yE: Tensor, y: TensorLike, options: LossOptions = {}): Tensor {
   const op = 'halfSquaredError';
@@ -73,7 +77,8 @@ export function halfSquaredError(yE: Tensor, y: TensorLike, options: LossOptions
 /**
  * Mean squared error: (prediction − target)² for every element, then their mean (the default),
  * sum, or all of them (`'none'`, the input's shape). As PyTorch's `mse_loss`.
- * @example mse(tensor([1, 2, 3]), [1, 2, 5]) // (0 + 0 + 4) / 3
+ * @example
+ * console.log(mse(tensor([1, 2, 3]), [1, 2, 5]).item(), (0 + 0 + 4) / 3); // → 1.3333333333333333 1.3333333333333333
  */
 export function mse(prediction: Tensor, target: TensorLike, options: LossOptions = {}): Tensor {
   const reduction = readOptions('mse', options, 'mean');
@@ -84,7 +89,8 @@ export function mse(prediction: Tensor, target: TensorLike, options: LossOptions
 /**
  * Mean absolute error: |prediction − target| for every element, reduced like `mse`. Its
  * gradient at a zero difference is 0 (sign(0), as PyTorch's `l1_loss`).
- * @example mae(tensor([1, 2, 3]), [2, 2, 5]) // (1 + 0 + 2) / 3
+ * @example
+ * console.log(mae(tensor([1, 2, 3]), [2, 2, 5]).item(), (1 + 0 + 2) / 3); // → 1 1
  */
 export function mae(prediction: Tensor, target: TensorLike, options: LossOptions = {}): Tensor {
   const reduction = readOptions('mae', options, 'mean');
@@ -96,7 +102,9 @@ export function mae(prediction: Tensor, target: TensorLike, options: LossOptions
  * Huber loss of x = prediction − target, per element (PyTorch's `huber_loss`):
  * ½x² where |x| < δ, δ(|x| − ½δ) elsewhere; reduced like `mse`. Quadratic near 0, linear in the
  * tails, so outliers pull with at most δ. At |x| = δ both pieces give ½δ² and gradient δ·sign(x).
- * @example huber(tensor([0.5, 3]), [0, 0], { delta: 1 }) // (0.125 + 2.5) / 2
+ * @example
+ * // ½·0.5² and 1·(3 − ½), averaged
+ * console.log(huber(tensor([0.5, 3]), [0, 0], { delta: 1 }).item(), (0.125 + 2.5) / 2); // → 1.3125 1.3125
  */
 export function huber(prediction: Tensor, target: TensorLike, options: HuberOptions = {}): Tensor {
   const op = 'huber';
@@ -120,10 +128,6 @@ export function huber(prediction: Tensor, target: TensorLike, options: HuberOpti
  * or −Σ_c target_c · log softmax(logits)_c for probabilities. Takes logits (not probabilities)
  * and uses logSoftmax, so logits of ±1000 give exact, finite losses.
  *
- * @example
- * const logits = tensor([[2, 0, -1], [0, 1, 0]], { requiresGrad: true });
- * crossEntropy(logits, [0, 1]).backward(); // logits.grad = (softmax(logits) − onehot) / 2
- *
  * `logits` is `[batch, classes]` (for one sample use `logits.unsqueeze(0)`). The target is told
  * apart by its shape: `[batch]` holds class indices (integers in 0 … classes − 1; a number array,
  * an Int32Array or a tensor), `[batch, classes]` holds one-hot rows or probabilities (not
@@ -131,6 +135,14 @@ export function huber(prediction: Tensor, target: TensorLike, options: HuberOpti
  * default, as PyTorch), `'sum'`, or `'none'` for one loss per sample. Inside a function compiled
  * with core's `compile`, class indices are checked against 0 … classes − 1 when it is traced; its
  * later calls check only that each index falls inside the batch's scores.
+ *
+ * @example
+ * const logits = tensor([[2, 0, -1], [0, 1, 0]], { requiresGrad: true });
+ * crossEntropy(logits, [0, 1]).backward();
+ * // the mean's gradient: (softmax(logits) − onehot) / 2
+ * const expected = softmax(logits.detach()).sub(tensor([[1, 0, 0], [0, 1, 0]])).div(2);
+ * const worst = logits.grad?.sub(expected).abs().max().item() ?? Number.NaN;
+ * console.log(worst < 1e-15); // → true
  */
 export function crossEntropy(
   logits: Tensor,
@@ -191,7 +203,9 @@ export function crossEntropy(
  * no exp overflows and no log sees 0 (logits of ±1000 give exact, finite losses). Its gradient is
  * σ(x) − t. Reduced like `mse`: `'mean'` over all elements (the default, as PyTorch's
  * `binary_cross_entropy_with_logits`), `'sum'`, or `'none'`.
- * @example binaryCrossEntropy(tensor([0]), [1]) // log 2
+ * @example
+ * // σ(0) = ½, so −log ½
+ * console.log(binaryCrossEntropy(tensor([0]), [1]).item(), Math.log(2)); // → 0.6931471805599453 0.6931471805599453
  */
 export function binaryCrossEntropy(
   logits: Tensor,

@@ -151,9 +151,12 @@ function resolveActivation(spec: unknown, what: string): { fn: Activation; name:
  * The lecture's multilayer perceptron: inputs x → k hidden layers z⁽ʲ⁾ = f(a⁽ʲ⁾) → output y_E.
  * @example
  * const net = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
- * const yE = net.forward([[0.5, -1]]);            // shape [1, 1]
- * net.slideWeights(0);                            // w⁽⁰⁾: 3 × 3, row 0 the bias (p. 4)
+ * const yE = net.forward([[0.5, -1]]);
+ * console.log(yE.shape); // → [ 1, 1 ]
+ * // w⁽⁰⁾: 3 × 3, row 0 the bias (p. 4)
+ * console.log(net.slideWeights(0).shape); // → [ 3, 3 ]
  * const { a, z } = net.forward([[0.5, -1]], { intermediates: { retainGrad: true } });
+ * console.log(a[0].shape, z[0].shape); // → [ 1, 3 ] [ 1, 3 ]
  */
 export class MLP extends Module {
   /** The normalised configuration (frozen, JSON-able). */
@@ -284,9 +287,14 @@ export class MLP extends Module {
    * pass `{ intermediates: { retainGrad: true } }`), then `backward()`, then read `.grad` =
    * ∂E/∂a⁽ʲ⁾ (p. 16–18). `{ trace }` is the deprecated old name of `{ intermediates }`.
    * @example
+   * const net = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
+   * const [x, y] = [tensor([[0.5, -1]]), tensor([[1]])];
    * const t = net.forward(x, { intermediates: { retainGrad: true } });
    * t.output.sub(y).square().mul(0.5).sum().backward(); // E = ½(y_E − y)², p. 10
-   * t.a[0].grad; // ∂E/∂a⁽¹⁾
+   * // ∂E/∂a⁽¹⁾, one per neuron of the hidden layer
+   * console.log(t.a[0].grad?.shape); // → [ 1, 3 ]
+   * // the output layer's ∂E/∂a is y_E − y (p. 11)
+   * console.log(t.logits.grad?.item() === t.output.sub(y).item()); // → true
    */
   override forward(x: TensorLike): Tensor;
   override forward(

@@ -34,9 +34,18 @@ function failure(message: string, cause: unknown): ValueError {
  * target is replaced), a file replaced keeps its permissions, and temporary files that killed saves
  * of the same file left behind are removed.
  * @example
- * import { save, load } from '@backprop/layers/node';
- * await save(mlp, 'model.json');
- * const again = await load('model.json'); // same outputs, bit for bit the same weights
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { tensor } from '@backprop/core';
+ * import { MLP } from '@backprop/layers';
+ * import { load, save } from '@backprop/layers/node';
+ * const mlp = new MLP({ inputs: 2, hidden: [3], seed: 0 });
+ * const path = join(await mkdtemp(join(tmpdir(), 'backprop-')), 'model.json');
+ * await save(mlp, path);
+ * const again = await load(path);
+ * // bit for bit the same weights, so the same outputs
+ * console.log(again.forward(tensor([[0.5, -1]])).item() === mlp.forward([[0.5, -1]]).item()); // → true
  */
 export async function save(model: Module, path: string | URL): Promise<void> {
   const file = toPath(path);

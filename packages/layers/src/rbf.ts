@@ -12,7 +12,10 @@ import { toJSON } from './to-json.js';
  * (`{ learnable: true }`: then `gamma` is a tensor that requires grad, found by `parameters()`).
  * @example
  * const act = new RBF({ gamma: 0.5, learnable: true });
- * act.forward(a).sum().backward(); // act.gamma.grad = Σ −a²·exp(−γa²)
+ * act.forward(tensor([1, 2])).sum().backward();
+ * // ∂/∂γ Σ exp(−γa²) = Σ −a²·exp(−γa²)
+ * console.log((act.gamma as Tensor).grad?.item()); // → -1.1478717926590842
+ * console.log(-Math.exp(-0.5) - 4 * Math.exp(-2)); // → -1.1478717926590842
  */
 export class RBF extends Module {
   /** γ: a number, or a 0-d tensor that requires grad when learnable. */

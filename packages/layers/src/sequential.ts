@@ -30,7 +30,7 @@ export type SequentialItem = Module | Activation | string;
  * names); parameters are named by position, e.g. `layers.0.weight`, `layers.2.bias`.
  * @example
  * const net = new Sequential(new Linear(2, 3, { seed: 0 }), 'sigmoid', new Linear(3, 1, { seed: 1 }));
- * net.forward([[0.5, -1]]); // shape [1, 1]
+ * console.log(net.forward([[0.5, -1]]).shape); // → [ 1, 1 ]
  */
 export class Sequential extends Module {
   /** Its items in order: layers (modules) and activations. */

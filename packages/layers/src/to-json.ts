@@ -22,8 +22,10 @@ import {
  * Refuses (ValueError) models that could not be loaded back: an activation that is not in the
  * catalog, a non-finite weight, a module of a type it does not know, mixed dtypes.
  * @example
- * const saved = toJSON(new MLP({ inputs: 2, hidden: [3], seed: 0 }));
- * const copy = fromJSON(saved); // same outputs, bit for bit the same weights
+ * const mlp = new MLP({ inputs: 2, hidden: [3], seed: 0 });
+ * const copy = fromJSON(toJSON(mlp));
+ * // bit for bit the same weights, so the same outputs
+ * console.log(copy.forward(tensor([[0.5, -1]])).item() === mlp.forward([[0.5, -1]]).item()); // → true
  */
 export function toJSON(model: Module): SavedModel {
   const met = new Map<ModelType, Codec>(); // the codecs of the models met: all that spec holds

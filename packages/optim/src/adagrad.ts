@@ -52,11 +52,17 @@ const SPEC: OptimizerSpec<AdagradOptions> = {
 /**
  * Adagrad, exactly as `torch.optim.Adagrad` (PyTorch 1.13). Updates parameters in place.
  *
- * @example
- * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
- *
  * Per parameter at step t: g ← g + λθ;  η̃ = η / (1 + (t − 1)·lrDecay);  s ← s + g²;
  * θ ← θ − η̃ g / (√s + ε), with s starting at initialAccumulatorValue.
+ *
+ * @example
+ * // a model's parameters: model.parameters()
+ * const theta = tensor([1], { requiresGrad: true });
+ * const opt = new Adagrad([theta], { lr: 0.1 });
+ * theta.square().sum().backward();
+ * opt.step();
+ * // g = 2θ = 2, s = 4: θ − 0.1 · 2 / 2
+ * console.log(theta.item().toFixed(6)); // → 0.900000
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {

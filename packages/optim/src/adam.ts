@@ -96,11 +96,17 @@ function adamUpdate(
 /**
  * Adam (Kingma & Ba), exactly as `torch.optim.Adam` (PyTorch 1.13). Updates parameters in place.
  *
- * @example
- * const opt = new Adam(model.parameters(), { lr: 1e-3 });
- *
  * Per parameter θ at step t: g ← g + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
  * v̂ ← max(v̂, v) with AMSGrad else v;  θ ← θ − η/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε).
+ *
+ * @example
+ * // a model's parameters: model.parameters()
+ * const theta = tensor([1, -2], { requiresGrad: true });
+ * const opt = new Adam([theta], { lr: 1e-3 });
+ * theta.square().sum().backward();
+ * opt.step();
+ * // the first step moves each θ by η against the sign of its gradient
+ * console.log(theta.toString()); // → tensor([ 0.9990, -1.9990], shape=[2], requiresGrad=true)
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
@@ -118,7 +124,13 @@ export class Adam extends Optimizer<AdamOptions> {
  * Default weightDecay 1e-2. Updates parameters in place.
  *
  * @example
- * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+ * // a model's parameters: model.parameters()
+ * const theta = tensor([1, -2], { requiresGrad: true });
+ * const opt = new AdamW([theta], { lr: 0.1, weightDecay: 0.01 });
+ * theta.square().sum().backward();
+ * opt.step();
+ * // θ(1 − 0.1 · 0.01), then Adam's first step of 0.1 against the gradient's sign
+ * console.log(theta.toString()); // → tensor([ 0.8990, -1.8980], shape=[2], requiresGrad=true)
  */
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {

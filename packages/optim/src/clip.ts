@@ -9,14 +9,20 @@ import { checkNonNegative, refuseWhileCompiling } from './optimizer.js';
  * place (backward gives each parameter's `grad` storage of its own) and skips parameters without
  * one. Returns N, measured before clipping.
  *
- * @example
- * loss.backward();
- * const norm = clipGradNorm(model.parameters(), 1.0);
- * opt.step();
- *
  * `normType` is p of the p-norm (Infinity for the largest |g|). A non-finite total norm throws a
  * NonFiniteError naming the first parameter with a non-finite gradient, unless
  * `errorIfNonfinite: false` (then, like PyTorch, the gradients are scaled by a NaN or 0 factor).
+ *
+ * @example
+ * // a model's parameters: model.parameters()
+ * const w = tensor([0, 0], { requiresGrad: true });
+ * const opt = new SGD([w], { lr: 1 });
+ * const loss = w.mul(tensor([3, 4])).sum();
+ * loss.backward();
+ * const norm = clipGradNorm([w], 1.0);
+ * opt.step();
+ * // the gradient [3, 4] has norm 5; clipped to norm 1 it is [0.6, 0.8], and w − 1 · [0.6, 0.8]
+ * console.log(norm, w.toString()); // → 5 tensor([-0.6000, -0.8000], shape=[2], requiresGrad=true)
  */
 export function clipGradNorm(
   params: Tensor | Iterable<Tensor>,
@@ -58,7 +64,10 @@ export function clipGradNorm(
  * Clamps every gradient element to [−clipValue, clipValue], in place, as
  * `torch.nn.utils.clip_grad_value_`; skips parameters without a gradient.
  * @example
- * clipGradValue(model.parameters(), 0.5);
+ * const w = tensor([1, 1], { requiresGrad: true });
+ * w.mul(tensor([-2, 0.25])).sum().backward();
+ * clipGradValue([w], 0.5);
+ * console.log(w.grad?.toArray()); // → [ -0.5, 0.25 ]
  */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   const where = 'clipGradValue';

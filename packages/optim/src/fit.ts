@@ -43,15 +43,6 @@ import { ReduceLROnPlateau } from './schedules.js';
  * computes the metrics, applies early stopping and the schedule, and calls the callbacks.
  * Parameters are updated in place. Returns the history.
  *
- * @example
- * const model = new MLP({ inputs: 10, hidden: [8], seed: 0 });
- * const history = fit(model, {
- *   x: xTrain, y: yTrain, loss: mse, optimizer: new Adam(model.parameters(), { lr: 0.01 }),
- *   epochs: 200, batchSize: 16, validationSplit: 0.2, metrics: { r2: r2Score },
- *   earlyStopping: { patience: 20 },
- * });
- * history.epochs.at(-1)?.valMetrics?.r2;
- *
  * With `batchSize: 1` and `SGD` this is the lecture's per-sample training (p. 10): for each
  * sample in turn, w ← w − η ∂E/∂w.
  *
@@ -60,6 +51,18 @@ import { ReduceLROnPlateau } from './schedules.js';
  * times the loss at the initial weights stops it with a `DivergenceError`. Either error's
  * `history` holds the epochs so far, and with `earlyStopping.restoreBest` the best epoch's weights
  * are put back first.
+ *
+ * @example
+ * // y = x₀ − 2x₁ on an 8 × 8 grid of the unit square
+ * const xTrain = tensor(Array.from({ length: 64 }, (_, i) => [(i % 8) / 7, Math.floor(i / 8) / 7]));
+ * const yTrain = xTrain.matmul(tensor([[1], [-2]]));
+ * const model = new MLP({ inputs: 2, hidden: [8], seed: 0 });
+ * const history = fit(model, {
+ *   x: xTrain, y: yTrain, loss: mse, optimizer: new Adam(model.parameters(), { lr: 0.01 }),
+ *   epochs: 200, batchSize: 16, validationSplit: 0.2, metrics: { r2: r2Score },
+ *   earlyStopping: { patience: 20 }, progress: false,
+ * });
+ * console.log(history.epochs.at(-1)?.valMetrics?.r2.toFixed(3)); // → 0.995
  */
 export function fit(model: Trainable, options: FitOptions): History {
   const o = readOptions(model, options);

@@ -20,7 +20,9 @@ function regressionPair(fn: string, yTrue: TensorLike, yPred: TensorLike) {
  * The coefficient of determination r² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²: 1 for perfect predictions,
  * 0 for always predicting the mean, negative for worse. For a constant target (Σ(y − ȳ)² = 0) r²
  * is 1 when the predictions are perfect and 0 otherwise, as scikit-learn's r2_score (force_finite).
- * @example r2Score([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.9486081370449679
+ * @example
+ * // 1 − 1.5 / 29.1875 (scikit-learn's example)
+ * console.log(r2Score([3, -0.5, 2, 7], [2.5, 0, 2, 8]), 1 - 1.5 / 29.1875); // → 0.9486081370449679 0.9486081370449679
  */
 export function r2Score(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('r2Score', yTrue, yPred);
@@ -44,7 +46,9 @@ export function r2Score(yTrue: TensorLike, yPred: TensorLike): number {
 
 /**
  * The mean squared error Σ(y − ŷ)² / n.
- * @example meanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.375
+ * @example
+ * // (0.25 + 0.25 + 0 + 1) / 4
+ * console.log(meanSquaredError([3, -0.5, 2, 7], [2.5, 0, 2, 8])); // → 0.375
  */
 export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('meanSquaredError', yTrue, yPred);
@@ -55,7 +59,8 @@ export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike): number {
 
 /**
  * The root mean squared error √(Σ(y − ŷ)² / n), in the target's units.
- * @example rmse([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // √0.375 = 0.6123724356957945
+ * @example
+ * console.log(rmse([3, -0.5, 2, 7], [2.5, 0, 2, 8]), Math.sqrt(0.375)); // → 0.6123724356957945 0.6123724356957945
  */
 export function rmse(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('rmse', yTrue, yPred);
@@ -66,7 +71,9 @@ export function rmse(yTrue: TensorLike, yPred: TensorLike): number {
 
 /**
  * The mean absolute error Σ|y − ŷ| / n.
- * @example meanAbsoluteError([3, -0.5, 2, 7], [2.5, 0, 2, 8]) // 0.5
+ * @example
+ * // (0.5 + 0.5 + 0 + 1) / 4
+ * console.log(meanAbsoluteError([3, -0.5, 2, 7], [2.5, 0, 2, 8])); // → 0.5
  */
 export function meanAbsoluteError(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = regressionPair('meanAbsoluteError', yTrue, yPred);
@@ -88,7 +95,9 @@ function labelPair(fn: string, yTrue: TensorLike, yPred: TensorLike) {
 
 /**
  * The fraction of samples whose predicted class label equals the true one.
- * @example accuracy([0, 1, 2, 2], [0, 2, 2, 2]) // 0.75
+ * @example
+ * // 3 of 4 right
+ * console.log(accuracy([0, 1, 2, 2], [0, 2, 2, 2])); // → 0.75
  */
 export function accuracy(yTrue: TensorLike, yPred: TensorLike): number {
   const { t, p, n } = labelPair('accuracy', yTrue, yPred);
@@ -100,7 +109,9 @@ export function accuracy(yTrue: TensorLike, yPred: TensorLike): number {
 /**
  * The confusion matrix C: C[i][j] counts the samples of true class i predicted as class j (rows
  * true, columns predicted, as scikit-learn). `numClasses` defaults to the largest label + 1.
- * @example confusionMatrix([0, 1, 2, 2], [0, 2, 2, 2]) // [[1, 0, 0], [0, 0, 1], [0, 0, 2]]
+ * @example
+ * // row: the true class, column: the predicted one
+ * console.log(confusionMatrix([0, 1, 2, 2], [0, 2, 2, 2])); // → [ [ 1, 0, 0 ], [ 0, 0, 1 ], [ 0, 0, 2 ] ]
  */
 export function confusionMatrix(
   yTrue: TensorLike,
@@ -163,7 +174,8 @@ export interface ClassificationScores {
  * macro and support-weighted averages over the classes 0 … numClasses − 1. A ratio 0/0 (a class
  * never predicted, or never present) counts as 0, as scikit-learn with zero_division=0.
  * @example
- * precisionRecallF1([0, 1, 2, 2, 2], [0, 0, 2, 2, 1]).precision // [0.5, 0, 1]
+ * // class 0 predicted twice, right once; class 1 predicted once, wrongly; class 2 twice, right
+ * console.log(precisionRecallF1([0, 1, 2, 2, 2], [0, 0, 2, 2, 1]).precision); // → [ 0.5, 0, 1 ]
  */
 export function precisionRecallF1(
   yTrue: TensorLike,
@@ -225,7 +237,12 @@ export interface ClassificationReportOptions {
  * A text table of per-class precision, recall, F1 and support, then accuracy and the macro and
  * weighted averages, laid out as scikit-learn's classification_report.
  * @example
- * console.log(classificationReport(yTest, argmax(model(xTest)), { classNames: data.classes }));
+ * // say classificationReport(yTest, argmax(model.forward(xTest)), { classNames: data.classes })
+ * const report = classificationReport([0, 1, 2, 2, 2], [0, 0, 2, 2, 1], {
+ *   classNames: ['setosa', 'versicolor', 'virginica'],
+ * });
+ * // one row per class: precision, recall, F1, support
+ * console.log(report.split('\n').find((row) => row.includes('virginica'))?.trim()); // → virginica       1.00      0.67      0.80         3
  */
 export function classificationReport(
   yTrue: TensorLike,

@@ -15,7 +15,9 @@ import { type CsvOptions, type Dataset, parseCsvAs } from './data/csv.js';
  * line ("readCsv: data.csv: line 17: expected 11 fields, found 10").
  * @example
  * import { readCsv } from '@backprop/optim/node';
- * const { x, y, featureNames } = await readCsv('examples/data/diabetes.csv'); // x [442, 10], y [442]
+ * // a path relative to the working directory, or a file: URL
+ * const { x, y, featureNames } = await readCsv('examples/data/diabetes.csv');
+ * console.log(x.shape, y.shape, featureNames.length); // → [ 442, 10 ] [ 442 ] 10
  */
 export async function readCsv(path: string | URL, options: CsvOptions = {}): Promise<Dataset> {
   const file = path instanceof URL ? fileURLToPath(path) : path;

@@ -9,8 +9,13 @@ import { checkOptions, optionNames } from './optimizer.js';
  * Where and how `fit` reports progress. Every field is optional: by default it writes to
  * `process.stdout` (in a browser, `console.log`) and asks it whether it is a terminal.
  * @example
+ * const x = tensor([[0], [1], [2], [3]]), y = tensor([[1], [3], [5], [7]]);
+ * const model = new MLP({ inputs: 1, hidden: [4], seed: 0 });
+ * const options = { x, y, loss: mse, optimizer: new SGD(model.parameters(), { lr: 0.01 }), epochs: 30 };
  * const lines: string[] = [];
  * fit(model, { ...options, progress: { write: (s) => lines.push(s), isTTY: false, every: 10 } });
+ * // one line every 10 epochs, each followed by its own "\n"
+ * console.log(lines.filter((s) => s.startsWith('epoch')).length, lines.length); // → 3 6
  */
 export interface ProgressOptions {
   /** Receives the text (with its own `\r` and `\n`). Default: stdout's `write`. */

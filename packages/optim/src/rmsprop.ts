@@ -57,11 +57,17 @@ const SPEC: OptimizerSpec<RMSpropOptions> = {
 /**
  * RMSprop, exactly as `torch.optim.RMSprop` (PyTorch 1.13). Updates parameters in place.
  *
- * @example
- * const opt = new RMSprop(model.parameters(), { lr: 1e-2, centered: true });
- *
  * Per parameter: g ← g + λθ;  v ← αv + (1 − α)g²;  centred: ḡ ← αḡ + (1 − α)g, ṽ = v − ḡ², else ṽ = v;
  * with momentum b ← μb + g/(√ṽ + ε), θ ← θ − ηb;  without, θ ← θ − ηg/(√ṽ + ε).
+ *
+ * @example
+ * // a model's parameters: model.parameters()
+ * const theta = tensor([1], { requiresGrad: true });
+ * const opt = new RMSprop([theta], { lr: 1e-2, centered: true });
+ * theta.square().sum().backward();
+ * opt.step();
+ * // g = 2θ = 2, α = 0.99: v = 0.04, ḡ = 0.02, ṽ = 0.0396
+ * console.log(theta.item().toFixed(6), (1 - (1e-2 * 2) / (Math.sqrt(0.0396) + 1e-8)).toFixed(6)); // → 0.899496 0.899496
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {

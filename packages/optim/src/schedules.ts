@@ -101,8 +101,14 @@ export abstract class LRScheduler {
 /**
  * Multiplies lr by γ every `stepSize` epochs: lr = base · γ^⌊epoch / stepSize⌋ (`torch.optim.lr_scheduler.StepLR`).
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 1 });
  * const schedule = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
- * for (let epoch = 0; epoch < 100; epoch++) { train(); schedule.step(); }
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 100; epoch++) {
+ *   lrs.push(opt.paramGroups[0].lr); // train with it (fit, or your own loop)
+ *   schedule.step();
+ * }
+ * console.log(lrs[29], lrs[30], lrs[60] === 0.1 ** 2); // → 1 0.1 true
  */
 export class StepLR extends LRScheduler {
   constructor(optimizer: AnyOptimizer, options: { stepSize: number; gamma?: number }) {
@@ -150,7 +156,14 @@ export class CosineAnnealingLR extends LRScheduler {
  * keeps it (`LinearLR`); with `endFactor` 1 this is linear warm-up:
  * lr = base · (s + (e − s) · min(epoch, totalIters) / totalIters).
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 1 });
  * const warmup = new LinearLR(opt, { startFactor: 0.1, totalIters: 5 }); // 10 % → 100 % in 5 epochs
+ * const lrs: string[] = [];
+ * for (let epoch = 0; epoch < 7; epoch++) {
+ *   lrs.push(opt.paramGroups[0].lr.toFixed(2));
+ *   warmup.step();
+ * }
+ * console.log(lrs.join(' ')); // → 0.10 0.28 0.46 0.64 0.82 1.00 1.00
  */
 export class LinearLR extends LRScheduler {
   constructor(
@@ -232,8 +245,16 @@ export interface PlateauState {
  * Reduces lr when a metric stops improving (`torch.optim.lr_scheduler.ReduceLROnPlateau`): after
  * more than `patience` epochs without improvement, every group's lr ← max(lr · factor, minLr).
  * @example
+ * const opt = new SGD([tensor([1], { requiresGrad: true })], { lr: 1 });
  * const plateau = new ReduceLROnPlateau(opt, { patience: 5 });
- * for (let epoch = 0; epoch < 100; epoch++) { train(); plateau.step(validationLoss()); }
+ * // a validation loss that improves for 3 epochs, then stays
+ * const validationLoss = [3, 2, 1, 1, 1, 1, 1, 1, 1, 1];
+ * const lrs = validationLoss.map((loss) => {
+ *   plateau.step(loss);
+ *   return opt.paramGroups[0].lr;
+ * });
+ * // lr × 0.1 (factor) once more than 5 (patience) epochs did not improve
+ * console.log(lrs.join(' ')); // → 1 1 1 1 1 1 1 1 0.1 0.1
  */
 export class ReduceLROnPlateau {
   /** The optimiser whose groups' lr it reduces. */

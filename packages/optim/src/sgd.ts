@@ -60,16 +60,20 @@ const SPEC: OptimizerSpec<SGDOptions> = {
  * Stochastic gradient descent, exactly as `torch.optim.SGD` (PyTorch 1.13). Updates the
  * parameters in place.
  *
- * @example
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- * opt.zeroGrad();
- * loss(model).backward();
- * opt.step();
- *
  * Per parameter θ with gradient g, at step t:
- *   g ← −g if maximize;  g ← g + λθ;
- *   with momentum: b ← g at t = 1, else b ← μb + (1 − τ)g;  g ← g + μb (Nesterov) or g ← b;
- *   θ ← θ − ηg.
+ * - g ← −g if maximize;  g ← g + λθ;
+ * - with momentum: b ← g at t = 1, else b ← μb + (1 − τ)g;  g ← g + μb (Nesterov) or g ← b;
+ * - θ ← θ − ηg.
+ *
+ * @example
+ * // a model's parameters: model.parameters()
+ * const theta = tensor([1, -2], { requiresGrad: true });
+ * const opt = new SGD([theta], { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad();
+ * theta.square().sum().backward();
+ * opt.step();
+ * // b = g = 2θ at the first step: θ − 0.1 · 2θ
+ * console.log(theta.toArray()); // → [ 0.8, -1.6 ]
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {

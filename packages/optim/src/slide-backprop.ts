@@ -64,7 +64,12 @@ function neurons(w: SlideWeights, j: number): number {
 /**
  * The forward pass of p. 5 for one sample x = [x₁, …, x_m].
  * @example
+ * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
+ * const { w } = readSlideNetwork(mlp);
  * const { a, z, yE } = slideForward(w, slideActivations.sigmoid, [0.5, -1]);
+ * console.log(a.length, z.length); // → 2 2
+ * // the slides' sums give autodiff's output
+ * console.log(Math.abs(yE - mlp.forward([[0.5, -1]]).item()) < 1e-15); // → true
  */
 export function slideForward(
   w: SlideWeights,
@@ -254,8 +259,11 @@ function toSlideMatrix(wj: number[][]): number[][] {
  * layer j = 0..k in the layout of `mlp.slideWeights(j)`: [p][c] = ∂E/∂w⁽ʲ⁾ₚ,c₊₁, row 0 the bias.
  * Autodiff's `mlp.slideGradients(j)` after `backward()` gives the same numbers.
  * @example
- * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid' });
- * slideGradients(mlp, [0.5, -1], 0.3)[0]; // 3 × 3: ∂E/∂w⁽⁰⁾ₚ,ᵢ of p. 14
+ * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
+ * // 3 × 3: ∂E/∂w⁽⁰⁾ₚ,ᵢ of p. 14
+ * const slides = slideGradients(mlp, [0.5, -1], 0.3)[0];
+ * halfSquaredError(mlp.forward([[0.5, -1]]), [[0.3]]).backward();
+ * console.log(mlp.slideGradients(0)?.sub(tensor(slides)).abs().max().item()); // → 0
  */
 export function slideGradients(mlp: MLP, x: readonly number[], y: number): number[][][] {
   const { w, f } = readSlideNetwork(mlp);
@@ -266,7 +274,15 @@ export function slideGradients(mlp: MLP, x: readonly number[], y: number): numbe
  * One per-sample step of the lecture's training (p. 10): the slides' ∂E/∂w, then
  * w ← w − η ∂E/∂w, written back into the MLP. Returns E = ½ (y_E − y)² before the step.
  * @example
- * for (const [x, y] of samples) slideStep(mlp, x, y, 0.05);
+ * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'sigmoid', seed: 0 });
+ * const samples: [number[], number][] = [[[0, 0], 0.2], [[1, 0], 0.8], [[0, 1], 0.5]];
+ * const errors: number[] = [];
+ * for (let epoch = 0; epoch < 500; epoch++) {
+ *   let E = 0;
+ *   for (const [x, y] of samples) E += slideStep(mlp, x, y, 0.5);
+ *   errors.push(E);
+ * }
+ * console.log(errors[0].toFixed(4), errors[499].toFixed(4)); // → 0.3292 0.0000
  */
 export function slideStep(mlp: MLP, x: readonly number[], y: number, eta: number): number {
   if (typeof eta !== 'number' || !Number.isFinite(eta) || eta <= 0) {

@@ -28,7 +28,9 @@ let setting: KernelBackend = 'auto';
  *
  * @example
  * setKernelBackend('js');
- * matmul(a, b); // plain JavaScript loops
+ * // plain JavaScript loops
+ * console.log(matmul(tensor([[1, 2]]), tensor([[3], [4]])).item()); // → 11
+ * console.log(getKernelBackend()); // → js
  * setKernelBackend('auto');
  */
 export function setKernelBackend(backend: KernelBackend): void {
@@ -61,7 +63,9 @@ export function getKernelBackend(): 'js' | 'wasm' {
  * loaded yet.
  *
  * @example
- * getWasmBuild(); // { build: 'relaxed-simd', why: '' } on Node 22
+ * const { build, why } = getWasmBuild();
+ * // 'relaxed-simd' on Node 22, 'simd' on Node 20 (why is then empty)
+ * console.log(build === 'relaxed-simd' || build === 'simd', why === ''); // → true true
  */
 export function getWasmBuild(): {
   /** The build that loaded, or `null` when WebAssembly is unavailable. */

@@ -56,9 +56,13 @@ const scratch = new Scratch();
  *
  * @example
  * import { randn } from '@backprop/core';
- * import { useThreads } from '@backprop/core/node';
- * useThreads(); // one thread per core
- * randn([1024, 1024]).matmul(randn([1024, 1024])); // on all of them
+ * import { getThreadCount, useThreads } from '@backprop/core/node';
+ * // useThreads() alone takes one thread per core
+ * useThreads(2);
+ * console.log(getThreadCount()); // → 2
+ * // 256 × 256 · 256 × 256 is 2²⁴ multiply-adds: split between both threads
+ * console.log(randn([256, 256]).matmul(randn([256, 256])).shape); // → [ 256, 256 ]
+ * useThreads(1);
  */
 export function useThreads(count: number = availableParallelism()): void {
   if (!Number.isInteger(count) || count < 0) {

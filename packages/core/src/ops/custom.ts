@@ -29,6 +29,9 @@ const DEFINITION_KEYS = optionNames<OpDefinition>({ name: true, forward: true, v
  *   forward: (x) => x.mul(x).mul(x),
  *   vjp: (g, [x]) => g.mul(x.square().mul(3)), // (x³)' = 3x²
  * });
+ * const x = tensor([2], { requiresGrad: true });
+ * cube(x).sum().backward();
+ * console.log(x.grad?.item()); // → 12
  */
 export function defineOp(definition: OpDefinition): (...inputs: TensorLike[]) => Tensor {
   checkOptions('defineOp', definition, DEFINITION_KEYS);

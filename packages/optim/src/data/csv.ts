@@ -82,8 +82,12 @@ export interface Dataset {
  * Node Buffer): they are decoded strictly as UTF-8, and a byte that is not UTF-8 is an error naming
  * its offset.
  * @example
- * const { x, y, featureNames } = parseCsv('a,b,y\n1,2,3\n4,5,6\n'); // x: [[1, 2], [4, 5]], y: [3, 6]
- * parseCsv(text, { target: 'species' }); // class labels → y = 0, 1, 2 and classes = the labels
+ * const { x, y, featureNames } = parseCsv('a,b,y\n1,2,3\n4,5,6\n');
+ * console.log(x.toArray(), y.toArray(), featureNames); // → [ [ 1, 2 ], [ 4, 5 ] ] [ 3, 6 ] [ 'a', 'b' ]
+ * // class labels: y holds class numbers, classes the labels
+ * const text = 'petal,species\n1.4,setosa\n4.7,versicolor\n6.0,virginica\n1.3,setosa\n';
+ * const iris = parseCsv(text, { target: 'species' });
+ * console.log(iris.y.toArray(), iris.classes); // → [ 0, 1, 2, 0 ] [ 'setosa', 'versicolor', 'virginica' ]
  */
 export function parseCsv(text: string | Uint8Array, options: CsvOptions = {}): Dataset {
   const name = options?.name;

@@ -5,7 +5,8 @@ import { asTensor, formatShape } from './input.js';
 /**
  * One row per label with a 1 in the label's column: labels [n] (or [n, 1]) → [n, numClasses].
  * Labels must be integers 0 … numClasses − 1; `numClasses` defaults to the largest label + 1.
- * @example oneHot([0, 2, 1]) // [[1, 0, 0], [0, 0, 1], [0, 1, 0]]
+ * @example
+ * console.log(oneHot([0, 2, 1]).toArray()); // → [ [ 1, 0, 0 ], [ 0, 0, 1 ], [ 0, 1, 0 ] ]
  */
 export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
   const t = asTensor(labels);
@@ -47,7 +48,8 @@ export function oneHot(labels: TensorLike, numClasses?: number): Tensor {
 /**
  * The column of each row's largest value: scores or probabilities [n, c] → predicted class
  * labels (n numbers). Ties go to the first column, as NumPy's argmax; a NaN is an error.
- * @example argmax([[0.1, 0.7, 0.2], [0.8, 0.1, 0.1]]) // [1, 0]
+ * @example
+ * console.log(argmax([[0.1, 0.7, 0.2], [0.8, 0.1, 0.1]])); // → [ 1, 0 ]
  */
 export function argmax(scores: TensorLike): number[] {
   const t = asTensor(scores);

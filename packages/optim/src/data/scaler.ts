@@ -41,10 +41,14 @@ export interface StandardScalerState {
  * that nothing about the test set leaks into training. A 1-D input [n] is n samples of one
  * column, so the same class scales a regression target and maps predictions back.
  * @example
+ * const xTrain = tensor([[1, 10], [3, 30]]), xTest = tensor([[2, 40]]);
  * const scaler = new StandardScaler().fit(xTrain);
  * const zTrain = scaler.transform(xTrain), zTest = scaler.transform(xTest);
- * const yScaler = new StandardScaler().fit(yTrain); // train on yScaler.transform(yTrain) …
- * const predicted = yScaler.inverseTransform(model(zTest)); // … and read predictions in y's units
+ * // the training columns' means 2 and 20, standard deviations 1 and 10
+ * console.log(zTrain.toArray(), zTest.toArray()); // → [ [ -1, -1 ], [ 1, 1 ] ] [ [ 0, 2 ] ]
+ * const yScaler = new StandardScaler().fit(tensor([100, 300])); // train on yScaler.transform(yTrain) …
+ * // … and read predictions in y's units: 0.5 standard deviations above the mean
+ * console.log(yScaler.inverseTransform(tensor([0.5])).toArray()); // → [ 250 ]
  */
 export class StandardScaler {
   /** The delta degrees of freedom of the standard deviation: 0 (n) or 1 (n − 1). */

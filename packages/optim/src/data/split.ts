@@ -22,7 +22,9 @@ function generatorOf(options: SeedOptions): Generator {
 
 /**
  * A random permutation of 0 … n − 1 (Fisher–Yates), the same for the same seed.
- * @example shuffleIndices(5, 42) // a permutation of [0, 1, 2, 3, 4]
+ * @example
+ * // a permutation of [0, 1, 2, 3, 4]
+ * console.log(shuffleIndices(5, 42)); // → [ 1, 2, 4, 0, 3 ]
  */
 export function shuffleIndices(n: number, options: number | SeedOptions = {}): number[] {
   if (!Number.isInteger(n) || n < 0) {
@@ -79,8 +81,12 @@ export interface TrainTestSplit {
 /**
  * Splits samples (rows, axis 0) into a training and a test set.
  * @example
+ * const x = tensor([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]]);
+ * const y = tensor([0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
  * const { xTrain, xTest, yTrain, yTest } = trainTestSplit(x, y, { testSize: 0.2, seed: 1 });
- * trainTestSplit(x, y, { stratify: true }); // each class keeps its share in both parts
+ * console.log(xTrain.shape, xTest.shape, yTrain.shape, yTest.shape); // → [ 8, 1 ] [ 2, 1 ] [ 8 ] [ 2 ]
+ * // stratified, each class keeps its share in both parts: one of the two 1s is in the test set
+ * console.log(trainTestSplit(x, y, { testSize: 0.5, stratify: true }).yTest.toArray()); // → [ 0, 0, 0, 1, 0 ]
  */
 export function trainTestSplit(
   x: TensorLike,
@@ -238,9 +244,13 @@ export interface Fold {
  * (the first n mod k folds have one more), so every sample is in exactly one test fold; each
  * fold's training set is all the other samples.
  * @example
- * for (const { trainIndices, testIndices } of kFold(x.shape[0], { k: 5, seed: 0 })) {
- *   const xTrain = x.gather(trainIndices), xTest = x.gather(testIndices); // …
+ * const x = tensor([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]]);
+ * const sizes: string[] = [];
+ * for (const { trainIndices, testIndices } of kFold(x.shape[0], { k: 3, seed: 0 })) {
+ *   const xTrain = x.gather(trainIndices), xTest = x.gather(testIndices); // train, test …
+ *   sizes.push(`${xTrain.shape[0]} + ${xTest.shape[0]}`);
  * }
+ * console.log(sizes.join(', ')); // → 6 + 4, 7 + 3, 7 + 3
  */
 export function kFold(n: number, options: KFoldOptions = {}): Fold[] {
   checkOptions('kFold', options, ['k', 'shuffle', 'seed', 'generator']);
