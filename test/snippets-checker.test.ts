@@ -2,7 +2,8 @@
 // forms), a type error and an explanation where output belongs, and pass the blocks that are right.
 import { join } from 'node:path';
 import { expect, it, vi } from 'vitest';
-import { checkMarkdown, extractExamples, publicEntries, repo, withImports } from './snippets.js';
+import { checkMarkdown, repo } from './snippets.js';
+import { extractExamples, publicEntries, withImports } from './snippets-examples.js';
 
 const dir = join(repo, 'examples', '.snippets', 'checker');
 

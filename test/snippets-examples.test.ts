@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { checkBlocks, docExamples, repo, sourceFiles } from './snippets.js';
+import { checkBlocks, repo } from './snippets.js';
+import { docExamples, sourceFiles } from './snippets-examples.js';
 
 const dir = join(repo, 'examples', '.snippets', 'examples');
 

@@ -4,14 +4,8 @@
 // for all of them. Errors name the Markdown file, line and column.
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import {
-  docExamples,
-  docsMarkdown,
-  extractBlocks,
-  repo,
-  typeErrors,
-  writeModules,
-} from './snippets.js';
+import { docsMarkdown, extractBlocks, repo, typeErrors, writeModules } from './snippets.js';
+import { docExamples } from './snippets-examples.js';
 
 const dir = join(repo, 'examples', '.snippets', 'typecheck');
 
