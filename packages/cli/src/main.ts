@@ -9,7 +9,7 @@ import { isUserError } from './errors.js';
 import { evaluate } from './evaluate.js';
 import { inspect } from './inspect.js';
 import { checkActivation, OPTIMIZERS, type OptimizerName } from './network.js';
-import { predict, writePredictions } from './predict.js';
+import { checkWritable, predict, writePredictions } from './predict.js';
 import { scoresText, train } from './train.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -137,6 +137,7 @@ function program(): Command {
     .option('--out <preds.csv>', 'write the predictions as CSV (default: print them)')
     .option('--json', 'print one JSON document')
     .action(async (model: string, data: string, o) => {
+      if (o.out !== undefined) await checkWritable(o.out);
       const result = await predict(model, data);
       if (o.out !== undefined) await writePredictions(o.out, result.csv);
       if (o.json) {

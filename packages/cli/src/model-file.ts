@@ -1,7 +1,8 @@
 // The model file: one versioned JSON document with everything predict needs (the network, the
 // scalers, the column and class names) and how it was trained. Written atomically.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fromJSON, MLP, type SavedModel, toJSON } from '@backprop/layers';
@@ -67,6 +68,15 @@ export function toModelFile(
   };
 }
 
+/** Fails early (before training) when `file` could not be written: its directory is missing or read-only. */
+export async function checkWritable(file: string): Promise<void> {
+  try {
+    await access(dirname(file), constants.W_OK);
+  } catch (error) {
+    throw fileError('write', file, error);
+  }
+}
+
 /** Into a temporary file beside `file`, flushed, then renamed over it: a crash leaves the old file. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = join(
@@ -106,7 +116,8 @@ export async function readModelFile(path: string): Promise<LoadedModel> {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${path}: not a model file (not JSON: ${(error as Error).message})`);
+    void error; // JSON.parse's message quotes the text: too long to help
+    throw new UserError(`${path}: not a model file (not valid JSON); train writes one with --out`);
   }
   if (doc === null || typeof doc !== 'object' || doc.format !== FILE_FORMAT) {
     throw new UserError(

@@ -1,7 +1,7 @@
 // `backprop predict model.json new.csv`: the model's predictions for each row, in the target's
 // units (regression) or as class names with each class's probability (classification).
 import { readForModel } from './data.js';
-import { readModelFile, writeAtomically } from './model-file.js';
+import { checkWritable, readModelFile, writeAtomically } from './model-file.js';
 import { predictRows } from './network.js';
 
 export interface PredictResult {
@@ -34,6 +34,8 @@ export async function predict(modelPath: string, dataPath: string): Promise<Pred
   const csv = `${[header.map(csvField).join(','), ...lines].join('\n')}\n`;
   return { rows, target: file.targetName, predictions, probabilities, csv };
 }
+
+export { checkWritable };
 
 export async function writePredictions(out: string, csv: string): Promise<void> {
   await writeAtomically(out, csv);

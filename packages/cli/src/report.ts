@@ -24,7 +24,8 @@ export function table(rows: readonly (readonly string[])[], indent = '  '): stri
 export function num(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (Math.abs(v) >= 1e5) return v.toExponential(3);
-  return Math.abs(v) <= 1 ? v.toFixed(4) : String(Number(v.toPrecision(4)));
+  if (Math.abs(v) >= 1000) return v.toFixed(0);
+  return Math.abs(v) <= 1 ? v.toFixed(4) : v.toPrecision(4);
 }
 
 export function cell(v: number | Spread): string {

@@ -11,7 +11,13 @@ import {
 } from './baselines.js';
 import { readTable, type Table, type Task } from './data.js';
 import { UserError } from './errors.js';
-import { type ModelFile, toModelFile, versions, writeAtomically } from './model-file.js';
+import {
+  checkWritable,
+  type ModelFile,
+  toModelFile,
+  versions,
+  writeAtomically,
+} from './model-file.js';
 import {
   predictRows,
   type Trained,
@@ -64,6 +70,7 @@ export async function train(
   progress: ProgressSetting,
   log: (line: string) => void,
 ) {
+  if (options.out !== undefined) await checkWritable(options.out);
   const table = await readTable(file, options);
   const n = table.x.shape[0] as number;
   const numClasses = table.classes?.length ?? 0;
