@@ -175,7 +175,7 @@ function program(): Command {
         `${model}: ${info.format.format} version ${info.format.version}`,
         `task: ${info.task}, target '${info.target}'${info.classes ? ` (classes ${info.classes.join(', ')})` : ''}`,
         `features: ${info.features.join(', ')}`,
-        `network: ${info.architecture}, hidden activation ${info.activation.join(', ') || '(none)'}, output ${info.outputActivation}`,
+        `network: ${info.architecture}, hidden activation ${info.activation.join(', ') || '(none)'}, output ${info.task === 'classification' ? 'softmax (applied to the logits by the loss and by predict)' : info.outputActivation}`,
         `parameters: ${info.parameters}`,
         `trained: ${t.date} on ${t.rows} rows, ${t.epochsRun} epochs, seed ${t.seed}`,
         `options: ${JSON.stringify(t.options)}`,
