@@ -10,7 +10,7 @@ if (!existsSync(program)) {
   process.stderr.write(
     'backprop: the command line is not built yet (no packages/cli/dist/main.js): run `pnpm build` in the repository first\n',
   );
-  process.exitCode = 2;
+  process.exitCode = 1; // a setup step left out, not a bug
 } else {
   const { main } = await import(program.href);
   process.exitCode = await main(process.argv.slice(2));

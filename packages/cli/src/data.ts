@@ -123,15 +123,18 @@ export function selectColumns(x: Tensor, columns: readonly number[]): Tensor {
 /** A constant feature carries no information, and a constant regression target nothing to learn. */
 function checkNotConstant(file: string, table: Table): void {
   const [n, f] = table.x.shape as [number, number];
+  const constant: string[] = [];
   for (let j = 0; j < f; j++) {
     const first = table.x.data[j];
     let same = true;
     for (let i = 1; i < n && same; i++) same = table.x.data[i * f + j] === first;
-    if (same) {
-      throw new UserError(
-        `${file}: the column '${table.featureNames[j]}' is constant (every row holds ${first}), so it tells the rows apart in no way; leave it out with --features`,
-      );
-    }
+    if (same) constant.push(`'${table.featureNames[j]}' (${first})`);
+  }
+  if (constant.length > 0) {
+    const many = constant.length > 1;
+    throw new UserError(
+      `${file}: the column${many ? 's' : ''} ${constant.join(', ')} ${many ? 'are' : 'is'} constant (the same value in every row), so ${many ? 'they tell' : 'it tells'} the rows apart in no way; choose the other columns with --features`,
+    );
   }
   const y = table.y.data;
   if (y.every((v) => v === y[0])) {

@@ -1,9 +1,9 @@
 // The real `backprop` binary (bin/backprop.mjs → dist/, so `pnpm build` first, as `npm test` does)
 // run on the shipped data sets. Scores are checked against numbers computed here from the CSV files
 // and the predictions file with a few lines of plain arithmetic, not against the tool's own code.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -241,7 +241,7 @@ describe('bad input: a clear message, exit code 1, no stack trace', () => {
         '--target',
         'y',
       ],
-      /the column 'a' is constant/,
+      /the column 'a' \(1\) is constant/,
     ],
     [
       'too few rows for the split',
@@ -348,6 +348,18 @@ describe('bad input: a clear message, exit code 1, no stack trace', () => {
     const r = await run('train', 'nope.csv', '--target', 'y', '--debug');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('the bin', () => {
+  it('says to run pnpm build when dist/ is missing', async () => {
+    // a copy of the bin with no dist/ beside it
+    const copy = join(dir, 'unbuilt', 'bin', 'backprop.mjs');
+    await mkdir(dirname(copy), { recursive: true });
+    await copyFile(bin, copy);
+    const r = await execa('node', [copy, '--help'], { reject: false });
+    expect(r.stderr).toMatch(/not built yet .*run `pnpm build`/);
+    expect(r.exitCode).toBe(1);
   });
 });
 
