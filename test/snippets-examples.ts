@@ -98,7 +98,7 @@ export function publicEntries(file: string, root = repo): Entry[] {
   const ordered = [...dirs.filter((d) => d === own), ...dirs.filter((d) => d !== own).sort()];
   return ordered.flatMap((dir) => {
     const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'));
-    return Object.entries(pkg.exports as Record<string, Record<string, string>>).flatMap(
+    return Object.entries((pkg.exports ?? {}) as Record<string, Record<string, string>>).flatMap(
       ([subpath, conditions]) => {
         const path = conditions['@backprop/source'];
         if (typeof path !== 'string') return [];
