@@ -235,7 +235,7 @@ export async function runVanishingGradients(
       { name: 'sigmoid', x, y: sig.layers.map((s) => s.ratio) },
       { name: 'ReLU', x, y: relu.layers.map((s) => s.ratio) },
       { name: '0.25^d (p. 20)', x, y: sig.layers.map((s) => 0.25 ** s.d), color: '#999999' },
-      { name: 'sigmoid bound', x, y: sig.layers.map((s) => s.bound), color: '#ff7f0e' },
+      { name: 'sigmoid bound', x, y: sig.layers.map((s) => s.bound), color: '#b279a2' },
     ],
     title: `Error reaching each layer at initialisation, depth ${deepest} (p. 20)`,
     xTitle: `layer j (1 = first hidden, ${deepest + 1} = output y_E)`,
