@@ -5,8 +5,11 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** One named line of a {@link linePlot}: `y[i]` at `x[i]`; non-finite points are left out. */
 export interface Series {
+  /** The legend entry. */
   name: string;
+  /** The horizontal positions. */
   x: ArrayLike<number>;
+  /** The values, one per `x`. */
   y: ArrayLike<number>;
   /** A CSS colour; by default the next of Vega's tableau10 colours. */
   color?: string;
@@ -14,9 +17,13 @@ export interface Series {
 
 /** What {@link linePlot} draws. */
 export interface LinePlotOptions {
+  /** The lines, drawn in this order (the last on top) and listed so in the legend. */
   series: readonly Series[];
+  /** The title above the plot (none by default). */
   title?: string;
+  /** The x axis's title (default 'x'). */
   xTitle?: string;
+  /** The y axis's title (default 'y'). */
   yTitle?: string;
   /** Logarithmic x axis, ticked at powers of ten. */
   logX?: boolean;
@@ -24,15 +31,19 @@ export interface LinePlotOptions {
   logY?: boolean;
   /** Ticks at whole numbers only on x (layer numbers, epochs). */
   integerX?: boolean;
-  /** Plot area in pixels (default 480 × 300); the legend sits to its right, outside the data. */
+  /** The plot area's width in pixels (default 480); the legend sits to its right, outside the data. */
   width?: number;
+  /** The plot area's height in pixels (default 300). */
   height?: number;
 }
 
 /** Measured against predicted values of one set of rows, for {@link yyPlot}. */
 export interface YYSet {
+  /** The legend entry, e.g. 'train (331)'. */
   name: string;
+  /** The measured targets. */
   measured: ArrayLike<number>;
+  /** The predictions for the same rows, in the same order. */
   predicted: ArrayLike<number>;
 }
 
@@ -48,7 +59,9 @@ export interface YYPlotOptions {
   title?: string;
   /** Further rows drawn under the scored ones (e.g. the training set), not part of the r². */
   others?: readonly YYSet[];
+  /** The x axis's title (default 'measured'). */
   xTitle?: string;
+  /** The y axis's title (default 'predicted'). */
   yTitle?: string;
   /** Side of the square plot area in pixels (default 360). */
   size?: number;
@@ -56,11 +69,15 @@ export interface YYPlotOptions {
 
 /** What {@link lossCurves} draws beyond the history. */
 export interface LossCurvesOptions {
+  /** The title (default 'Loss per epoch'). */
   title?: string;
+  /** The y axis's title (default 'loss'). */
   yTitle?: string;
   /** `true`/`false` forces the y scale; by default it is logarithmic when the losses span 100× or more. */
   logY?: boolean;
+  /** The plot area's width in pixels (default 480). */
   width?: number;
+  /** The plot area's height in pixels (default 300). */
   height?: number;
 }
 
@@ -70,6 +87,7 @@ export interface ConfusionMatrixOptions {
   matrix: readonly (readonly number[])[];
   /** The class names, in the matrix's order. */
   labels: readonly string[];
+  /** The title (default 'Confusion matrix'). */
   title?: string;
   /** Side of one cell in pixels (default 48). */
   cellSize?: number;
