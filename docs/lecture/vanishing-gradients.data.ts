@@ -44,7 +44,7 @@ const SETUP = { batch: 64, inputs: 10, width: 16, seed: 0 };
 
 export default defineLoader({
   async load(): Promise<Data> {
-    const { depths, stats } = runVanishingGradients({ log: () => {}, ...SETUP });
+    const { depths, stats } = await runVanishingGradients({ log: () => {}, ...SETUP });
     const depth = Math.max(...depths);
     const sig = stats.sigmoid[depths.indexOf(depth)];
     const relu = stats.relu[depths.indexOf(depth)];

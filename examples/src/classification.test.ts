@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runClassification } from './classification.js';
 
 describe('the iris and wine classification example (a few epochs)', async () => {
   const lines: string[] = [];
-  const results = await runClassification({ log: (l) => lines.push(l), epochs: 30 });
+  const outDir = mkdtempSync(join(tmpdir(), 'classification-'));
+  const results = await runClassification({ log: (l) => lines.push(l), epochs: 30, outDir });
 
   it('classifies both data sets', () => {
     expect(results.map((r) => r.dataset)).toEqual(['iris', 'wine']);
@@ -31,6 +35,27 @@ describe('the iris and wine classification example (a few epochs)', async () => 
       expect(r.accuracy).toBeGreaterThan(r.majorityBaseline + 0.4);
       const hits = r.confusion.reduce((s, row, i) => s + (row[i] as number), 0);
       expect(hits / r.nTest).toBeCloseTo(r.accuracy, 12);
+    },
+  );
+
+  it.each(results.map((r) => [r.dataset, r] as const))(
+    '%s: draws the confusion matrix with one cell per pair of classes, carrying its count',
+    (_, r) => {
+      expect(r.confusionPlot).toBe(join(outDir, `${r.dataset}-confusion.svg`));
+      const svg = readFileSync(r.confusionPlot, 'utf8');
+      const cells = [
+        ...svg.matchAll(
+          /aria-label="predicted: ([^;]+); true class: ([^;]+); count: (\d+)"[^>]*aria-roledescription="text mark"[^>]*>(\d+)</g,
+        ),
+      ];
+      expect(cells).toHaveLength(r.classes.length ** 2);
+      for (const [, predicted, actual, , text] of cells) {
+        const [i, j] = [
+          r.classes.indexOf(actual as string),
+          r.classes.indexOf(predicted as string),
+        ];
+        expect(Number(text)).toBe(r.confusion[i]?.[j]);
+      }
     },
   );
 

@@ -1,6 +1,9 @@
 // Classification with the lecture's network and a softmax output (p. 8): iris and wine, a
 // stratified split, autoscaling, cross-entropy on the logits, and held-out accuracy and confusion.
-import { pathToFileURL } from 'node:url';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { confusionMatrixPlot } from '@backprop/cli/plots';
 import { noGrad, type Tensor, tensor } from '@backprop/core';
 import { crossEntropy, MLP } from '@backprop/layers';
 import {
@@ -49,18 +52,24 @@ export interface ClassificationResult {
   testLossAfter: number;
   history: History;
   seconds: number;
+  /** The confusion matrix's heat map, `<outDir>/<dataset>-confusion.svg`. */
+  confusionPlot: string;
 }
 
 export interface ClassificationOptions {
   log?: (line: string) => void;
   /** Overrides `classificationSettings.epochs` (the tests use a few). */
   epochs?: number;
+  /** Where the confusion-matrix SVGs go (default examples/out). */
+  outDir?: string;
 }
+
+const defaultOutDir = fileURLToPath(new URL('../out/', import.meta.url));
 
 export async function runClassification(
   options: ClassificationOptions = {},
 ): Promise<ClassificationResult[]> {
-  const { log = console.log } = options;
+  const { log = console.log, outDir = defaultOutDir } = options;
   const settings = {
     ...classificationSettings,
     epochs: options.epochs ?? classificationSettings.epochs,
@@ -78,7 +87,7 @@ export async function runClassification(
   const results: ClassificationResult[] = [];
   for (const name of ['iris', 'wine']) {
     log('');
-    results.push(await classify(name, settings, log));
+    results.push(await classify(name, settings, log, outDir));
   }
   return results;
 }
@@ -87,6 +96,7 @@ async function classify(
   name: string,
   settings: typeof classificationSettings,
   log: (line: string) => void,
+  outDir: string,
 ): Promise<ClassificationResult> {
   const data = await readCsv(new URL(`../data/${name}.csv`, import.meta.url));
   const classes = data.classes as string[];
@@ -136,19 +146,31 @@ async function classify(
 
   const scores = noGrad(() => model.forward(xTest));
   const predicted = argmax(scores);
+  const confusion = confusionMatrix(split.yTest, predicted, classes.length);
+  const confusionPlot = join(outDir, `${name}-confusion.svg`);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(
+    confusionPlot,
+    await confusionMatrixPlot({
+      matrix: confusion,
+      labels: classes,
+      title: `${name}: test set (${nTest}), confusion matrix`,
+    }),
+  );
   const result: ClassificationResult = {
     dataset: name,
     classes,
     nTrain,
     nTest,
     accuracy: accuracy(split.yTest, predicted),
-    confusion: confusionMatrix(split.yTest, predicted, classes.length),
+    confusion,
     report: classificationReport(split.yTest, predicted, { classNames: classes }),
     majorityBaseline: majorityShare(split.yTrain, split.yTest),
     testLossBefore,
     testLossAfter: testLoss(),
     history,
     seconds,
+    confusionPlot,
   };
   const last = history.epochs.at(-1);
   log(
@@ -173,6 +195,7 @@ async function classify(
   log(`  first test sample: p = [${first.join(', ')}], true class ${classes[split.yTest.data[0]]}`);
   log('');
   for (const line of result.report.trimEnd().split('\n')) log(line ? `  ${line}` : '');
+  log(`  Wrote ${confusionPlot}`);
   return result;
 }
 

@@ -59,8 +59,10 @@ describe('the compose-from-ops example (a few steps)', async () => {
 
   it('writes the fit and the loss curves as SVG', async () => {
     const fit = await readFile(r.files.fit, 'utf8');
-    expect(fit.match(/<polyline /g)).toHaveLength(4);
+    const lines = (svg: string) => svg.match(/aria-roledescription="line mark"/g);
+    expect(lines(fit)).toHaveLength(4); // target, before, learned, frozen
     const loss = await readFile(r.files.loss, 'utf8');
-    expect(loss.match(/<polyline /g)).toHaveLength(2);
+    expect(lines(loss)).toHaveLength(2);
+    expect(loss).toMatch(/Y-axis titled 'mean squared error' for a log scale/);
   });
 });

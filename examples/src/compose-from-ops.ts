@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { linePlot } from '@backprop/cli/plots';
 import {
   type GradcheckReport,
   gradcheck,
@@ -15,7 +16,6 @@ import {
 } from '@backprop/core';
 import { mse } from '@backprop/layers';
 import { Adam } from '@backprop/optim';
-import { linePlot } from './svg.js';
 
 /** The parameters of an RBF network with K centres in d dimensions and one output. */
 export interface RBFParams {
@@ -156,26 +156,32 @@ export async function runComposeFromOps(options: ComposeOptions = {}): Promise<C
   const gx = Array.from(grid.data);
   await writeFile(
     files.fit,
-    linePlot(
-      [
+    await linePlot({
+      series: [
         { name: 'target sin(3x) + x/2', x: gx, y: Array.from(gridY.data) },
         { name: 'before training', x: gx, y: Array.from(learned.initial.data) },
         { name: 'learned centres, widths', x: gx, y: Array.from(learned.fitted.data) },
         { name: 'frozen centres, widths', x: gx, y: Array.from(frozen.fitted.data) },
       ],
-      { title: `RBF network (K = ${K}) built from core ops`, xLabel: 'x', yLabel: 'y' },
-    ),
+      title: `RBF network (K = ${K}) built from core ops`,
+      xTitle: 'x',
+      yTitle: 'y',
+    }),
   );
   const stepAxis = learned.losses.map((_, s) => s);
   await writeFile(
     files.loss,
-    linePlot(
-      [
+    await linePlot({
+      series: [
         { name: 'learned centres, widths', x: stepAxis, y: learned.losses },
         { name: 'frozen centres, widths', x: stepAxis, y: frozen.losses },
       ],
-      { title: 'Training loss', xLabel: 'Adam step', yLabel: 'mean squared error', logY: true },
-    ),
+      title: 'Training loss',
+      xTitle: 'Adam step',
+      yTitle: 'mean squared error',
+      logY: true,
+      integerX: true,
+    }),
   );
   log('');
   log(`Wrote ${files.fit}`);

@@ -51,7 +51,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const slide = runSlideGradients({ log, ks: [1], compact: true });
 
   header(log, '2. Vanishing gradients: the error fades on its way to the first layers (p. 20)');
-  const vanishing = runVanishingGradients({ log, outDir, compact: true });
+  const vanishing = await runVanishingGradients({ log, outDir, compact: true });
 
   header(
     log,

@@ -55,10 +55,12 @@ describe('the diabetes regression example (a few epochs)', () => {
   it('writes the measured-vs-estimated and the loss-curve SVGs', async () => {
     const yy = await readFile(result.files.yy, 'utf8');
     expect(yy).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect(yy.match(/<circle /g)).toHaveLength(331 + 111); // every train and test point
-    expect(yy).toContain('stroke-dasharray'); // the diagonal
+    expect(yy.match(/aria-roledescription="point"/g)).toHaveLength(331 + 111); // every point
+    expect(yy).toMatch(/aria-roledescription="line mark" d="M0,(\d+)L\1,0" [^>]*stroke-dasharray/); // y = x
+    // the title's r² is the test set's, as printed in the table
+    expect(yy).toContain(`Diabetes, BPNN, test set: r² = ${result.test.r2.toFixed(3)}`);
     const loss = await readFile(result.files.loss, 'utf8');
-    expect(loss.match(/<polyline /g)).toHaveLength(2); // training and validation
+    expect(loss.match(/aria-roledescription="line mark"/g)).toHaveLength(2); // training, validation
     expect(loss).toContain('validation');
   });
 

@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { lossCurves, yyPlot } from '@backprop/cli/plots';
 import { noGrad, type Tensor, tensor } from '@backprop/core';
 import { halfSquaredError, MLP } from '@backprop/layers';
 import {
@@ -17,7 +18,6 @@ import {
   trainTestSplit,
 } from '@backprop/optim';
 import { readCsv } from '@backprop/optim/node';
-import { linePlot, scatterPlot } from './svg.js';
 
 /**
  * What `runRegression` does. Chosen before looking at the test set: a few networks (0–2 hidden
@@ -193,37 +193,28 @@ export async function runRegression(options: RegressionOptions = {}): Promise<Re
   const values = (t: Tensor) => Array.from(t.data);
   await writeFile(
     files.yy,
-    scatterPlot(
-      [
-        { name: `train (${nTrain})`, x: values(split.yTrain), y: values(trainPrediction) },
+    await yyPlot({
+      measured: values(split.yTest),
+      predicted: values(testPrediction),
+      name: `test (${nTest})`,
+      others: [
         {
-          name: `test (${nTest}), r² ${test.r2.toFixed(2)}`,
-          x: values(split.yTest),
-          y: values(testPrediction),
+          name: `train (${nTrain})`,
+          measured: values(split.yTrain),
+          predicted: values(trainPrediction),
         },
       ],
-      {
-        title: 'Diabetes: measured vs estimated progression (BPNN)',
-        xLabel: `measured ${data.targetName}`,
-        yLabel: `estimated ${data.targetName}`,
-        diagonal: true,
-      },
-    ),
+      title: 'Diabetes, BPNN, test set',
+      xTitle: `measured ${data.targetName}`,
+      yTitle: `estimated ${data.targetName}`,
+    }),
   );
-  const epochs = history.epochs.map((e) => e.epoch);
   await writeFile(
     files.loss,
-    linePlot(
-      [
-        { name: 'training', x: epochs, y: history.epochs.map((e) => e.loss) },
-        { name: 'validation', x: epochs, y: history.epochs.map((e) => e.valLoss ?? Number.NaN) },
-      ],
-      {
-        title: `Loss per epoch (weights of epoch ${history.bestEpoch} kept)`,
-        xLabel: 'epoch',
-        yLabel: 'mean E = ½(y_E − y)², autoscaled y',
-      },
-    ),
+    await lossCurves(history, {
+      title: `Loss per epoch (weights of epoch ${history.bestEpoch} kept)`,
+      yTitle: 'mean E = ½(y_E − y)², autoscaled y',
+    }),
   );
   log('');
   log(`Wrote ${files.yy}`);

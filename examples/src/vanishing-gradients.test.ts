@@ -1,8 +1,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runVanishingGradients, spectralNorm } from './vanishing-gradients.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  runVanishingGradients,
+  spectralNorm,
+  type VanishingResult,
+} from './vanishing-gradients.js';
 
 describe('spectralNorm', () => {
   it('computes the largest singular value', () => {
@@ -31,7 +35,10 @@ describe('spectralNorm', () => {
 describe('vanishing-gradients (p. 20)', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'vanishing-'));
   const lines: string[] = [];
-  const result = runVanishingGradients({ log: (l) => lines.push(l), outDir, depths: [1, 6] });
+  let result: VanishingResult;
+  beforeAll(async () => {
+    result = await runVanishingGradients({ log: (l) => lines.push(l), outDir, depths: [1, 6] });
+  });
   const deep = (act: 'sigmoid' | 'relu') => result.stats[act][1];
 
   it('measures every hidden layer and the output, whose ratio is 1', () => {
@@ -69,17 +76,31 @@ describe('vanishing-gradients (p. 20)', () => {
     expect(w('relu')).toBeGreaterThan(0.1);
   });
 
-  it('writes a well-formed SVG with one line per activation and the 0.25ᵈ reference', () => {
+  it('writes an SVG with one line per activation, the 0.25ᵈ reference and the bound', () => {
     expect(result.svgPath).toBe(join(outDir, 'vanishing-gradients.svg'));
     const svg = readFileSync(result.svgPath as string, 'utf8');
     expect(svg).toBe(result.svg);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg.match(/<polyline /g)).toHaveLength(4);
+    expect(svg.match(/aria-roledescription="line mark"/g)).toHaveLength(4);
     expect(svg.match(/<svg/g)).toHaveLength(1);
-    expect(svg).toContain('sigmoid');
-    expect(svg).toContain('ReLU');
+    const legend = [...svg.matchAll(/role-legend-label[^>]*>\s*<text[^>]*>([^<]*)</g)].map(
+      (m) => m[1],
+    );
+    expect(legend).toEqual(['sigmoid', 'ReLU', '0.25^d (p. 20)', 'sigmoid bound']);
     expect(svg).not.toContain('NaN');
+  });
+
+  it('ticks the layer axis at whole layers and the log axis at powers of ten', () => {
+    const axis = (name: string) => {
+      const group = result.svg.split('aria-label="').find((g) => g.startsWith(`${name} titled`));
+      const labels = group?.split('role-axis-label')[1]?.split('role-axis-domain')[0] ?? '';
+      return [...labels.matchAll(/>([^<]+)<\/text>/g)].map((m) => Number(m[1]));
+    };
+    expect(axis('X-axis')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const y = axis('Y-axis');
+    expect(y.length).toBeGreaterThanOrEqual(3); // six sigmoid layers span several decades
+    for (const v of y) expect(Math.log10(v)).toBeCloseTo(Math.round(Math.log10(v)), 12);
   });
 
   it('prints the per-layer table and the table by depth', () => {

@@ -3,9 +3,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { linePlot } from '@backprop/cli/plots';
 import { Generator, randn, type Tensor } from '@backprop/core';
 import { halfSquaredError, MLP } from '@backprop/layers';
-import { linePlot } from './svg.js';
 
 export const ACTIVATIONS = ['sigmoid', 'relu'] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
@@ -127,7 +127,9 @@ function measure(
 const e = (v: number, width = 9) => v.toExponential(2).padStart(width);
 
 /** Builds every network, prints the tables through `log`, writes the SVG to `outDir`. */
-export function runVanishingGradients(options: VanishingOptions = {}): VanishingResult {
+export async function runVanishingGradients(
+  options: VanishingOptions = {},
+): Promise<VanishingResult> {
   const {
     log = console.log,
     outDir,
@@ -228,20 +230,19 @@ export function runVanishingGradients(options: VanishingOptions = {}): Vanishing
   }
 
   const x = sig.layers.map((s) => s.j);
-  const svg = linePlot(
-    [
+  const svg = await linePlot({
+    series: [
       { name: 'sigmoid', x, y: sig.layers.map((s) => s.ratio) },
       { name: 'ReLU', x, y: relu.layers.map((s) => s.ratio) },
       { name: '0.25^d (p. 20)', x, y: sig.layers.map((s) => 0.25 ** s.d), color: '#999999' },
-      { name: 'sigmoid bound', x, y: sig.layers.map((s) => s.bound), color: '#ff7f0e' },
+      { name: 'sigmoid bound', x, y: sig.layers.map((s) => s.bound), color: '#b279a2' },
     ],
-    {
-      title: `Error reaching each layer at initialisation, depth ${deepest} (p. 20)`,
-      xLabel: `layer j (1 = first hidden, ${deepest + 1} = output y_E)`,
-      yLabel: '‖∂E/∂a(j)‖ / ‖∂E/∂y_E‖',
-      logY: true,
-    },
-  );
+    title: `Error reaching each layer at initialisation, depth ${deepest} (p. 20)`,
+    xTitle: `layer j (1 = first hidden, ${deepest + 1} = output y_E)`,
+    yTitle: '‖∂E/∂a(j)‖ / ‖∂E/∂y_E‖',
+    logY: true,
+    integerX: true,
+  });
   let svgPath: string | undefined;
   if (outDir !== undefined) {
     mkdirSync(outDir, { recursive: true });
@@ -258,5 +259,5 @@ export const defaultOutDir = fileURLToPath(new URL('../out', import.meta.url));
 
 // Run when executed as a script, not when imported by a test or the demo.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runVanishingGradients({ outDir: defaultOutDir });
+  await runVanishingGradients({ outDir: defaultOutDir });
 }
