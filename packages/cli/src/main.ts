@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Task } from './data.js';
 import { isUserError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { gradients, gradientsText } from './gradients.js';
 import { inspect } from './inspect.js';
 import { checkActivation, OPTIMIZERS, type OptimizerName } from './network.js';
 import { checkWritable, predict, writePredictions } from './predict.js';
@@ -95,6 +96,10 @@ function program(): Command {
     )
     .option('--patience <n>', 'epochs without improvement before early stopping', integer(1), 20)
     .option('--out <model.json>', 'write the model file (with --cv: trained on all rows)')
+    .option(
+      '--plots <dir>',
+      'write yy.svg, loss.svg (and confusion.svg) there; with --cv one set per fold (yy-fold1.svg, …)',
+    )
     .option('--json', 'print one JSON document instead of tables')
     .action(async (data: string, o) => {
       const log = o.json
@@ -122,6 +127,7 @@ function program(): Command {
           earlyStopping: o.earlyStopping,
           patience: o.patience,
           out: o.out,
+          plots: o.plots,
         },
         progress,
         log,
@@ -197,6 +203,31 @@ function program(): Command {
         lines.push(scoresText({ task: info.task, classes: info.classes }, metrics.scores));
       }
       process.stdout.write(`${lines.join('\n')}\n`);
+    });
+  cli
+    .command('gradients')
+    .description(
+      "for one row of data.csv, every ∂E/∂w by the slides' formulas, by autodiff and by a central difference",
+    )
+    .argument('<model.json>', 'a model file written by train --out')
+    .argument('<data.csv>', 'rows with the target column')
+    .requiredOption(
+      '--row <n>',
+      'the row, 1-based: 1 is the first row below the header',
+      (v: string) => {
+        const n = Number(v);
+        if (!(Number.isInteger(n) && n >= 1))
+          throw new InvalidArgumentError(
+            'expected a row number ≥ 1 (1-based: row 1 is the first row below the header)',
+          );
+        return n;
+      },
+    )
+    .option('--json', 'print one JSON document')
+    .action(async (model: string, data: string, o) => {
+      const result = await gradients(model, data, o.row);
+      if (o.json) return printJson({ command: 'gradients', model, data, ...result });
+      process.stdout.write(`${gradientsText(result, model, data)}\n`);
     });
   return cli;
 }

@@ -33,6 +33,7 @@ import {
   regressionScores,
   spread,
 } from './scores.js';
+import { preparePlotDirectory, writeFoldPlots } from './train-plots.js';
 
 export interface TrainOptions extends TrainSettings {
   target: string;
@@ -42,6 +43,8 @@ export interface TrainOptions extends TrainSettings {
   testSize?: number;
   cv?: number;
   out?: string;
+  /** A directory for the plots (yy.svg, loss.svg, confusion.svg; with cv, one set per fold). */
+  plots?: string;
 }
 
 /** The names of the rows of the scores tables, as printed and as keys of --json's `scores`. */
@@ -71,6 +74,8 @@ export async function train(
   log: (line: string) => void,
 ) {
   if (options.out !== undefined) await checkWritable(options.out);
+  if (options.plots !== undefined) await preparePlotDirectory(options.plots);
+  const plotted: string[] = [];
   const table = await readTable(file, options);
   const n = table.x.shape[0] as number;
   const numClasses = table.classes?.length ?? 0;
@@ -123,12 +128,28 @@ export async function train(
     }
     checkTrainRows(n - Math.ceil(n / k), settings, `--cv ${k}`, file);
     log(`cross-validation: ${k} folds, the scalers and baselines fitted inside each fold`);
-    const folds = kFold(n, { k, seed: options.seed }).map((fold) => {
+    const splits = kFold(n, { k, seed: options.seed });
+    const runs = splits.map((fold) => {
       log(
         `fold ${fold.fold + 1}/${k}: ${fold.trainIndices.length} training rows, ${fold.testIndices.length} test rows`,
       );
-      return runFold(table, fold.trainIndices, fold.testIndices, settings, progress).scores;
+      return runFold(table, fold.trainIndices, fold.testIndices, settings, progress);
     });
+    const folds = runs.map((run) => run.scores);
+    if (options.plots !== undefined) {
+      for (const [f, run] of runs.entries()) {
+        plotted.push(
+          ...(await writeFoldPlots(options.plots, table, {
+            trained: run.trained,
+            trainIndices: splits[f]?.trainIndices ?? [],
+            testIndices: splits[f]?.testIndices ?? [],
+            confusion: confusionOf(run),
+            suffix: `-fold${f + 1}`,
+            label: `fold ${f + 1} of ${k}`,
+          })),
+        );
+      }
+    }
     const summary = summarise(folds);
     log('');
     log(`scores over ${k} folds (mean ± sd):`);
@@ -159,6 +180,18 @@ export async function train(
       `split: ${split.trainIndices.length} training rows, ${split.testIndices.length} test rows (--test-size ${testSize}, seed ${options.seed}); scalers fitted on the training rows`,
     );
     const fold = runFold(table, split.trainIndices, split.testIndices, settings, progress);
+    if (options.plots !== undefined) {
+      plotted.push(
+        ...(await writeFoldPlots(options.plots, table, {
+          trained: fold.trained,
+          trainIndices: split.trainIndices,
+          testIndices: split.testIndices,
+          confusion: confusionOf(fold),
+          suffix: '',
+          label: '',
+        })),
+      );
+    }
     log('');
     log(`test scores (${split.testIndices.length} rows):`);
     log(scoresText(table, fold.scores));
@@ -186,7 +219,15 @@ export async function train(
     log(`model written to ${options.out}`);
     result.out = options.out;
   }
+  if (options.plots !== undefined) {
+    log(`plots written: ${plotted.join(', ')}`);
+    result.plots = plotted;
+  }
   return result;
+}
+
+function confusionOf(fold: FoldResult): number[][] | undefined {
+  return (fold.scores.network as Partial<ClassificationScores>).confusion;
 }
 
 function checkTrainRows(rows: number, settings: TrainSettings, option: string, file: string): void {

@@ -4,28 +4,16 @@
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const bin = fileURLToPath(new URL('../bin/backprop.mjs', import.meta.url));
-const data = (name: string) =>
-  fileURLToPath(new URL(`../../../examples/data/${name}.csv`, import.meta.url));
+import { bin, data, runner } from './run.js';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'backprop-cli-'));
 });
 
-function run(...args: string[]) {
-  return execa('node', [bin, ...args], { reject: false, cwd: dir, env: { NO_COLOR: '1' } });
-}
-
-async function json(...args: string[]) {
-  const r = await run(...args, '--json');
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const { run, json } = runner(() => dir);
 
 /** A CSV with a header, read naively (the shipped files have no quoted fields). */
 async function columns(file: string): Promise<Record<string, string[]>> {
