@@ -14,6 +14,10 @@ beforeAll(async () => {
 
 const { run, json } = runner(() => dir);
 
+/** `train` on a shipped data set with --json; `options` as one string, e.g. '--epochs 5 --cv 3'. */
+const train = (name: string, target: string, options: string, ...more: string[]) =>
+  json('train', data(name), '--target', target, ...options.split(' '), ...more);
+
 async function svg(path: string): Promise<string> {
   const text = await readFile(path, 'utf8');
   expect(text.startsWith('<svg')).toBe(true);
@@ -60,21 +64,11 @@ describe('train --plots', () => {
 
   it('classification: confusion.svg holds the printed confusion matrix’s counts', async () => {
     const plots = join(dir, 'iris-plots');
-    const result = await json(
-      'train',
-      data('iris'),
-      '--target',
-      'species',
-      '--epochs',
-      '30',
-      '--early-stopping',
-      '--plots',
-      plots,
-    );
+    const result = await train('iris', 'species', '--epochs 30 --early-stopping --plots', plots);
     expect(result.plots).toEqual([join(plots, 'loss.svg'), join(plots, 'confusion.svg')]);
     const confusion = await svg(join(plots, 'confusion.svg'));
     for (const name of result.classes) expect(confusion).toContain(name);
-    // Vega labels each cell with its count: the multiset of the drawn counts is the matrix's
+    // Vega labels each cell with its count: every count of the matrix is drawn
     const drawn = [...confusion.matchAll(/<text[^>]*>(\d+)<\/text>/g)].map((m) => Number(m[1]));
     const counts = (result.scores.network.confusion as number[][]).flat();
     for (const c of counts) expect(drawn).toContain(c);
@@ -84,18 +78,7 @@ describe('train --plots', () => {
 
   it('--cv writes one set per fold, each yy-plot titled with its fold’s r²', async () => {
     const plots = join(dir, 'cv-plots');
-    const result = await json(
-      'train',
-      data('diabetes'),
-      '--target',
-      'progression',
-      '--cv',
-      '3',
-      '--epochs',
-      '5',
-      '--plots',
-      plots,
-    );
+    const result = await train('diabetes', 'progression', '--cv 3 --epochs 5 --plots', plots);
     expect(result.plots).toHaveLength(6);
     for (const [f, fold] of (result.cv.folds as { network: { r2: number } }[]).entries()) {
       const yy = await svg(join(plots, `yy-fold${f + 1}.svg`));
@@ -127,18 +110,7 @@ describe('gradients', () => {
   let model: string;
   beforeAll(async () => {
     model = join(dir, 'diabetes-k2.json');
-    await json(
-      'train',
-      data('diabetes'),
-      '--target',
-      'progression',
-      '--hidden',
-      '4,3',
-      '--epochs',
-      '10',
-      '--out',
-      model,
-    );
+    await train('diabetes', 'progression', '--hidden 4,3 --epochs 10 --out', model);
   });
 
   it('diabetes, row 3 (1-based): slides, autodiff and central difference agree for every weight', async () => {
@@ -181,18 +153,7 @@ describe('gradients', () => {
 
   it('one hidden layer: p. 14 for the inner weights', async () => {
     const k1 = join(dir, 'diabetes-k1.json');
-    await json(
-      'train',
-      data('diabetes'),
-      '--target',
-      'progression',
-      '--hidden',
-      '3',
-      '--epochs',
-      '5',
-      '--out',
-      k1,
-    );
+    await train('diabetes', 'progression', '--hidden 3 --epochs 5 --out', k1);
     const r = await json('gradients', k1, data('diabetes'), '--row', '442');
     expect(r.weights[0].page).toBe('p. 14');
     expect(r.maxDifference).toBeLessThan(1e-12);
@@ -201,7 +162,7 @@ describe('gradients', () => {
 
   it('classification: autodiff and the central difference only, and why', async () => {
     const iris = join(dir, 'iris.json');
-    await json('train', data('iris'), '--target', 'species', '--epochs', '5', '--out', iris);
+    await train('iris', 'species', '--epochs 5 --out', iris);
     const r = await json('gradients', iris, data('iris'), '--row', '1');
     expect(r.slides.covered).toBe(false);
     expect(r.slides.reason).toMatch(/softmax/);
