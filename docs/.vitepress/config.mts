@@ -53,12 +53,14 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Getting started', link: '/getting-started' },
+      { text: 'Command line', link: '/cli' },
       { text: 'The lecture', link: '/lecture/' },
       { text: 'Guides', link: '/how-autodiff-works' },
       { text: 'API', link: '/api/' },
     ],
     sidebar: [
       { text: 'Getting started', link: '/getting-started' },
+      { text: 'Command line', link: '/cli' },
       { text: 'The lecture, slide by slide', items: lecture },
       {
         text: 'Guides',
