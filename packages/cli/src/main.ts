@@ -10,6 +10,7 @@ import { evaluate } from './evaluate.js';
 import { inspect } from './inspect.js';
 import { checkActivation, OPTIMIZERS, type OptimizerName } from './network.js';
 import { checkWritable, predict, writePredictions } from './predict.js';
+import { Interrupted } from './resumable.js';
 import { scoresText, train } from './train.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -18,6 +19,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof Interrupted) {
+      process.stderr.write(`backprop: ${error.message}\n`);
+      return 130; // as a shell reports a process ended by SIGINT
+    }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1; // commander said why
     if (isUserError(error)) {
       const hint =
@@ -95,6 +100,16 @@ function program(): Command {
     )
     .option('--patience <n>', 'epochs without improvement before early stopping', integer(1), 20)
     .option('--out <model.json>', 'write the model file (with --cv: trained on all rows)')
+    .option(
+      '--checkpoint-every <n>',
+      'write a checkpoint every n epochs (one split, not --cv)',
+      integer(1),
+    )
+    .option(
+      '--checkpoint <path>',
+      'the checkpoint file (default: beside --out as NAME.checkpoint.json, else ./backprop.checkpoint.json)',
+    )
+    .option('--resume', 'go on from the checkpoint (same data and options; --epochs may be larger)')
     .option('--json', 'print one JSON document instead of tables')
     .action(async (data: string, o) => {
       const log = o.json
@@ -122,6 +137,9 @@ function program(): Command {
           earlyStopping: o.earlyStopping,
           patience: o.patience,
           out: o.out,
+          checkpointEvery: o.checkpointEvery,
+          checkpoint: o.checkpoint,
+          resume: o.resume,
         },
         progress,
         log,
