@@ -183,7 +183,7 @@ export async function trainResumable(
         history.stoppedEarly = true;
         history.stopReason = 'earlyStopping';
         progressLine.write(
-          `stopped early: valLoss has not improved for ${settings.patience} epoch${settings.patience === 1 ? '' : 's'} (best: epoch ${history.bestEpoch}, valLoss ${state.best})\n`,
+          `stopped early: valLoss has not improved for ${settings.patience} epoch${settings.patience === 1 ? '' : 's'} (best: epoch ${history.bestEpoch}, valLoss ${Number(state.best?.toPrecision(4))})\n`,
         );
       }
       if (resumable.every !== undefined && epoch % resumable.every === 0) await save();
