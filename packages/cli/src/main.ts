@@ -11,6 +11,7 @@ import { gradients, gradientsText } from './gradients.js';
 import { inspect } from './inspect.js';
 import { checkActivation, OPTIMIZERS, type OptimizerName } from './network.js';
 import { checkWritable, predict, writePredictions } from './predict.js';
+import { Interrupted } from './resumable.js';
 import { scoresText, train } from './train.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -19,6 +20,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
+    if (error instanceof Interrupted) {
+      process.stderr.write(`backprop: ${error.message}\n`);
+      return 130; // as a shell reports a process ended by SIGINT
+    }
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 1; // commander said why
     if (isUserError(error)) {
       const hint =
@@ -97,9 +102,21 @@ function program(): Command {
     .option('--patience <n>', 'epochs without improvement before early stopping', integer(1), 20)
     .option('--out <model.json>', 'write the model file (with --cv: trained on all rows)')
     .option(
+<<<<<<< HEAD
       '--plots <dir>',
       'write yy.svg, loss.svg (and confusion.svg) there; with --cv one set per fold (yy-fold1.svg, …)',
     )
+=======
+      '--checkpoint-every <n>',
+      'write a checkpoint every n epochs (one split, not --cv)',
+      integer(1),
+    )
+    .option(
+      '--checkpoint <path>',
+      'the checkpoint file (default: beside --out as NAME.checkpoint.json, else ./backprop.checkpoint.json)',
+    )
+    .option('--resume', 'go on from the checkpoint (same data and options; --epochs may be larger)')
+>>>>>>> cli-resume
     .option('--json', 'print one JSON document instead of tables')
     .action(async (data: string, o) => {
       const log = o.json
@@ -127,7 +144,13 @@ function program(): Command {
           earlyStopping: o.earlyStopping,
           patience: o.patience,
           out: o.out,
+<<<<<<< HEAD
           plots: o.plots,
+=======
+          checkpointEvery: o.checkpointEvery,
+          checkpoint: o.checkpoint,
+          resume: o.resume,
+>>>>>>> cli-resume
         },
         progress,
         log,

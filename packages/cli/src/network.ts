@@ -65,31 +65,13 @@ export function trainNetwork(
   settings: TrainSettings,
   progress: ProgressSetting,
 ): Trained {
-  // Scalers are fitted on the training rows only: the test rows must not leak into the model.
-  const xScaler = new StandardScaler().fit(xTrain);
-  const yScaler = task === 'regression' ? new StandardScaler().fit(yTrain) : null;
-  const x = xScaler.transform(xTrain);
-  const y = yScaler ? yScaler.transform(yTrain).reshape([-1, 1]) : yTrain;
-  const model = new MLP({
-    inputs: xTrain.shape[1] as number,
-    hidden: settings.hidden,
-    outputs: task === 'regression' ? 1 : numClasses,
-    activation: settings.activation,
-    seed: settings.seed,
-  });
-  const params = model.parameters();
-  const optimizer =
-    settings.optimizer === 'adam'
-      ? new Adam(params, { lr: settings.lr })
-      : new SGD(params, {
-          lr: settings.lr,
-          momentum: settings.optimizer === 'momentum' ? MOMENTUM : 0,
-        });
+  const { xScaler, yScaler, x, y } = scaleTraining(task, xTrain, yTrain);
+  const model = newModel(task, numClasses, xTrain.shape[1] as number, settings);
+  const optimizer = newOptimizer(settings, model.parameters());
   const history = fit(model, {
     x,
     y,
-    // the network outputs logits; crossEntropy applies the softmax (stable in log space)
-    loss: task === 'regression' ? mse : (prediction, target) => crossEntropy(prediction, target),
+    loss: lossOf(task),
     optimizer,
     epochs: settings.epochs,
     batchSize: settings.batchSize,
@@ -103,6 +85,41 @@ export function trainNetwork(
     progress,
   });
   return { model, xScaler, yScaler, history };
+}
+
+/** The scalers fitted on the training rows only (the test rows must not leak into the model), and the scaled rows. */
+export function scaleTraining(task: Task, xTrain: Tensor, yTrain: Tensor) {
+  const xScaler = new StandardScaler().fit(xTrain);
+  const yScaler = task === 'regression' ? new StandardScaler().fit(yTrain) : null;
+  const x = xScaler.transform(xTrain);
+  const y = yScaler ? yScaler.transform(yTrain).reshape([-1, 1]) : yTrain;
+  return { xScaler, yScaler, x, y };
+}
+
+export function newModel(task: Task, numClasses: number, inputs: number, settings: TrainSettings) {
+  return new MLP({
+    inputs,
+    hidden: settings.hidden,
+    outputs: task === 'regression' ? 1 : numClasses,
+    activation: settings.activation,
+    seed: settings.seed,
+  });
+}
+
+export function newOptimizer(settings: TrainSettings, params: Tensor[]): Adam | SGD {
+  return settings.optimizer === 'adam'
+    ? new Adam(params, { lr: settings.lr })
+    : new SGD(params, {
+        lr: settings.lr,
+        momentum: settings.optimizer === 'momentum' ? MOMENTUM : 0,
+      });
+}
+
+/** The network outputs logits for classification; crossEntropy applies the softmax (stable in log space). */
+export function lossOf(task: Task) {
+  return task === 'regression'
+    ? mse
+    : (prediction: Tensor, target: Tensor) => crossEntropy(prediction, target);
 }
 
 /** What a network says about rows of x (in the data's units). */

@@ -1,5 +1,6 @@
 // `backprop train data.csv --target y`: a network and its baselines on one split (or each CV
 // fold), their scores, and the model file.
+import { resolve } from 'node:path';
 import type { Tensor } from '@backprop/core';
 import { kFold, type ProgressSetting, trainTestSplit } from '@backprop/optim';
 import {
@@ -9,6 +10,7 @@ import {
   majorityBaseline,
   meanBaseline,
 } from './baselines.js';
+import { checkpointing, checkpointPath, runIdentity } from './checkpoint.js';
 import { readTable, type Table, type Task } from './data.js';
 import { UserError } from './errors.js';
 import {
@@ -26,6 +28,7 @@ import {
   VALIDATION_SPLIT,
 } from './network.js';
 import { classificationTable, confusionTable, perClassTable, regressionTable } from './report.js';
+import { trainResumable } from './resumable.js';
 import {
   type ClassificationScores,
   classificationScores,
@@ -45,6 +48,12 @@ export interface TrainOptions extends TrainSettings {
   out?: string;
   /** A directory for the plots (yy.svg, loss.svg, confusion.svg; with cv, one set per fold). */
   plots?: string;
+  /** Write a checkpoint every this many epochs (one split only, not --cv). */
+  checkpointEvery?: number;
+  /** Where checkpoints go (default: see checkpointPath). */
+  checkpoint?: string;
+  /** Go on from the checkpoint. */
+  resume?: boolean;
 }
 
 /** The names of the rows of the scores tables, as printed and as keys of --json's `scores`. */
@@ -118,6 +127,15 @@ export async function train(
   let result: Record<string, unknown>;
   let trainedForFile: { trained: Trained; yTrain: Tensor } | undefined;
   let metricsForFile: unknown;
+  const resuming =
+    options.checkpointEvery !== undefined ||
+    options.resume === true ||
+    options.checkpoint !== undefined;
+  if (options.cv !== undefined && resuming) {
+    throw new UserError(
+      '--checkpoint-every, --checkpoint and --resume work with one split (--test-size), not with --cv',
+    );
+  }
   if (options.cv !== undefined) {
     if (options.testSize !== undefined) throw new UserError('give --test-size or --cv, not both');
     const k = options.cv;
@@ -129,12 +147,13 @@ export async function train(
     checkTrainRows(n - Math.ceil(n / k), settings, `--cv ${k}`, file);
     log(`cross-validation: ${k} folds, the scalers and baselines fitted inside each fold`);
     const splits = kFold(n, { k, seed: options.seed });
-    const runs = splits.map((fold) => {
+    const runs: FoldResult[] = [];
+    for (const fold of splits) {
       log(
         `fold ${fold.fold + 1}/${k}: ${fold.trainIndices.length} training rows, ${fold.testIndices.length} test rows`,
       );
-      return runFold(table, fold.trainIndices, fold.testIndices, settings, progress);
-    });
+      runs.push(await runFold(table, fold.trainIndices, fold.testIndices, settings, progress));
+    }
     const folds = runs.map((run) => run.scores);
     if (options.plots !== undefined) {
       for (const [f, run] of runs.entries()) {
@@ -179,7 +198,41 @@ export async function train(
     log(
       `split: ${split.trainIndices.length} training rows, ${split.testIndices.length} test rows (--test-size ${testSize}, seed ${options.seed}); scalers fitted on the training rows`,
     );
-    const fold = runFold(table, split.trainIndices, split.testIndices, settings, progress);
+    // #region checkpointing
+    const path = checkpointPath(options);
+    if (options.out !== undefined && resolve(path) === resolve(options.out)) {
+      throw new UserError(
+        `--checkpoint: ${path} is the --out file; give the checkpoint a path of its own`,
+      );
+    }
+    if (options.checkpointEvery !== undefined) await checkWritable(path);
+    const { epochs: _, ...fixed } = settings;
+    const run = await runIdentity(file, {
+      ...fixed,
+      target: table.targetName,
+      task: table.task,
+      features: table.featureNames,
+      testSize,
+    });
+    const yTrainRows = table.y.gather(split.trainIndices);
+    const resumable = await checkpointing(
+      path,
+      options.checkpointEvery,
+      options.resume === true,
+      run,
+      settings.epochs,
+      (trained) => modelFile(table, trained, yTrainRows, options, null),
+    );
+    if (resumable.resumedAt > 0) log(`resuming from ${path} after epoch ${resumable.resumedAt}`);
+    const fold = await runFold(
+      table,
+      split.trainIndices,
+      split.testIndices,
+      settings,
+      progress,
+      (...a) => trainResumable(...a, resumable),
+    );
+    // #endregion checkpointing
     if (options.plots !== undefined) {
       plotted.push(
         ...(await writeFoldPlots(options.plots, table, {
@@ -252,20 +305,21 @@ export function architecture(inputs: number, hidden: readonly number[], outputs:
   return [inputs, ...hidden, outputs].join(' → ');
 }
 
-function runFold(
+async function runFold(
   table: Table,
   trainIndices: number[],
   testIndices: number[],
   settings: TrainSettings,
   progress: ProgressSetting,
-): FoldResult {
+  trainer: (...a: Parameters<typeof trainNetwork>) => Trained | Promise<Trained> = trainNetwork,
+): Promise<FoldResult> {
   const xTrain = table.x.gather(trainIndices);
   const yTrain = table.y.gather(trainIndices);
   const xTest = table.x.gather(testIndices);
   const yTest = Array.from(table.y.gather(testIndices).data);
   const rows = testIndices.length;
   if (table.task === 'regression') {
-    const trained = trainNetwork('regression', 0, xTrain, yTrain, settings, progress);
+    const trained = await trainer('regression', 0, xTrain, yTrain, settings, progress);
     const network = predictRows(trained, 'regression', xTest).values;
     return {
       trained,
@@ -277,7 +331,7 @@ function runFold(
     };
   }
   const k = table.classes?.length ?? 0;
-  const trained = trainNetwork('classification', k, xTrain, yTrain, settings, progress);
+  const trained = await trainer('classification', k, xTrain, yTrain, settings, progress);
   const network = predictRows(trained, 'classification', xTest).values;
   return {
     trained,

@@ -20,3 +20,8 @@ export function runner(cwd: () => string) {
   };
   return { run, json };
 }
+
+/** Runs `backprop …args` in `cwd`; never rejects (check exitCode). */
+export function backprop(cwd: string, ...args: string[]) {
+  return runner(() => cwd).run(...args);
+}

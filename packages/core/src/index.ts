@@ -123,7 +123,7 @@ export {
   tanh,
 } from './ops/unary.js';
 export { checkOptions } from './options.js';
-export { Generator, manualSeed } from './random.js';
+export { Generator, type GeneratorState, manualSeed } from './random.js';
 export { broadcastShapes, type Shape } from './shape-math.js';
 export {
   type IndicesLike,

@@ -64,6 +64,41 @@ describe('Generator', () => {
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('state() and fromState / setState continue the same sequence bit for bit', () => {
+    const g = new Generator(7);
+    g.uniform();
+    g.normal(); // leaves a spare normal in the state
+    const saved = JSON.parse(JSON.stringify(g.state())); // as a checkpoint stores it
+    expect(saved.spare).not.toBeNull();
+    const expected = [g.normal(), g.uniform(), g.normal(), g.normal(), ...draw(g, 3)];
+    for (const resumed of [Generator.fromState(saved), new Generator(99).setState(saved)]) {
+      expect([
+        resumed.normal(),
+        resumed.uniform(),
+        resumed.normal(),
+        resumed.normal(),
+        ...draw(resumed, 3),
+      ]).toEqual(expected);
+    }
+    // the state is a copy: drawing more does not change what was saved
+    const before = g.state();
+    g.nextUint32();
+    expect(g.state()).not.toEqual(before);
+    expect(Generator.fromState(before).nextUint32()).toBe(Generator.fromState(before).nextUint32());
+  });
+
+  it('setState refuses a state that is not one', () => {
+    const g = new Generator(1);
+    expect(() => g.setState({ words: [1, 2, 3] as never, spare: null })).toThrow(
+      /four integers in \[0, 2³²\)/,
+    );
+    expect(() => g.setState({ words: [1, 2, 3, 2 ** 32], spare: null })).toThrow(ValueError);
+    expect(() => g.setState({ words: [0, 0, 0, 0], spare: null })).toThrow(/all 0/);
+    expect(() => g.setState({ words: [1, 2, 3, 4], spare: Number.NaN })).toThrow(/spare/);
+    // a refused state changes nothing
+    expect(g.state()).toEqual(new Generator(1).state());
+  });
+
   it('refuses a non-finite seed', () => {
     expect(() => new Generator(Number.NaN)).toThrow(ValueError);
     expect(() => manualSeed(Number.POSITIVE_INFINITY)).toThrow(/seed must be a finite number/);

@@ -1,6 +1,17 @@
 // A small seedable random generator (xoshiro128**), so every run is reproducible bit for bit.
 import { ValueError } from './errors.js';
 
+/**
+ * A generator's whole state, from `generator.state()`: JSON-able, so a checkpoint can store it
+ * and `Generator.fromState` / `setState` continue the same sequence bit for bit.
+ */
+export interface GeneratorState {
+  /** The four 32-bit words of xoshiro128**, each an integer in [0, 2³²). */
+  words: [number, number, number, number];
+  /** The second normal of the last Box–Muller pair, not yet returned by `normal()`; or null. */
+  spare: number | null;
+}
+
 /** Seeded pseudo-random numbers. The same seed gives the same sequence on every machine. */
 export class Generator {
   private s0 = 0;
@@ -41,6 +52,43 @@ export class Generator {
     this.s2 = (low() ^ high()) >>> 0;
     this.s3 = (low() ^ high()) >>> 0;
     this.spare = null;
+    return this;
+  }
+
+  /** A generator that continues from `state` (taken by `state()`), as `new Generator().setState(state)`. */
+  static fromState(state: GeneratorState): Generator {
+    return new Generator().setState(state);
+  }
+
+  /** A copy of the state (the four words and the spare normal): what `setState` takes. */
+  state(): GeneratorState {
+    // the words are kept signed or unsigned as the bit operations leave them: the same 32 bits
+    const words = [this.s0, this.s1, this.s2, this.s3].map((w) => w >>> 0);
+    return { words: words as GeneratorState['words'], spare: this.spare };
+  }
+
+  /** Continues from `state` (taken by `state()`): the same numbers as the generator it came from. */
+  setState(state: GeneratorState): this {
+    const where = 'Generator.setState';
+    const words = (state as Partial<GeneratorState> | null)?.words;
+    if (
+      !Array.isArray(words) ||
+      words.length !== 4 ||
+      !words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
+    ) {
+      throw new ValueError(
+        `${where}: expected { words: four integers in [0, 2³²), spare }, got words ${JSON.stringify(words)}`,
+      );
+    }
+    if (words.every((w) => w === 0)) {
+      throw new ValueError(`${where}: the words are all 0, a state xoshiro128** never leaves`);
+    }
+    const spare = state.spare;
+    if (spare !== null && !(typeof spare === 'number' && Number.isFinite(spare))) {
+      throw new ValueError(`${where}: spare must be a finite number or null, got ${spare}`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words;
+    this.spare = spare;
     return this;
   }
 
