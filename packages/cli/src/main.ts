@@ -102,11 +102,10 @@ function program(): Command {
     .option('--patience <n>', 'epochs without improvement before early stopping', integer(1), 20)
     .option('--out <model.json>', 'write the model file (with --cv: trained on all rows)')
     .option(
-<<<<<<< HEAD
       '--plots <dir>',
       'write yy.svg, loss.svg (and confusion.svg) there; with --cv one set per fold (yy-fold1.svg, …)',
     )
-=======
+    .option(
       '--checkpoint-every <n>',
       'write a checkpoint every n epochs (one split, not --cv)',
       integer(1),
@@ -116,7 +115,6 @@ function program(): Command {
       'the checkpoint file (default: beside --out as NAME.checkpoint.json, else ./backprop.checkpoint.json)',
     )
     .option('--resume', 'go on from the checkpoint (same data and options; --epochs may be larger)')
->>>>>>> cli-resume
     .option('--json', 'print one JSON document instead of tables')
     .action(async (data: string, o) => {
       const log = o.json
@@ -144,13 +142,10 @@ function program(): Command {
           earlyStopping: o.earlyStopping,
           patience: o.patience,
           out: o.out,
-<<<<<<< HEAD
           plots: o.plots,
-=======
           checkpointEvery: o.checkpointEvery,
           checkpoint: o.checkpoint,
           resume: o.resume,
->>>>>>> cli-resume
         },
         progress,
         log,
