@@ -119,7 +119,7 @@ export async function train(
     `task: ${table.task}${table.taskGuess ? ` (guessed: ${table.taskGuess}; choose with --task)` : ''}`,
   );
   log(
-    `network: ${describe.network}, ${settings.activation}, ${settings.optimizer} (lr ${settings.lr}), ` +
+    `network: ${describe.network}, ${settings.hidden.length > 0 ? settings.activation : 'no hidden layer (a linear model)'}, ${settings.optimizer} (lr ${settings.lr}), ` +
       `${settings.epochs} epochs, batch ${settings.batchSize}, seed ${settings.seed}` +
       (settings.earlyStopping ? `, early stopping (patience ${settings.patience})` : ''),
   );
