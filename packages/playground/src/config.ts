@@ -79,7 +79,13 @@ export const LIMITS = Object.freeze({
 
 const KEYS = Object.keys(DEFAULT_CONFIG) as (keyof PlaygroundConfig)[];
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
+// NaN and Infinity as themselves (JSON would write null)
+const show = (v: unknown) =>
+  typeof v === 'string'
+    ? `'${v}'`
+    : typeof v === 'number'
+      ? String(v)
+      : (JSON.stringify(v) ?? String(v));
 
 function oneOf<T extends string>(field: string, value: unknown, options: readonly T[]): T {
   if (typeof value === 'string' && (options as readonly string[]).includes(value))
