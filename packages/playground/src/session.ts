@@ -64,10 +64,13 @@ export class Session {
   private cursor = 0;
   private steps = 0;
   private samplesSeen = 0;
+  private lastBatch: number[] = [];
   private recordedAt = -1;
   private readonly history: Snapshot['history'] = { step: [], train: [], validation: [] };
   private accuracy: Snapshot['accuracy'] = null;
   private diverged: string | null = null;
+  /** The weights at the last recorded step whose losses were finite: where a divergence goes back to. */
+  private good = { weights: [] as Float64Array[], step: 0, samplesSeen: 0 };
 
   constructor(config: PlaygroundConfig, data: PlaygroundData) {
     this.config = checkConfig(config);
@@ -88,8 +91,9 @@ export class Session {
   /**
    * n optimiser steps, each on the next `batchSize` training samples (reshuffled every epoch).
    * Returns each step's loss (before its update). A loss or weight that stops being finite ends
-   * training: the weights go back to those before that step and a PlaygroundError says what
-   * happened; later steps refuse until a new session (reset).
+   * training: the weights (and the step count) go back to those of the last snapshot, whose losses
+   * were finite, and a PlaygroundError says what happened; later steps refuse until a new session
+   * (reset).
    */
   step(n = 1): number[] {
     if (!Number.isInteger(n) || n < 0) {
@@ -104,8 +108,6 @@ export class Session {
     if (this.diverged !== null) throw new PlaygroundError(this.diverged);
     const { x, y } = this.prepared;
     const batch = this.nextBatch();
-    const params = this.model.parameters();
-    const before = params.map((p) => p.data.slice());
     this.model.zeroGrad();
     const E = batchError(
       this.model,
@@ -117,19 +119,36 @@ export class Session {
       E.backward();
       this.optimizer.step();
     }
+    const params = this.model.parameters();
     if (!Number.isFinite(loss) || !params.every((p) => p.data.every(Number.isFinite))) {
-      params.forEach((p, n) => {
-        p.data.set(before[n] as ArrayLike<number>);
-        p.markChanged();
-      });
-      this.model.zeroGrad(); // its ∂E/∂w are not finite either: the snapshot shows none
       const what = Number.isFinite(loss) ? 'the weights' : `the loss (${loss})`;
-      this.diverged = `training diverged at step ${this.steps + 1}: ${what} stopped being a finite number with learning rate ${this.config.lr}. The weights are those before that step. Lower the learning rate and reset.`;
-      throw new PlaygroundError(this.diverged);
+      this.diverge(
+        `training diverged at step ${this.steps + 1}: ${what} stopped being a finite number`,
+      );
     }
     this.steps++;
     this.samplesSeen += batch.length;
+    this.lastBatch = batch;
     return loss;
+  }
+
+  /**
+   * Puts back the weights of the last recorded (finite) losses, so every snapshot stays finite,
+   * and refuses further steps with the reason.
+   */
+  private diverge(what: string): never {
+    const { weights, step, samplesSeen } = this.good;
+    this.model.parameters().forEach((p, n) => {
+      p.data.set(weights[n] as ArrayLike<number>);
+      p.markChanged();
+    });
+    this.model.zeroGrad(); // its ∂E/∂w are not finite either: the snapshot shows none
+    this.steps = step;
+    this.samplesSeen = samplesSeen;
+    this.lastBatch = [];
+    this.recordedAt = step;
+    this.diverged = `${what} with learning rate ${this.config.lr}. The weights are back to those of step ${step}. Lower the learning rate and reset.`;
+    throw new PlaygroundError(this.diverged);
   }
 
   /** The next batch of training samples; a fresh shuffle at every epoch. */
@@ -162,10 +181,27 @@ export class Session {
           rows.map((s) => y[s] as number),
         ).item(),
       );
+    const train = meanError(split.train);
+    const validation = split.validation.length > 0 ? meanError(split.validation) : 0;
+    if (!Number.isFinite(train) || !Number.isFinite(validation)) {
+      // every step's loss was finite, the whole set's is not: diverged all the same
+      try {
+        this.diverge(
+          `training diverged by step ${this.steps}: the mean loss stopped being a finite number`,
+        );
+      } catch {
+        return; // snapshot() shows the weights put back; the next step() says why
+      }
+    }
+    this.good = {
+      weights: this.model.parameters().map((p) => Float64Array.from(p.data)),
+      step: this.steps,
+      samplesSeen: this.samplesSeen,
+    };
     const h = this.history;
     h.step.push(this.steps);
-    h.train.push(meanError(split.train));
-    if (split.validation.length > 0) h.validation.push(meanError(split.validation));
+    h.train.push(train);
+    if (split.validation.length > 0) h.validation.push(validation);
     if (h.step.length > HISTORY_LIMIT) {
       // keep every other entry (the newest always): the curve keeps its shape at half the points
       const keep = (_: number, n: number, all: number[]) => n % 2 === 1 || n === all.length - 1;
@@ -215,6 +251,7 @@ export class Session {
     return {
       step: this.steps,
       samplesSeen: this.samplesSeen,
+      lastBatch: [...this.lastBatch],
       running: extra.running ?? false,
       stepsPerSecond: extra.stepsPerSecond ?? null,
       history: { step: [...h.step], train: [...h.train], validation: [...h.validation] },

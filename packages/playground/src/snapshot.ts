@@ -45,6 +45,8 @@ export interface Snapshot {
   step: number;
   /** Samples seen so far (steps × batch size). */
   samplesSeen: number;
+  /** The samples (indices into the data) of the last step's batch: one for per-sample SGD. */
+  lastBatch: number[];
   /** Whether a `run` is training continuously. */
   running: boolean;
   /** Steps per second of the last chunk of a run; null when not measured. */
