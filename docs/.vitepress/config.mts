@@ -55,6 +55,7 @@ export default defineConfig({
       { text: 'Getting started', link: '/getting-started' },
       { text: 'Command line', link: '/cli' },
       { text: 'The lecture', link: '/lecture/' },
+      { text: 'Playground', link: '/playground' },
       { text: 'Guides', link: '/how-autodiff-works' },
       { text: 'API', link: '/api/' },
     ],
@@ -62,6 +63,7 @@ export default defineConfig({
       { text: 'Getting started', link: '/getting-started' },
       { text: 'Command line', link: '/cli' },
       { text: 'The lecture, slide by slide', items: lecture },
+      { text: 'Playground: train it in the browser', link: '/playground' },
       {
         text: 'Guides',
         items: [

@@ -14,6 +14,8 @@ export const PAGES: CheckedPage[] = [
   // p. 12–15: the slide's gradient formula, the code that computes it and the numbers both give
   { route: 'lecture/one-hidden-layer', name: 'lecture-one-hidden-layer', math: true },
   { route: 'api/@backprop/core/functions/grad', name: 'api-grad', math: false },
+  // the playground as it opens (its own checks are in playground.test.ts)
+  { route: 'playground', name: 'playground', math: true },
 ];
 
 /** The HTML file VitePress writes for `route` (relative to docs/.vitepress/dist). */

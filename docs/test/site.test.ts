@@ -2,19 +2,15 @@
 // server, screenshotted, and checked for what a reader would notice (an error page, console
 // errors, requests that fail or leave the machine, formulas left as raw TeX, a missing title).
 // Run it with `pnpm docs:test` after `pnpm docs:build`.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
+import { base, dist, docs, openBuiltSite, screenshots } from './built-site.js';
 import { builtFile, type CheckedPage, PAGES } from './pages.js';
-import { type Site, serveSite, siteBase } from './serve.js';
+import type { Site } from './serve.js';
+import { watch } from './watch.js';
 
-const docs = dirname(dirname(fileURLToPath(import.meta.url)));
-const dist = join(docs, '.vitepress', 'dist');
-const screenshots = join(docs, '.screenshots');
-const base = siteBase();
 const SITE_TITLE = 'backprop';
 
 // Raw TeX a reader would see if a formula was not rendered: $…$ on one line, $$, or a command.
@@ -28,19 +24,7 @@ let site: Site | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(join(dist, 'index.html'))) {
-    throw new Error(`no built site in ${dist}: run \`pnpm docs:build\` first`);
-  }
-  // A site built for another base loads none of its assets; say so instead of a page of 404s.
-  const home = readFileSync(join(dist, 'index.html'), 'utf8');
-  if (!home.includes(`"${base}assets/`)) {
-    throw new Error(
-      `${dist} was not built for the base path ${base} (DOCS_BASE=${process.env.DOCS_BASE ?? ''}): build it with the same DOCS_BASE`,
-    );
-  }
-  site = await serveSite(dist, base);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  mkdirSync(screenshots, { recursive: true });
+  ({ site, browser } = await openBuiltSite());
 }, 60_000);
 
 // Runs even when beforeAll or a check failed: nothing is left running.
@@ -74,31 +58,6 @@ it.each(PAGES)(
   },
   60_000,
 );
-
-/** Collects, while the page loads, console errors, page errors and failed or off-site requests. */
-function watch(page: Page, local: string): string[] {
-  const problems: string[] = [];
-  const origin = new URL(local).origin;
-  // Nothing may leave the machine: such a request is refused and reported.
-  void page.route('**/*', (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin || url.startsWith('data:')) return route.continue();
-    problems.push(`request to another host: ${url}`);
-    return route.abort('blockedbyclient');
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => {
-    if (new URL(request.url()).origin !== origin) return; // reported above
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
 
 /** What a reader sees: the title, the formulas, and no TeX left as text. */
 async function readerChecks(page: Page, checked: CheckedPage): Promise<string[]> {
