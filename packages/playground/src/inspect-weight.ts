@@ -59,7 +59,7 @@ function slideTex(
   const forward = slideForward(w, f, x);
   const { a, z, yE } = forward;
   const n = texNumber;
-  const end = ` = ${n(value)}`;
+  const end = ` = ${n(value).replace(/^\((.*)\)$/, '$1')}`; // the result needs no parentheses
   if (j === k) {
     return {
       page: 11,
@@ -76,17 +76,26 @@ function slideTex(
       substituted: `= ${n(z[0]?.[p] as number)} \\cdot (${n(yE)} - ${n(y)}) \\cdot ${n(w[1]?.[i]?.[1] as number)} \\cdot ${n(df)}${end}`,
     };
   }
-  // p. 18; above the last hidden layer the error signal is the output's, ∂E/∂y_E = y_E − y (p. 19)
+  const formula = (sum: string) =>
+    `${dE(`w^{(${j})}_{${p},${i}}`)} = ${zOf(j, p)} ${sum}\\, ${dzda(J, i)}`;
+  if (J === k) {
+    // p. 18 where the recursion ends (p. 19): layer J + 1 is the output, ∂E/∂y_E = y_E − y
+    return {
+      page: 18,
+      formula: formula(`(y_E - y)\\, w^{(${k})}_{${i}}`),
+      substituted: `= ${n(z[j]?.[p] as number)} \\cdot (${n(yE)} - ${n(y)}) \\cdot ${n(w[k]?.[i]?.[1] as number)} \\cdot ${n(df)}${end}`,
+    };
+  }
+  // p. 18 with the error signals ∂E/∂a⁽ᴶ⁺¹⁾_q of the next layer (p. 16–17's recursion)
   const dEda = slideErrorSignals(w, f, forward, y);
-  const next = J === k ? 1 : (w[J + 1]?.length as number) - 1;
+  const next = (w[J + 1]?.length as number) - 1;
   const terms = Array.from({ length: next }, (_, c) => {
     const q = c + 1;
     return `${n(dEda[J + 1]?.[q] as number)} \\cdot ${n(w[J]?.[i]?.[q] as number)}`;
   });
-  const upperLimit = J === k ? '1' : `m^{(${J + 1})}`;
   return {
     page: 18,
-    formula: `${dE(`w^{(${j})}_{${p},${i}}`)} = ${zOf(j, p)} \\sum_{q=1}^{${upperLimit}} ${dE(`a^{(${J + 1})}_{q}`)}\\, w^{(${J})}_{${i},q}\\, ${dzda(J, i)}`,
+    formula: formula(`\\sum_{q=1}^{${next}} ${dE(`a^{(${J + 1})}_{q}`)}\\, w^{(${J})}_{${i},q}`),
     substituted: `= ${n(z[j]?.[p] as number)} \\cdot (${terms.join(' + ')}) \\cdot ${n(df)}${end}`,
   };
 }

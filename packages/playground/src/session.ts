@@ -1,11 +1,12 @@
 // One network, its data and its optimiser, trained step by step inside the worker: per-sample SGD
 // (the lecture's, p. 10) with batch size 1, minibatches otherwise; snapshots for the page.
-import { Generator, noGrad, type Tensor, toMermaid } from '@backprop/core';
+import { Generator, noGrad, type Tensor } from '@backprop/core';
 import { type MLP, type SavedModel, toJSON } from '@backprop/layers';
 import { Adam, SGD, shuffleIndices } from '@backprop/optim';
 import { checkConfig, type PlaygroundConfig } from './config.js';
 import { checkData, type PlaygroundData } from './data.js';
 import { PlaygroundError } from './errors.js';
+import { sampleGraph } from './graph.js';
 import { inspectNeuron } from './inspect-neuron.js';
 import { inspectWeight } from './inspect-weight.js';
 import type { NeuronInspection, WeightInspection } from './inspections.js';
@@ -290,11 +291,7 @@ export class Session {
   /** Sample s's forward pass and its backward (∂E/∂ of every node) as a Mermaid flowchart. */
   graph(s: number): string {
     const { x, y } = this.sample('graph', s);
-    return keepingGrads(this.model, () => {
-      const E = batchError(this.model, [x], [y]);
-      E.backward();
-      return toMermaid(E, { values: true, grads: true });
-    });
+    return keepingGrads(this.model, () => sampleGraph(this.model, x, y));
   }
 
   /** The network as layers' `toJSON` document: `fromJSON` loads it (it expects the scaled inputs). */
