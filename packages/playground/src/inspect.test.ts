@@ -94,7 +94,7 @@ describe.each([
               slideError(readSlideNetwork(model).w, readSlideNetwork(model).f, x, y),
               14,
             );
-            expect(r.weight).toBe(model.slideWeights(j).toArray()[p][i - 1]);
+            expect(r.weight).toBe((model.slideWeights(j).toArray() as number[][])[p]?.[i - 1]);
           }
         }
       }
