@@ -96,6 +96,14 @@ describe('Session: training', () => {
     expect(accuracy?.train).toBeGreaterThan(0.85);
   });
 
+  it('on the default setup (the page′s first look), brings the loss down within 300 steps', () => {
+    const session = new Session(DEFAULT_CONFIG, toyDataset('xor', DEFAULT_CONFIG));
+    session.step(300);
+    const { history } = session.snapshot();
+    expect(history.train.at(-1)).toBeLessThan(0.5 * (history.train[0] as number));
+    expect(history.validation.at(-1)).toBeLessThan(0.5 * (history.validation[0] as number));
+  });
+
   it('refuses an output that does not fit the task', () => {
     const gaussian = toyDataset('gaussian', { samples: 50, noise: 0, seed: 1 });
     expect(() => new Session(config({ output: 'softmax' }), gaussian)).toThrow(
@@ -141,6 +149,7 @@ describe('Session: snapshots', () => {
           { size: 3, activation: 'sigmoid' },
           { size: 2, activation: 'sigmoid' },
         ],
+        lr: 0.1,
       }),
       xor,
     );

@@ -72,7 +72,7 @@ function hiddenFromText(text: string): HiddenLayer[] {
  * meaning the same when the defaults change.
  * @example
  * configToQuery(DEFAULT_CONFIG);
- * // → 'dataset=xor&samples=200&noise=0.1&seed=1&hidden=3:sigmoid&output=linear&optimizer=sgd&lr=0.1&batch=1&validation=0.3'
+ * // → 'dataset=xor&samples=200&noise=0.1&seed=4&hidden=3:sigmoid&output=linear&optimizer=sgd&lr=0.3&batch=1&validation=0.3'
  */
 export function configToQuery(config: PlaygroundConfig): string {
   const c = checkConfig(config);
