@@ -3,9 +3,7 @@
 import { type Tensor, tensor, toMermaid, topologicalOrder } from '@backprop/core';
 import type { MLP } from '@backprop/layers';
 import { errorOf } from './network.js';
-
-const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-const upper = (n: number) => String(n).replace(/\d/g, (d) => SUP[Number(d)] as string);
+import { upper } from './slide-names.js';
 
 /**
  * The graph of E for one sample (x, y as the network sees them) after backward: values and

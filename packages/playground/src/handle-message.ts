@@ -1,6 +1,6 @@
 // The worker's side of the protocol as a plain function of (state, request, post), testable
 // without a Worker; serveWorker wires it to a DedicatedWorkerGlobalScope-like object.
-import { checkConfig, TOY_DATASETS, type ToyDatasetName } from './config.js';
+import { checkConfig, type PlaygroundConfig, TOY_DATASETS, type ToyDatasetName } from './config.js';
 import { csvDataset } from './csv-dataset.js';
 import type { PlaygroundData } from './data.js';
 import { PlaygroundError } from './errors.js';
@@ -60,6 +60,25 @@ function dataFor(request: Extract<PlaygroundRequest, { type: 'init' }>): Playgro
     throw new PlaygroundError(`unknown dataset '${config.dataset}'`);
   }
   return toyDataset(config.dataset as ToyDatasetName, config);
+}
+
+/** A fresh session on the config and data, answered with its first snapshot, the data and the split. */
+function start(
+  state: PlaygroundState,
+  id: number,
+  config: PlaygroundConfig,
+  data: PlaygroundData,
+  post: (r: PlaygroundResponse) => void,
+): void {
+  const session = new Session(config, data);
+  state.session = session;
+  post({
+    id,
+    type: 'snapshot',
+    snapshot: session.snapshot(),
+    data: session.data,
+    split: session.split,
+  });
 }
 
 function sessionOf(state: PlaygroundState, type: string): Session {
@@ -131,33 +150,15 @@ export function handleMessage(
       );
     }
     switch (request.type) {
-      case 'init': {
+      case 'init':
         state.running = null;
         state.session = null;
-        const data = dataFor(request);
-        const session = new Session(request.config, data);
-        state.session = session;
-        post({
-          id,
-          type: 'snapshot',
-          snapshot: session.snapshot(),
-          data: session.data,
-          split: session.split,
-        });
+        start(state, id, request.config, dataFor(request), post);
         return;
-      }
       case 'reset': {
-        const old = sessionOf(state, 'reset');
+        const { config, data } = sessionOf(state, 'reset');
         state.running = null;
-        const session = new Session(old.config, old.data);
-        state.session = session;
-        post({
-          id,
-          type: 'snapshot',
-          snapshot: session.snapshot(),
-          data: session.data,
-          split: session.split,
-        });
+        start(state, id, config, data, post);
         return;
       }
       case 'run': {

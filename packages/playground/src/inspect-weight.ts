@@ -13,19 +13,10 @@ import {
 import { PlaygroundError } from './errors.js';
 import type { WeightInspection } from './inspections.js';
 import { batchError, LOSS_NAMES } from './network.js';
+import { weightName } from './slide-names.js';
 
 /** h of the central difference, in the weight's units. */
 export const CENTRAL_DIFFERENCE_STEP = 1e-5;
-
-const SUB = '₀₁₂₃₄₅₆₇₈₉';
-const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-const lower = (n: number) => String(n).replace(/\d/g, (d) => SUB[Number(d)] as string);
-const upper = (n: number) => String(n).replace(/\d/g, (d) => SUP[Number(d)] as string);
-
-/** w⁽ʲ⁾ₚ,ᵢ as on the slides; the one output's weights are w⁽ᵏ⁾ₚ (p. 5, 11). */
-export function weightName(j: number, p: number, i: number, singleOutput: boolean): string {
-  return `w⁽${upper(j)}⁾${lower(p)}${singleOutput ? '' : `,${lower(i)}`}`;
-}
 
 /** A number for TeX, 6 significant digits; negative ones in parentheses, as a factor needs. */
 export function texNumber(v: number): string {

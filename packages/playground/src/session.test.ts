@@ -18,6 +18,8 @@ const config = (change: Partial<PlaygroundConfig> = {}): PlaygroundConfig => ({
 });
 /** The ±1 code of the linear output for the binary toy classes. */
 const pm = (c: number) => (c === 1 ? 1 : -1);
+const layers = (activation: string, ...sizes: number[]) =>
+  sizes.map((size) => ({ size, activation }));
 const copyOf = (model: MLP) => fromJSON(toJSON(model)) as MLP;
 const weightsOf = (model: MLP) =>
   Array.from(
@@ -119,40 +121,27 @@ describe('Session: training', () => {
     );
   });
 
-  it('stops a diverging network with a message, keeping the last finite weights', () => {
+  it('stops a diverging network with a message, going back to the last snapshot′s weights', () => {
     const gaussian = toyDataset('gaussian', { samples: 100, noise: 0, seed: 1 });
-    const session = new Session(
-      config({
-        hidden: [
-          { size: 16, activation: 'relu' },
-          { size: 16, activation: 'relu' },
-        ],
-        lr: 10,
-      }),
-      gaussian,
-    );
+    const session = new Session(config({ hidden: layers('relu', 16, 16), lr: 10 }), gaussian);
+    session.step(3);
+    session.snapshot(); // the weights a divergence goes back to: those of the last snapshot
+    const good = weightsOf(session.model);
     expect(() => session.step(1000)).toThrow(PlaygroundError);
-    expect(() => session.step(1000)).toThrow(
-      /training diverged at step \d+: .* learning rate 10\. .*Lower the learning rate and reset/,
+    expect(() => session.step(1)).toThrow(
+      /^training diverged at step \d+: the (loss \(.*\)|weights) stopped being a finite number with learning rate 10\. The weights are back to those of step 3\. Lower the learning rate and reset\.$/,
     );
     const snapshot = session.snapshot();
-    expect(snapshot.weights.flat(2).every(Number.isFinite)).toBe(true);
+    expect(snapshot.step).toBe(3);
+    expect(snapshot.weights).toEqual(good);
+    expect(snapshot.gradients).toBeNull();
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot); // no NaN (JSON writes null)
   });
 });
 
 describe('Session: snapshots', () => {
   it('are JSON-able and hold the weights and ∂E/∂w of the last step in the slides′ layout', () => {
-    const session = new Session(
-      config({
-        hidden: [
-          { size: 3, activation: 'sigmoid' },
-          { size: 2, activation: 'sigmoid' },
-        ],
-        lr: 0.1,
-      }),
-      xor,
-    );
+    const session = new Session(config({ hidden: layers('sigmoid', 3, 2), lr: 0.1 }), xor);
     const first = session.snapshot();
     expect(first.gradients).toBeNull();
     expect(first.gradientNorms).toEqual([]);
