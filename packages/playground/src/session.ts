@@ -44,10 +44,14 @@ function optimizerFor(config: PlaygroundConfig, params: Tensor[]): SGD | Adam {
  * The playground's training session: `new Session(config, data)`, then `step(n)` and
  * `snapshot()`; click-throughs with `inspectWeight`, `inspectNeuron` and `graph`.
  * @example
- * const data = toyDataset('xor', { samples: 100, noise: 0, seed: 1 });
- * const session = new Session({ ...DEFAULT_CONFIG, lr: 0.3 }, data);
- * const losses = session.step(500); // 500 per-sample SGD steps
- * console.log(session.snapshot().step); // → 500
+ * const session = new Session(DEFAULT_CONFIG, toyDataset('xor', DEFAULT_CONFIG));
+ * // 300 per-sample SGD steps (p. 10), each returning its sample's E
+ * const errors = session.step(300);
+ * const { step, history } = session.snapshot();
+ * console.log(step, errors.length, history.step); // → 300 300 [ 0, 300 ]
+ * // click w⁽⁰⁾₁,₂: p. 14's formula, as autodiff computes it
+ * const { page, difference } = session.inspectWeight(0, 1, 2, 0);
+ * console.log(page, (difference as number) < 1e-12); // → 14 true
  */
 export class Session {
   /** The checked config. */
