@@ -15,8 +15,8 @@ export const CHUNK_MS = 50;
 export interface PlaygroundState {
   /** The session being trained; null before init. */
   session: Session | null;
-  /** The run in progress (its request's id), or null. */
-  running: { id: number } | null;
+  /** The run in progress (its request's id; when its last chunk ended, by `now`), or null. */
+  running: { id: number; lastEnd: number | null } | null;
   /** Runs `fn` later, letting other messages in first (default: setTimeout(fn, 0)). */
   schedule: (fn: () => void) => void;
   /** A clock in milliseconds (default Date.now). */
@@ -91,23 +91,27 @@ function sessionOf(state: PlaygroundState, type: string): Session {
 /** One chunk of a run: train for chunkMs, post a snapshot, and schedule the next chunk. */
 function runChunk(state: PlaygroundState, id: number, post: (r: PlaygroundResponse) => void): void {
   if (state.running?.id !== id || state.session === null) return; // paused, reset or replaced
-  const session = state.session;
+  const { session, running } = state;
   const start = state.now();
   let steps = 0;
-  let elapsed = 0;
+  let end = start;
   try {
     do {
       session.step(1);
       steps++;
-      elapsed = state.now() - start;
-    } while (elapsed < state.chunkMs);
+      end = state.now();
+    } while (end - start < state.chunkMs);
   } catch (e) {
     state.running = null;
     post(errorResponse(id, e));
     return;
   }
-  const stepsPerSecond = elapsed > 0 ? (steps * 1000) / elapsed : null;
+  // steps per second of wall time: since the last chunk ended, so the snapshots and the yields
+  // between chunks count too (the first chunk has only its own time)
+  const wall = end - (running.lastEnd ?? start);
+  const stepsPerSecond = wall > 0 ? (steps * 1000) / wall : null;
   post({ id, type: 'snapshot', snapshot: session.snapshot({ running: true, stepsPerSecond }) });
+  running.lastEnd = end;
   state.schedule(() => runChunk(state, id, post));
 }
 
@@ -163,7 +167,7 @@ export function handleMessage(
       }
       case 'run': {
         sessionOf(state, 'run');
-        state.running = { id };
+        state.running = { id, lastEnd: null };
         state.schedule(() => runChunk(state, id, post));
         return;
       }

@@ -1,9 +1,10 @@
 import { tensor } from '@backprop/core';
-import { fromJSON, type MLP } from '@backprop/layers';
+import { activationEntries, fromJSON, type MLP } from '@backprop/layers';
 import {
   readSlideNetwork,
   type SlideActivation,
   type SlideWeights,
+  slideActivations,
   slideErrorSignals,
   slideForward,
 } from '@backprop/optim';
@@ -112,6 +113,23 @@ describe.each([
       );
     }
   });
+});
+
+describe('every activation of the catalog (the page offers them all)', () => {
+  it.each(activationEntries().map((e) => e.name))(
+    '%s: trains, and ∂E/∂w is the slide′s where the slides have f′',
+    (name) => {
+      const session = trained({ hidden: [3, 2].map((size) => ({ size, activation: name })) });
+      const r = session.inspectWeight(0, 1, 2, 5);
+      // the slides cover exactly the activations with a plain-number f′ (optim's slideActivations)
+      expect(r.slide !== null).toBe(
+        Object.hasOwn(slideActivations, session.model.config.activation[0] as string),
+      );
+      if (r.slide !== null) expect(r.difference).toBeLessThanOrEqual(1e-12);
+      else expect(r.reason).toMatch(/slide formulas/);
+      expect(Math.abs(r.autodiff - r.centralDifference)).toBeLessThan(1e-7);
+    },
+  );
 });
 
 describe('inspectWeight', () => {
