@@ -3,6 +3,7 @@ import { fromJSON, type MLP, toJSON } from '@backprop/layers';
 import { slideGradients, slideStep } from '@backprop/optim';
 import {
   DEFAULT_CONFIG,
+  HISTORY_LIMIT,
   type PlaygroundConfig,
   PlaygroundError,
   Session,
@@ -186,6 +187,20 @@ describe('Session: snapshots', () => {
     expect(history.step).toEqual([0, 10, 20]);
     expect(history.train).toHaveLength(3);
     expect(history.validation).toHaveLength(3);
+  });
+
+  it('thins the loss history beyond HISTORY_LIMIT entries, keeping the first and the newest', () => {
+    const small = toyDataset('xor', { samples: 20, noise: 0, seed: 1 });
+    const session = new Session(config({ hidden: layers('sigmoid', 1), validation: 0 }), small);
+    for (let n = 0; n < HISTORY_LIMIT; n++) {
+      session.step(1);
+      session.snapshot();
+    }
+    const { history } = session.snapshot(); // entry HISTORY_LIMIT + 1: thinned to every other step
+    expect(history.step).toEqual(Array.from({ length: HISTORY_LIMIT / 2 + 1 }, (_, n) => 2 * n));
+    expect(history.train).toHaveLength(HISTORY_LIMIT / 2 + 1);
+    session.step(1);
+    expect(session.snapshot().history.step.slice(-2)).toEqual([HISTORY_LIMIT, HISTORY_LIMIT + 1]);
   });
 
   it('draws the network′s output over a 40 × 40 grid covering the 2-D data', () => {

@@ -208,8 +208,9 @@ export class Session {
     h.train.push(train);
     if (split.validation.length > 0) h.validation.push(validation);
     if (h.step.length > HISTORY_LIMIT) {
-      // keep every other entry (the newest always): the curve keeps its shape at half the points
-      const keep = (_: number, n: number, all: number[]) => n % 2 === 1 || n === all.length - 1;
+      // keep every other entry, the first (the starting loss) and the newest always: the curve
+      // keeps its shape at half the points
+      const keep = (_: number, n: number, all: number[]) => n % 2 === 0 || n === all.length - 1;
       h.step = h.step.filter(keep);
       h.train = h.train.filter(keep);
       h.validation = h.validation.filter(keep);
