@@ -83,7 +83,7 @@ describe('checkConfig', () => {
 describe('the setup in the URL', () => {
   it('writes every field, readably', () => {
     expect(configToQuery(DEFAULT_CONFIG)).toBe(
-      'dataset=xor&samples=200&noise=0.1&seed=1&hidden=3:sigmoid&output=linear&optimizer=sgd&lr=0.1&batch=1&validation=0.3',
+      'dataset=xor&samples=200&noise=0.1&seed=4&hidden=3:sigmoid&output=linear&optimizer=sgd&lr=0.3&batch=1&validation=0.3',
     );
   });
 
@@ -106,7 +106,7 @@ describe('the setup in the URL', () => {
     );
     expect(config).toEqual({ ...DEFAULT_CONFIG, dataset: 'moons', noise: 0.2 });
     expect(problems).toEqual([
-      'lr=abc: lr: expected a number from 0 to 10; got NaN; using the default 0.1',
+      'lr=abc: lr: expected a number from 0 to 10; got NaN; using the default 0.3',
       'samples=5000: samples: expected an integer from 20 to 1000; got 5000; using the default 200',
       "hidden=3:sigmoid,x: hidden layer 2: expected size:activation such as 3:sigmoid; got 'x'; using the default 3:sigmoid",
       "unknown parameter 'colour' ignored; known: dataset, samples, noise, seed, hidden, output, optimizer, lr, batch, validation, target",
@@ -117,7 +117,7 @@ describe('the setup in the URL', () => {
     const { config, problems } = configFromQuery('hidden=&lr=');
     expect(config.hidden).toEqual([]);
     expect(problems).toEqual([
-      "lr=: lr: expected a number from 0 to 10; got ''; using the default 0.1",
+      "lr=: lr: expected a number from 0 to 10; got ''; using the default 0.3",
     ]);
   });
 

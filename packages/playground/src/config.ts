@@ -56,11 +56,13 @@ export const DEFAULT_CONFIG: Readonly<PlaygroundConfig> = Object.freeze({
   dataset: 'xor',
   samples: 200,
   noise: 0.1,
-  seed: 1,
+  // seed 4 with η = 0.3: per-sample SGD leaves XOR's starting plateau within a few hundred
+  // steps on this seed (on seeds 1 and 3 the loss first rises), a fair first look
+  seed: 4,
   hidden: [{ size: 3, activation: 'sigmoid' }],
   output: 'linear',
   optimizer: 'sgd',
-  lr: 0.1,
+  lr: 0.3,
   batchSize: 1,
   validation: 0.3,
   target: null,

@@ -1,6 +1,6 @@
 // The worker's side of the protocol as a plain function of (state, request, post), testable
 // without a Worker; serveWorker wires it to a DedicatedWorkerGlobalScope-like object.
-import { checkConfig, TOY_DATASETS, type ToyDatasetName } from './config.js';
+import { checkConfig, type PlaygroundConfig, TOY_DATASETS, type ToyDatasetName } from './config.js';
 import { csvDataset } from './csv-dataset.js';
 import type { PlaygroundData } from './data.js';
 import { PlaygroundError } from './errors.js';
@@ -15,8 +15,8 @@ export const CHUNK_MS = 50;
 export interface PlaygroundState {
   /** The session being trained; null before init. */
   session: Session | null;
-  /** The run in progress (its request's id), or null. */
-  running: { id: number } | null;
+  /** The run in progress (its request's id; when its last chunk ended, by `now`), or null. */
+  running: { id: number; lastEnd: number | null } | null;
   /** Runs `fn` later, letting other messages in first (default: setTimeout(fn, 0)). */
   schedule: (fn: () => void) => void;
   /** A clock in milliseconds (default Date.now). */
@@ -62,6 +62,25 @@ function dataFor(request: Extract<PlaygroundRequest, { type: 'init' }>): Playgro
   return toyDataset(config.dataset as ToyDatasetName, config);
 }
 
+/** A fresh session on the config and data, answered with its first snapshot, the data and the split. */
+function start(
+  state: PlaygroundState,
+  id: number,
+  config: PlaygroundConfig,
+  data: PlaygroundData,
+  post: (r: PlaygroundResponse) => void,
+): void {
+  const session = new Session(config, data);
+  state.session = session;
+  post({
+    id,
+    type: 'snapshot',
+    snapshot: session.snapshot(),
+    data: session.data,
+    split: session.split,
+  });
+}
+
 function sessionOf(state: PlaygroundState, type: string): Session {
   if (state.session === null) {
     throw new PlaygroundError(`${type}: no network yet; send init first`);
@@ -72,23 +91,27 @@ function sessionOf(state: PlaygroundState, type: string): Session {
 /** One chunk of a run: train for chunkMs, post a snapshot, and schedule the next chunk. */
 function runChunk(state: PlaygroundState, id: number, post: (r: PlaygroundResponse) => void): void {
   if (state.running?.id !== id || state.session === null) return; // paused, reset or replaced
-  const session = state.session;
+  const { session, running } = state;
   const start = state.now();
   let steps = 0;
-  let elapsed = 0;
+  let end = start;
   try {
     do {
       session.step(1);
       steps++;
-      elapsed = state.now() - start;
-    } while (elapsed < state.chunkMs);
+      end = state.now();
+    } while (end - start < state.chunkMs);
   } catch (e) {
     state.running = null;
     post(errorResponse(id, e));
     return;
   }
-  const stepsPerSecond = elapsed > 0 ? (steps * 1000) / elapsed : null;
+  // steps per second of wall time: since the last chunk ended, so the snapshots and the yields
+  // between chunks count too (the first chunk has only its own time)
+  const wall = end - (running.lastEnd ?? start);
+  const stepsPerSecond = wall > 0 ? (steps * 1000) / wall : null;
   post({ id, type: 'snapshot', snapshot: session.snapshot({ running: true, stepsPerSecond }) });
+  running.lastEnd = end;
   state.schedule(() => runChunk(state, id, post));
 }
 
@@ -131,38 +154,20 @@ export function handleMessage(
       );
     }
     switch (request.type) {
-      case 'init': {
+      case 'init':
         state.running = null;
         state.session = null;
-        const data = dataFor(request);
-        const session = new Session(request.config, data);
-        state.session = session;
-        post({
-          id,
-          type: 'snapshot',
-          snapshot: session.snapshot(),
-          data: session.data,
-          split: session.split,
-        });
+        start(state, id, request.config, dataFor(request), post);
         return;
-      }
       case 'reset': {
-        const old = sessionOf(state, 'reset');
+        const { config, data } = sessionOf(state, 'reset');
         state.running = null;
-        const session = new Session(old.config, old.data);
-        state.session = session;
-        post({
-          id,
-          type: 'snapshot',
-          snapshot: session.snapshot(),
-          data: session.data,
-          split: session.split,
-        });
+        start(state, id, config, data, post);
         return;
       }
       case 'run': {
         sessionOf(state, 'run');
-        state.running = { id };
+        state.running = { id, lastEnd: null };
         state.schedule(() => runChunk(state, id, post));
         return;
       }

@@ -36,7 +36,7 @@ export {
   type WorkerScopeLike,
 } from './handle-message.js';
 export { NEURON_STEP } from './inspect-neuron.js';
-export { CENTRAL_DIFFERENCE_STEP, texNumber, weightName } from './inspect-weight.js';
+export { CENTRAL_DIFFERENCE_STEP, texNumber } from './inspect-weight.js';
 // ---- clicking a weight or a neuron
 export type { NeuronInspection, WeightInspection } from './inspections.js';
 export type {
@@ -47,6 +47,7 @@ export type {
 } from './protocol.js';
 // ---- training and what the page draws
 export { classOf, HISTORY_LIMIT, MOMENTUM, Session } from './session.js';
+export { weightName } from './slide-names.js';
 export type { GradientNorm, Snapshot, Surface, YYPoint } from './snapshot.js';
 export { SURFACE_SIZE } from './surface.js';
 export { type ToyOptions, toyDataset } from './toy-datasets.js';

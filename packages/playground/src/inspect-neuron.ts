@@ -4,6 +4,7 @@ import { noGrad, type Tensor, tensor } from '@backprop/core';
 import { crossEntropy, halfSquaredError, type MLP } from '@backprop/layers';
 import { PlaygroundError } from './errors.js';
 import type { NeuronInspection } from './inspections.js';
+import { errorOf } from './network.js';
 
 /** h of the central difference in a⁽ʲ⁾ᵢ. */
 export const NEURON_STEP = 1e-5;
@@ -47,10 +48,7 @@ export function inspectNeuron(
     );
   }
   const t = model.forward([x], { intermediates: { retainGrad: true } });
-  const E =
-    model.config.outputActivation === 'identity'
-      ? halfSquaredError(t.output, [[y]])
-      : crossEntropy(t.logits, [y]);
+  const E = errorOf(model, t, [y]);
   E.backward();
   const aj = t.a[j - 1] as Tensor;
   const a = Array.from(aj.data);

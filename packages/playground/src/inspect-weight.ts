@@ -13,19 +13,10 @@ import {
 import { PlaygroundError } from './errors.js';
 import type { WeightInspection } from './inspections.js';
 import { batchError, LOSS_NAMES } from './network.js';
+import { weightName } from './slide-names.js';
 
 /** h of the central difference, in the weight's units. */
 export const CENTRAL_DIFFERENCE_STEP = 1e-5;
-
-const SUB = '₀₁₂₃₄₅₆₇₈₉';
-const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
-const lower = (n: number) => String(n).replace(/\d/g, (d) => SUB[Number(d)] as string);
-const upper = (n: number) => String(n).replace(/\d/g, (d) => SUP[Number(d)] as string);
-
-/** w⁽ʲ⁾ₚ,ᵢ as on the slides; the one output's weights are w⁽ᵏ⁾ₚ (p. 5, 11). */
-export function weightName(j: number, p: number, i: number, singleOutput: boolean): string {
-  return `w⁽${upper(j)}⁾${lower(p)}${singleOutput ? '' : `,${lower(i)}`}`;
-}
 
 /** A number for TeX, 6 significant digits; negative ones in parentheses, as a factor needs. */
 export function texNumber(v: number): string {
@@ -59,7 +50,7 @@ function slideTex(
   const forward = slideForward(w, f, x);
   const { a, z, yE } = forward;
   const n = texNumber;
-  const end = ` = ${n(value)}`;
+  const end = ` = ${n(value).replace(/^\((.*)\)$/, '$1')}`; // the result needs no parentheses
   if (j === k) {
     return {
       page: 11,
@@ -76,17 +67,26 @@ function slideTex(
       substituted: `= ${n(z[0]?.[p] as number)} \\cdot (${n(yE)} - ${n(y)}) \\cdot ${n(w[1]?.[i]?.[1] as number)} \\cdot ${n(df)}${end}`,
     };
   }
-  // p. 18; above the last hidden layer the error signal is the output's, ∂E/∂y_E = y_E − y (p. 19)
+  const formula = (sum: string) =>
+    `${dE(`w^{(${j})}_{${p},${i}}`)} = ${zOf(j, p)} ${sum}\\, ${dzda(J, i)}`;
+  if (J === k) {
+    // p. 18 where the recursion ends (p. 19): layer J + 1 is the output, ∂E/∂y_E = y_E − y
+    return {
+      page: 18,
+      formula: formula(`(y_E - y)\\, w^{(${k})}_{${i}}`),
+      substituted: `= ${n(z[j]?.[p] as number)} \\cdot (${n(yE)} - ${n(y)}) \\cdot ${n(w[k]?.[i]?.[1] as number)} \\cdot ${n(df)}${end}`,
+    };
+  }
+  // p. 18 with the error signals ∂E/∂a⁽ᴶ⁺¹⁾_q of the next layer (p. 16–17's recursion)
   const dEda = slideErrorSignals(w, f, forward, y);
-  const next = J === k ? 1 : (w[J + 1]?.length as number) - 1;
+  const next = (w[J + 1]?.length as number) - 1;
   const terms = Array.from({ length: next }, (_, c) => {
     const q = c + 1;
     return `${n(dEda[J + 1]?.[q] as number)} \\cdot ${n(w[J]?.[i]?.[q] as number)}`;
   });
-  const upperLimit = J === k ? '1' : `m^{(${J + 1})}`;
   return {
     page: 18,
-    formula: `${dE(`w^{(${j})}_{${p},${i}}`)} = ${zOf(j, p)} \\sum_{q=1}^{${upperLimit}} ${dE(`a^{(${J + 1})}_{q}`)}\\, w^{(${J})}_{${i},q}\\, ${dzda(J, i)}`,
+    formula: formula(`\\sum_{q=1}^{${next}} ${dE(`a^{(${J + 1})}_{q}`)}\\, w^{(${J})}_{${i},q}`),
     substituted: `= ${n(z[j]?.[p] as number)} \\cdot (${terms.join(' + ')}) \\cdot ${n(df)}${end}`,
   };
 }

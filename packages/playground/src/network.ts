@@ -1,7 +1,7 @@
 // The network a config describes, the error it is trained on, and the samples as the network
 // sees them (scaled, classes coded): what the Session and the inspections share.
 import { noGrad, type Tensor } from '@backprop/core';
-import { crossEntropy, halfSquaredError, MLP } from '@backprop/layers';
+import { crossEntropy, halfSquaredError, MLP, type MLPIntermediates } from '@backprop/layers';
 import { StandardScaler, trainTestSplit } from '@backprop/optim';
 import type { PlaygroundConfig } from './config.js';
 import type { PlaygroundData } from './data.js';
@@ -93,20 +93,25 @@ export function prepare(config: PlaygroundConfig, data: PlaygroundData): Prepare
   return { x, y, split, xScaler, yScaler };
 }
 
-/** The mean error over a batch: ½(y_E − y)² for the linear output, the cross-entropy for softmax. */
-export function batchError(model: MLP, x: readonly number[][], y: readonly number[]): Tensor {
+/**
+ * The mean error of a batch from its forward pass: ½(y_E − y)² for the linear output (p. 10),
+ * the cross-entropy of softmax for classes (on the logits: logSoftmax inside stays finite where
+ * softmax rounds to 0).
+ */
+export function errorOf(model: MLP, out: MLPIntermediates, y: readonly number[]): Tensor {
   if (model.config.outputActivation === 'identity') {
     return halfSquaredError(
-      model.forward(x as number[][]),
+      out.output,
       y.map((v) => [v]),
       { reduction: 'mean' },
     );
   }
-  // the loss takes the logits: logSoftmax inside stays finite where softmax rounds to 0
-  return crossEntropy(
-    model.forward(x as number[][], { intermediates: true }).logits,
-    y as number[],
-  );
+  return crossEntropy(out.logits, y as number[]);
+}
+
+/** The mean error over a batch of samples (see `errorOf`). */
+export function batchError(model: MLP, x: readonly number[][], y: readonly number[]): Tensor {
+  return errorOf(model, model.forward(x as number[][], { intermediates: true }), y);
 }
 
 /** The network's outputs for a batch, without a graph: [batch, outputs]. */

@@ -3,6 +3,7 @@ import { fromJSON, type MLP, toJSON } from '@backprop/layers';
 import { slideGradients, slideStep } from '@backprop/optim';
 import {
   DEFAULT_CONFIG,
+  HISTORY_LIMIT,
   type PlaygroundConfig,
   PlaygroundError,
   Session,
@@ -18,6 +19,8 @@ const config = (change: Partial<PlaygroundConfig> = {}): PlaygroundConfig => ({
 });
 /** The ±1 code of the linear output for the binary toy classes. */
 const pm = (c: number) => (c === 1 ? 1 : -1);
+const layers = (activation: string, ...sizes: number[]) =>
+  sizes.map((size) => ({ size, activation }));
 const copyOf = (model: MLP) => fromJSON(toJSON(model)) as MLP;
 const weightsOf = (model: MLP) =>
   Array.from(
@@ -96,6 +99,14 @@ describe('Session: training', () => {
     expect(accuracy?.train).toBeGreaterThan(0.85);
   });
 
+  it('on the default setup (the page′s first look), brings the loss down within 300 steps', () => {
+    const session = new Session(DEFAULT_CONFIG, toyDataset('xor', DEFAULT_CONFIG));
+    session.step(300);
+    const { history } = session.snapshot();
+    expect(history.train.at(-1)).toBeLessThan(0.5 * (history.train[0] as number));
+    expect(history.validation.at(-1)).toBeLessThan(0.5 * (history.validation[0] as number));
+  });
+
   it('refuses an output that does not fit the task', () => {
     const gaussian = toyDataset('gaussian', { samples: 50, noise: 0, seed: 1 });
     expect(() => new Session(config({ output: 'softmax' }), gaussian)).toThrow(
@@ -111,39 +122,27 @@ describe('Session: training', () => {
     );
   });
 
-  it('stops a diverging network with a message, keeping the last finite weights', () => {
+  it('stops a diverging network with a message, going back to the last snapshot′s weights', () => {
     const gaussian = toyDataset('gaussian', { samples: 100, noise: 0, seed: 1 });
-    const session = new Session(
-      config({
-        hidden: [
-          { size: 16, activation: 'relu' },
-          { size: 16, activation: 'relu' },
-        ],
-        lr: 10,
-      }),
-      gaussian,
-    );
+    const session = new Session(config({ hidden: layers('relu', 16, 16), lr: 10 }), gaussian);
+    session.step(3);
+    session.snapshot(); // the weights a divergence goes back to: those of the last snapshot
+    const good = weightsOf(session.model);
     expect(() => session.step(1000)).toThrow(PlaygroundError);
-    expect(() => session.step(1000)).toThrow(
-      /training diverged at step \d+: .* learning rate 10\. .*Lower the learning rate and reset/,
+    expect(() => session.step(1)).toThrow(
+      /^training diverged at step \d+: the (loss \(.*\)|weights) stopped being a finite number with learning rate 10\. The weights are back to those of step 3\. Lower the learning rate and reset\.$/,
     );
     const snapshot = session.snapshot();
-    expect(snapshot.weights.flat(2).every(Number.isFinite)).toBe(true);
+    expect(snapshot.step).toBe(3);
+    expect(snapshot.weights).toEqual(good);
+    expect(snapshot.gradients).toBeNull();
     expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot); // no NaN (JSON writes null)
   });
 });
 
 describe('Session: snapshots', () => {
   it('are JSON-able and hold the weights and ∂E/∂w of the last step in the slides′ layout', () => {
-    const session = new Session(
-      config({
-        hidden: [
-          { size: 3, activation: 'sigmoid' },
-          { size: 2, activation: 'sigmoid' },
-        ],
-      }),
-      xor,
-    );
+    const session = new Session(config({ hidden: layers('sigmoid', 3, 2), lr: 0.1 }), xor);
     const first = session.snapshot();
     expect(first.gradients).toBeNull();
     expect(first.gradientNorms).toEqual([]);
@@ -188,6 +187,20 @@ describe('Session: snapshots', () => {
     expect(history.step).toEqual([0, 10, 20]);
     expect(history.train).toHaveLength(3);
     expect(history.validation).toHaveLength(3);
+  });
+
+  it('thins the loss history beyond HISTORY_LIMIT entries, keeping the first and the newest', () => {
+    const small = toyDataset('xor', { samples: 20, noise: 0, seed: 1 });
+    const session = new Session(config({ hidden: layers('sigmoid', 1), validation: 0 }), small);
+    for (let n = 0; n < HISTORY_LIMIT; n++) {
+      session.step(1);
+      session.snapshot();
+    }
+    const { history } = session.snapshot(); // entry HISTORY_LIMIT + 1: thinned to every other step
+    expect(history.step).toEqual(Array.from({ length: HISTORY_LIMIT / 2 + 1 }, (_, n) => 2 * n));
+    expect(history.train).toHaveLength(HISTORY_LIMIT / 2 + 1);
+    session.step(1);
+    expect(session.snapshot().history.step.slice(-2)).toEqual([HISTORY_LIMIT, HISTORY_LIMIT + 1]);
   });
 
   it('draws the network′s output over a 40 × 40 grid covering the 2-D data', () => {

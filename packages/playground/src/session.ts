@@ -1,11 +1,12 @@
 // One network, its data and its optimiser, trained step by step inside the worker: per-sample SGD
 // (the lecture's, p. 10) with batch size 1, minibatches otherwise; snapshots for the page.
-import { Generator, noGrad, type Tensor, toMermaid } from '@backprop/core';
+import { Generator, noGrad, type Tensor } from '@backprop/core';
 import { type MLP, type SavedModel, toJSON } from '@backprop/layers';
 import { Adam, SGD, shuffleIndices } from '@backprop/optim';
 import { checkConfig, type PlaygroundConfig } from './config.js';
 import { checkData, type PlaygroundData } from './data.js';
 import { PlaygroundError } from './errors.js';
+import { sampleGraph } from './graph.js';
 import { inspectNeuron } from './inspect-neuron.js';
 import { inspectWeight } from './inspect-weight.js';
 import type { NeuronInspection, WeightInspection } from './inspections.js';
@@ -43,10 +44,14 @@ function optimizerFor(config: PlaygroundConfig, params: Tensor[]): SGD | Adam {
  * The playground's training session: `new Session(config, data)`, then `step(n)` and
  * `snapshot()`; click-throughs with `inspectWeight`, `inspectNeuron` and `graph`.
  * @example
- * const data = toyDataset('xor', { samples: 100, noise: 0, seed: 1 });
- * const session = new Session({ ...DEFAULT_CONFIG, lr: 0.3 }, data);
- * const losses = session.step(500); // 500 per-sample SGD steps
- * console.log(session.snapshot().step); // → 500
+ * const session = new Session(DEFAULT_CONFIG, toyDataset('xor', DEFAULT_CONFIG));
+ * // 300 per-sample SGD steps (p. 10), each returning its sample's E
+ * const errors = session.step(300);
+ * const { step, history } = session.snapshot();
+ * console.log(step, errors.length, history.step); // → 300 300 [ 0, 300 ]
+ * // click w⁽⁰⁾₁,₂: p. 14's formula, as autodiff computes it
+ * const { page, difference } = session.inspectWeight(0, 1, 2, 0);
+ * console.log(page, (difference as number) < 1e-12); // → 14 true
  */
 export class Session {
   /** The checked config. */
@@ -203,8 +208,9 @@ export class Session {
     h.train.push(train);
     if (split.validation.length > 0) h.validation.push(validation);
     if (h.step.length > HISTORY_LIMIT) {
-      // keep every other entry (the newest always): the curve keeps its shape at half the points
-      const keep = (_: number, n: number, all: number[]) => n % 2 === 1 || n === all.length - 1;
+      // keep every other entry, the first (the starting loss) and the newest always: the curve
+      // keeps its shape at half the points
+      const keep = (_: number, n: number, all: number[]) => n % 2 === 0 || n === all.length - 1;
       h.step = h.step.filter(keep);
       h.train = h.train.filter(keep);
       h.validation = h.validation.filter(keep);
@@ -290,11 +296,7 @@ export class Session {
   /** Sample s's forward pass and its backward (∂E/∂ of every node) as a Mermaid flowchart. */
   graph(s: number): string {
     const { x, y } = this.sample('graph', s);
-    return keepingGrads(this.model, () => {
-      const E = batchError(this.model, [x], [y]);
-      E.backward();
-      return toMermaid(E, { values: true, grads: true });
-    });
+    return keepingGrads(this.model, () => sampleGraph(this.model, x, y));
   }
 
   /** The network as layers' `toJSON` document: `fromJSON` loads it (it expects the scaled inputs). */

@@ -49,7 +49,10 @@ export interface Snapshot {
   lastBatch: number[];
   /** Whether a `run` is training continuously. */
   running: boolean;
-  /** Steps per second of the last chunk of a run; null when not measured. */
+  /**
+   * Steps per second of a run: the last chunk's steps over the wall time since the chunk before
+   * it ended (snapshots and yields included); null when not running.
+   */
   stepsPerSecond: number | null;
   /** The loss history, one entry per snapshot taken while training. */
   history: {

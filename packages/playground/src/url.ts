@@ -71,8 +71,13 @@ function hiddenFromText(text: string): HiddenLayer[] {
  * The config as a URL query (without the leading '?'), every field written so the link keeps
  * meaning the same when the defaults change.
  * @example
- * configToQuery(DEFAULT_CONFIG);
- * // → 'dataset=xor&samples=200&noise=0.1&seed=1&hidden=3:sigmoid&output=linear&optimizer=sgd&lr=0.1&batch=1&validation=0.3'
+ * const query = configToQuery({ ...DEFAULT_CONFIG, hidden: [{ size: 4, activation: 'relu' }] });
+ * console.log(query);
+ * // → dataset=xor&samples=200&noise=0.1&seed=4&hidden=4:relu&output=linear&optimizer=sgd&lr=0.3&batch=1&validation=0.3
+ * // a bad parameter: reported, and the default used
+ * const { config, problems } = configFromQuery(`${query}&lr=fast`);
+ * console.log(config.hidden, config.lr); // → [ { size: 4, activation: 'relu' } ] 0.3
+ * console.log(problems.length); // → 1
  */
 export function configToQuery(config: PlaygroundConfig): string {
   const c = checkConfig(config);
