@@ -212,6 +212,30 @@ it('shows a message for a CSV with a text cell, an empty CSV, and a diverging ne
   await diverging.page.close();
 }, 60_000);
 
+it("opens the diabetes data with its yy-plot, and a softmax network without the slides' formula", async () => {
+  const diabetes = await open('?dataset=diabetes&hidden=4:sigmoid&batch=10');
+  expect(await diabetes.page.locator('[data-weight]').count()).toBe(11 * 4 + 5); // 10 inputs + bias
+  await diabetes.page.click('button[name="step"]');
+  await stepsDone(diabetes.page, 1);
+  await diabetes.page.waitForSelector('[data-plot="yy-plot"] svg');
+  await diabetes.page.dispatchEvent('[data-weight="0,10,4"]', 'click');
+  const weight = await inspected(diabetes.page);
+  expect(weight.page).toBe('14');
+  expect(Math.abs(Number(weight.slide) - Number(weight.autodiff))).toBeLessThanOrEqual(1e-12);
+  await shot(diabetes.page, 'playground-diabetes');
+
+  // softmax with cross-entropy is not the slides' network: the page says so instead of a formula
+  const softmax = await open('?dataset=spirals&hidden=8:tanh,8:tanh&output=softmax');
+  await softmax.page.dispatchEvent('[data-weight="2,1,2"]', 'click');
+  const panel = softmax.page.locator('[data-inspection="weight"]');
+  await panel.waitFor();
+  expect(await panel.getAttribute('data-slide')).toBeNull();
+  expect(await panel.textContent()).toMatch(/do not cover this network: .*softmax/);
+  expect([...diabetes.problems, ...softmax.problems]).toEqual([]);
+  await diabetes.page.close();
+  await softmax.page.close();
+}, 60_000);
+
 it('measures the training speed in the browser (2–3–1, and 2–8–8–1 on 200 samples)', async () => {
   for (const hidden of ['3:sigmoid', '8:sigmoid,8:sigmoid']) {
     const { page, problems } = await open(`?dataset=xor&samples=200&hidden=${hidden}&batch=1`);

@@ -7,10 +7,14 @@ import { superscript } from './slide-names.js';
 
 const SIZE = { width: 300, height: 220 } as const;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+// A plot is mounted before its rows come: without resize its size would leave no room for the
+// legend and the axis labels that the rows bring.
+const AUTOSIZE = { type: 'pad', resize: true } as const;
 
 /** Train and validation loss against the step, on a log scale. */
 export const lossSpec = (lossName: string): TopLevelSpec => ({
   $schema: SCHEMA,
+  autosize: AUTOSIZE,
   ...SIZE,
   data: { name: ROWS },
   mark: { type: 'line', clip: true },
@@ -55,6 +59,7 @@ export function surfaceSpec(surface: Surface, data: PlaygroundData): TopLevelSpe
   const [x1, x2] = data.featureNames;
   return {
     $schema: SCHEMA,
+    autosize: AUTOSIZE,
     width: SIZE.height,
     height: SIZE.height,
     data: { name: ROWS },
@@ -131,6 +136,7 @@ export function surfaceRows(surface: Surface, data: PlaygroundData, split: Split
 /** The target against the prediction, with the diagonal y = y_E on which a perfect model lies. */
 export const yySpec = (targetName: string): TopLevelSpec => ({
   $schema: SCHEMA,
+  autosize: AUTOSIZE,
   width: SIZE.height,
   height: SIZE.height,
   data: { name: ROWS },
@@ -179,6 +185,7 @@ const SLIDE = 'output layer’s × 0.25ᵈ';
 /** Per layer of weights, the gradient's norm beside the output layer's times 0.25ᵈ (p. 20), log scale. */
 export const gradientSpec = (): TopLevelSpec => ({
   $schema: SCHEMA,
+  autosize: AUTOSIZE,
   ...SIZE,
   data: { name: ROWS },
   mark: 'bar',
