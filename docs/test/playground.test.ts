@@ -5,6 +5,7 @@
 // Run it with `pnpm docs:test` after `pnpm docs:build`; screenshots go to docs/.screenshots/.
 import { join, relative } from 'node:path';
 import { fromJSON } from '@backprop/layers';
+import { DEFAULT_CONFIG } from '@backprop/playground';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openBuiltSite, screenshots } from './built-site.js';
@@ -165,7 +166,17 @@ it('builds the 2–3–1 sigmoid network with the controls, trains it, and the s
   expect(await shared.page.locator('[data-url-problems]').count()).toBe(0);
   await shared.page.close();
 
-  expect([...problems, ...shared.problems]).toEqual([]);
+  // a link with a bad parameter still opens, says what it did not use, and keeps the rest
+  const edited = await open(`${query.replace('lr=1', 'lr=fast')}&colour=blue`);
+  const said = await edited.page.textContent('[data-url-problems]');
+  expect(said).toContain(`lr=fast: lr: expected a number`);
+  expect(said).toContain(`using the default ${DEFAULT_CONFIG.lr}`);
+  expect(said).toMatch(/unknown parameter 'colour'/);
+  expect(await edited.page.inputValue('input[name="lr"]')).toBe(String(DEFAULT_CONFIG.lr));
+  expect(await edited.page.inputValue('input[name="batch"]')).toBe('10');
+  await edited.page.close();
+
+  expect([...problems, ...shared.problems, ...edited.problems]).toEqual([]);
   await page.close();
 }, 90_000);
 

@@ -10,13 +10,14 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 // A plot is mounted before its rows come: without resize its size would leave no room for the
 // legend and the axis labels that the rows bring.
 const AUTOSIZE = { type: 'pad', resize: true } as const;
+/** What every spec here starts with: the schema, the autosize, the rows. */
+const BASE = { $schema: SCHEMA, autosize: AUTOSIZE, data: { name: ROWS } } as const;
+const SQUARE = { width: SIZE.height, height: SIZE.height } as const;
 
 /** Train and validation loss against the step, on a log scale. */
 export const lossSpec = (lossName: string): TopLevelSpec => ({
-  $schema: SCHEMA,
-  autosize: AUTOSIZE,
+  ...BASE,
   ...SIZE,
-  data: { name: ROWS },
   mark: { type: 'line', clip: true },
   encoding: {
     x: { field: 'step', type: 'quantitative', title: 'step' },
@@ -58,11 +59,8 @@ export function surfaceSpec(surface: Surface, data: PlaygroundData): TopLevelSpe
   } as const;
   const [x1, x2] = data.featureNames;
   return {
-    $schema: SCHEMA,
-    autosize: AUTOSIZE,
-    width: SIZE.height,
-    height: SIZE.height,
-    data: { name: ROWS },
+    ...BASE,
+    ...SQUARE,
     layer: [
       {
         transform: [{ filter: "datum.kind === 'cell'" }],
@@ -135,11 +133,8 @@ export function surfaceRows(surface: Surface, data: PlaygroundData, split: Split
 
 /** The target against the prediction, with the diagonal y = y_E on which a perfect model lies. */
 export const yySpec = (targetName: string): TopLevelSpec => ({
-  $schema: SCHEMA,
-  autosize: AUTOSIZE,
-  width: SIZE.height,
-  height: SIZE.height,
-  data: { name: ROWS },
+  ...BASE,
+  ...SQUARE,
   layer: [
     {
       transform: [{ filter: "datum.kind === 'diagonal'" }],
@@ -184,10 +179,8 @@ const SLIDE = 'output layer’s × 0.25ᵈ';
 
 /** Per layer of weights, the gradient's norm beside the output layer's times 0.25ᵈ (p. 20), log scale. */
 export const gradientSpec = (): TopLevelSpec => ({
-  $schema: SCHEMA,
-  autosize: AUTOSIZE,
+  ...BASE,
   ...SIZE,
-  data: { name: ROWS },
   mark: 'bar',
   encoding: {
     x: { field: 'layer', type: 'ordinal', title: 'weights', sort: null, axis: { labelAngle: 0 } },

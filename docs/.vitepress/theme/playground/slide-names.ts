@@ -1,4 +1,5 @@
-// The slides' names for weights and neurons (w⁽ʲ⁾ₚ,ᵢ, a⁽ʲ⁾ᵢ) in plain text, for labels and titles.
+// The slides' names for neurons and layers (a⁽ʲ⁾ᵢ, x₁) in plain text, for labels and titles; a
+// weight's name (w⁽ʲ⁾ₚ,ᵢ) is @backprop/playground's weightName, as the gradient panel shows it.
 
 const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
@@ -9,10 +10,6 @@ export const superscript = (n: number) =>
 /** 12 → ₁₂. */
 export const subscript = (n: number) =>
   String(n).replace(/\d/g, (d) => SUBSCRIPTS[Number(d)] as string);
-
-/** w⁽ʲ⁾ₚ,ᵢ as the slides write it (p. 5). */
-export const weightName = (j: number, p: number, i: number) =>
-  `w⁽${superscript(j)}⁾${subscript(p)},${subscript(i)}`;
 
 /** a⁽ʲ⁾ᵢ, the input of hidden neuron i of layer j (p. 5). */
 export const neuronName = (j: number, i: number) => `a⁽${superscript(j)}⁾${subscript(i)}`;

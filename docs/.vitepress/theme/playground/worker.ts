@@ -1,5 +1,6 @@
 // The training worker: a Session of @backprop/playground answering the page's messages, so that
 // training never blocks the page.
-import { serveWorker } from '@backprop/playground';
+import { serveWorker, type WorkerScopeLike } from '@backprop/playground';
 
-serveWorker(self);
+// The docs' DOM typings see `self` as a Window; here it is the DedicatedWorkerGlobalScope.
+serveWorker(self as unknown as WorkerScopeLike);
