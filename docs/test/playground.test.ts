@@ -187,9 +187,26 @@ async function readDownload(download: import('playwright-core').Download): Promi
   return Buffer.concat(chunks).toString('utf8');
 }
 
-it('shows a message for a CSV with a text cell, an empty CSV, and a diverging network', async () => {
+it('trains on a dropped CSV; shows a message for a CSV with a text cell, an empty CSV, and a diverging network', async () => {
   const { page, problems } = await open('?dataset=csv', false);
   await expect.poll(() => page.textContent('[data-message]')).toMatch(/CSV file/);
+  // a good file dropped onto the page trains: 3 inputs, a numeric target
+  const rows = Array.from({ length: 30 }, (_, n) => `${n},${n % 7},${(n * 3) % 11},${n % 5}`);
+  const dropped = await page.evaluateHandle(
+    (text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return transfer;
+    },
+    ['a,b,c,y', ...rows].join('\n'),
+  );
+  await page.dispatchEvent('.pg-drop', 'drop', { dataTransfer: dropped });
+  await ready(page);
+  expect(await page.textContent('.pg-drop')).toContain('dropped.csv');
+  const sizes = [3, ...DEFAULT_CONFIG.hidden.map((h) => h.size), 1];
+  const weights = sizes.slice(1).reduce((sum, m, j) => sum + ((sizes[j] as number) + 1) * m, 0);
+  expect(await page.locator('[data-weight]').count()).toBe(weights); // with the bias rows
+  expect(await page.locator('[data-message]').count()).toBe(0);
   await page.setInputFiles('input[name="csv"]', {
     name: 'text-cell.csv',
     mimeType: 'text/csv',
