@@ -212,7 +212,8 @@ it('trains on a dropped CSV; shows a message for a CSV with a text cell, an empt
     mimeType: 'text/csv',
     buffer: Buffer.from('a,b,y\n1,2,3\n4,oops,6\n7,8,9\n'),
   });
-  await expect.poll(() => page.textContent('[data-message]')).toMatch(/line 3/);
+  await expect.poll(() => page.textContent('[data-message]')).toMatch(/line 3, column 'b'/);
+  expect((await page.textContent('[data-message]'))?.match(/line 3/g)).toHaveLength(1);
   console.log(`text cell: ${await page.textContent('[data-message]')}`);
   await shot(page, 'playground-csv-error');
   await page.setInputFiles('input[name="csv"]', {
