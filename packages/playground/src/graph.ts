@@ -3,7 +3,7 @@
 import { type Tensor, tensor, toMermaid, topologicalOrder } from '@backprop/core';
 import type { MLP } from '@backprop/layers';
 import { errorOf } from './network.js';
-import { upper } from './slide-names.js';
+import { superscript } from './slide-names.js';
 
 /**
  * The graph of E for one sample (x, y as the network sees them) after backward: values and
@@ -14,13 +14,13 @@ export function sampleGraph(model: MLP, x: number[], y: number): string {
   input.label = 'x';
   const out = model.forward(input, { intermediates: true });
   out.a.forEach((t, n) => {
-    t.label = `a⁽${upper(n + 1)}⁾`;
+    t.label = `a⁽${superscript(n + 1)}⁾`;
   });
   out.z.forEach((t, n) => {
-    t.label = `z⁽${upper(n + 1)}⁾`;
+    t.label = `z⁽${superscript(n + 1)}⁾`;
   });
   const linear = model.config.outputActivation === 'identity';
-  out.logits.label = linear ? 'y_E' : `a⁽${upper(model.numHidden + 1)}⁾ (logits)`;
+  out.logits.label = linear ? 'y_E' : `a⁽${superscript(model.numHidden + 1)}⁾ (logits)`;
   if (!linear) out.output.label = 'softmax';
   const E = errorOf(model, out, [y]);
   E.label = 'E';
@@ -29,8 +29,8 @@ export function sampleGraph(model: MLP, x: number[], y: number): string {
   E.backward();
   // the parameters by their slide names (p. 4: the bias is row p = 0 of w⁽ʲ⁾), for this drawing only
   const named: [Tensor, string][] = model.layers.flatMap((layer, j) => [
-    [layer.weight, `w⁽${upper(j)}⁾ₚ,ᵢ (p ≥ 1)`] as [Tensor, string],
-    ...(layer.bias ? [[layer.bias, `w⁽${upper(j)}⁾₀,ᵢ (bias)`] as [Tensor, string]] : []),
+    [layer.weight, `w⁽${superscript(j)}⁾ₚ,ᵢ (p ≥ 1)`] as [Tensor, string],
+    ...(layer.bias ? [[layer.bias, `w⁽${superscript(j)}⁾₀,ᵢ (bias)`] as [Tensor, string]] : []),
   ]);
   const labels = named.map(([t]) => t.label);
   named.forEach(([t, label]) => {

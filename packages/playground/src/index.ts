@@ -47,7 +47,7 @@ export type {
 } from './protocol.js';
 // ---- training and what the page draws
 export { classOf, HISTORY_LIMIT, MOMENTUM, Session } from './session.js';
-export { weightName } from './slide-names.js';
+export { neuronName, subscript, superscript, weightName } from './slide-names.js';
 export type { GradientNorm, Snapshot, Surface, YYPoint } from './snapshot.js';
 export { SURFACE_SIZE } from './surface.js';
 export { type ToyOptions, toyDataset } from './toy-datasets.js';

@@ -1,9 +1,14 @@
 // The playground's plots as Vega-Lite specs, and the rows each one draws from a snapshot: the loss
 // curve, the decision surface (2-D inputs) or the yy-plot, and the per-layer gradient norms (p. 20).
-import type { PlaygroundData, Snapshot, Split, Surface } from '@backprop/playground';
+import {
+  type PlaygroundData,
+  type Snapshot,
+  type Split,
+  type Surface,
+  superscript,
+} from '@backprop/playground';
 import type { TopLevelSpec } from 'vega-lite';
 import { ROWS } from './live-plot.js';
-import { superscript } from './slide-names.js';
 
 const SIZE = { width: 300, height: 220 } as const;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
