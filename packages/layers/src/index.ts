@@ -86,6 +86,7 @@ export {
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
+export { type ToONNXOptions, toONNX } from './onnx/export.js';
 export { RBF } from './rbf.js';
 export {
   type LinearConfigJSON,
