@@ -40,8 +40,22 @@ function eluOf(g: GraphBuilder, x: string, alpha: number): string {
   return g.op('Where', [g.op('Greater', [x, g.scalar(0)]), x, negative]);
 }
 
-/** log(1 + e^a) as ONNX's Softplus (ONNX Runtime computes it without overflow). */
-const softplusOf = (g: GraphBuilder, x: string) => g.op('Softplus', [x]);
+/**
+ * log(1 + e^a): ONNX's Softplus in float32; ONNX Runtime has no float64 Softplus, so there it is
+ * max(a, 0) + log1p(e^(−|a|)) (backprop's form), log1p(u) written as log(w)·u/(w − 1), w = 1 + u
+ * (exact to a few ulps where log(1 + u) alone would lose u ≪ 1), and u where w rounds to 1.
+ */
+function softplusOf(g: GraphBuilder, x: string): string {
+  if (f32(g)) return g.op('Softplus', [x]);
+  const u = g.op('Exp', [g.op('Neg', [g.op('Abs', [x])])]);
+  const w = g.op('Add', [u, g.scalar(1)]);
+  const log1p = g.op('Where', [
+    g.op('Equal', [w, g.scalar(1)]),
+    u,
+    g.op('Div', [g.op('Mul', [g.op('Log', [w]), u]), g.op('Sub', [w, g.scalar(1)])]),
+  ]);
+  return g.op('Add', [g.op('Max', [x, g.scalar(0)]), log1p]);
+}
 
 const clamp = (g: GraphBuilder, x: string, lo: number, hi: number) =>
   g.op('Min', [g.op('Max', [x, g.scalar(lo)]), g.scalar(hi)]);
@@ -52,7 +66,9 @@ const GELU_K = 0.044715;
 /** How each built-in is written in ONNX: the compiler lists a built-in that lacks one. */
 const LOWERINGS: { [K in BuiltInName]: Lowering } = {
   sigmoid: (g, x) => g.op('Sigmoid', [x]),
-  softsign: (g, x) => g.op('Softsign', [x]),
+  // a/(1 + |a|); ONNX Runtime has Softsign in float32 only
+  softsign: (g, x) =>
+    f32(g) ? g.op('Softsign', [x]) : g.op('Div', [x, g.op('Add', [g.op('Abs', [x]), g.scalar(1)])]),
   softmax: (g, x) => g.op('Softmax', [x], { axis: { i: -1 } }),
   relu: (g, x) => g.op('Relu', [x]),
   rbf: (g, x, [gamma = 1]) => g.op('Exp', [g.op('Mul', [g.op('Mul', [x, x]), g.scalar(-gamma)])]), // exp(−γa²)
@@ -69,8 +85,9 @@ const LOWERINGS: { [K in BuiltInName]: Lowering } = {
       ? g.op('Selu', [x], { alpha: { f: SELU_ALPHA }, gamma: { f: SELU_LAMBDA } })
       : g.op('Mul', [eluOf(g, x, SELU_ALPHA), g.scalar(SELU_LAMBDA)]),
   // ½a(1 + tanh u) = a·σ(2u), u = √(2/π)(a + 0.044715a³): backprop's form; Gelu is opset 20's op
+  // (ONNX Runtime's float64 Gelu is off by ~1e-8 relative: float64 keeps the composition)
   geluTanh: (g, x, _p, opset) =>
-    opset >= 20
+    opset >= 20 && f32(g)
       ? g.op('Gelu', [x], { approximate: { s: 'tanh' } })
       : g.op('Mul', [
           x,
@@ -84,7 +101,10 @@ const LOWERINGS: { [K in BuiltInName]: Lowering } = {
             ]),
           ]),
         ]),
-  silu: (g, x) => g.op('Mul', [x, g.op('Sigmoid', [x])]), // a·σ(a)
+  // a·σ(a) written as a/(1 + e^(−a)) (a = −1000 gives −0, not NaN). NOTE: ONNX Runtime fuses
+  // Mul(a, Sigmoid(a)) into its QuickGelu kernel, which has no float64 version (the model is then
+  // refused) and in float32 approximates σ: 1.3e-6 relative off backprop after three layers.
+  silu: (g, x) => g.op('Div', [x, g.op('Add', [g.op('Exp', [g.op('Neg', [x])]), g.scalar(1)])]),
   softplus: (g, x) => softplusOf(g, x),
   mish: (g, x, _p, opset) =>
     opset >= 18 ? g.op('Mish', [x]) : g.op('Mul', [x, g.op('Tanh', [softplusOf(g, x)])]),

@@ -68,9 +68,11 @@ export class GraphBuilder {
     // platform Node supports, but DataView makes it explicit.
     const bytes = new Uint8Array(data.length * data.BYTES_PER_ELEMENT);
     const view = new DataView(bytes.buffer);
-    data.forEach((v, i) =>
-      this.dtype === 'float32' ? view.setFloat32(i * 4, v, true) : view.setFloat64(i * 8, v, true),
-    );
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      if (this.dtype === 'float32') view.setFloat32(i * 4, v, true);
+      else view.setFloat64(i * 8, v, true);
+    }
     this.initializers.push(
       onnx.TensorProto.create({
         name,
