@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Generator, type Tensor, tensor, ValueError } from '@backprop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  defineActivation,
   Linear,
   MLP,
   ModelFormatError,
@@ -30,7 +31,8 @@ import {
   Sequential,
   toJSONString,
 } from './index.js';
-import { load, save } from './node.js';
+import { load, save, saveONNX } from './node.js';
+import { toONNX } from './onnx/export.js';
 
 // open and rename pass through to the real ones unless a test makes them fail once
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -393,6 +395,40 @@ describe('save, killed at random moments', () => {
     await save(new MLP({ inputs: 2, hidden: [3], seed: 7 }), file);
     expect(await entries()).toEqual(['model.json']);
   }, 120_000);
+});
+
+describe('saveONNX', () => {
+  it("writes toONNX's bytes, replacing an existing file atomically", async () => {
+    const net = new MLP({ inputs: 2, hidden: [3], activation: 'relu', seed: 0 });
+    const file = join(dir, 'model.onnx');
+    await writeFile(file, 'the old model');
+    await saveONNX(net, file, { opset: 18 });
+    // both as plain Uint8Arrays: readFile gives a Buffer, and so does protobufjs under Node
+    expect(new Uint8Array(await readFile(file))).toEqual(
+      new Uint8Array(toONNX(net, { opset: 18 })),
+    );
+    expect(await readdir(dir)).toEqual(['model.onnx']);
+  });
+
+  it('a rename that fails leaves the old file intact, with an error naming saveONNX and the file', async () => {
+    const file = join(dir, 'model.onnx');
+    await writeFile(file, 'the old model');
+    vi.mocked(fs.rename).mockRejectedValueOnce(
+      Object.assign(new Error('EXDEV: simulated rename failure'), { code: 'EXDEV' }),
+    );
+    const net = new MLP({ inputs: 2, hidden: [3], seed: 0 });
+    await expect(saveONNX(net, file)).rejects.toThrow(`saveONNX: cannot write ${file}: EXDEV`);
+    expect(await readFile(file, 'utf8')).toBe('the old model');
+    expect(await readdir(dir)).toEqual(['model.onnx']);
+  });
+
+  it('a model with no ONNX form is refused before the disk is touched', async () => {
+    const odd = defineActivation({ name: 'odd', fn: (a) => a.mul(3) });
+    const net = new MLP({ inputs: 2, hidden: [3], activation: odd });
+    await expect(saveONNX(net, join(dir, 'model.onnx'))).rejects.toThrow(/activation 'odd'/);
+    expect(fs.open).not.toHaveBeenCalled();
+    expect(await readdir(dir)).toEqual([]);
+  });
 });
 
 describe('load refuses bad files, naming the file', () => {

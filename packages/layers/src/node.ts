@@ -1,8 +1,9 @@
-// @backprop/layers/node: saving models to files and loading them (Node only). The main entry stays
+// @backprop/layers/node: saving models to files (JSON or ONNX) and loading them (Node only). The main entry stays
 // browser-safe; in a browser, store the text of toJSONString(model) and give it to fromJSON.
 
 /**
- * The Node-only part of `@backprop/layers`: saving models to files and loading them.
+ * The Node-only part of `@backprop/layers`: saving models to files (JSON, or ONNX for other
+ * runtimes) and loading them.
  * @module @backprop/layers/node
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,8 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { ValueError } from '@backprop/core';
 import type { SavableModel } from './codecs.js';
 import { fromJSON } from './from-json.js';
+import type { Linear } from './linear.js';
+import type { MLP } from './mlp.js';
 import type { Module } from './module.js';
+import { type ToONNXOptions, toONNX } from './onnx/export.js';
 import { ModelFormatError } from './saved-model.js';
+import type { Sequential } from './sequential.js';
 import { toJSONString } from './to-json.js';
 
 function toPath(path: string | URL): string {
@@ -48,8 +53,42 @@ function failure(message: string, cause: unknown): ValueError {
  * console.log(again.forward(tensor([[0.5, -1]])).item() === mlp.forward([[0.5, -1]]).item()); // → true
  */
 export async function save(model: Module, path: string | URL): Promise<void> {
-  const file = toPath(path);
   const text = toJSONString(model); // an unsavable model is refused before the disk is touched
+  await writeAtomically('save', toPath(path), text);
+}
+
+/**
+ * Writes the model to `path` as an ONNX model (the bytes of `toONNX(model, options)`), atomically
+ * as `save` writes JSON: a failed write leaves a file already at `path` as it was.
+ * @example
+ * import { mkdtemp, readFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { MLP } from '@backprop/layers';
+ * import { saveONNX } from '@backprop/layers/node';
+ * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'relu', seed: 0 });
+ * const path = join(await mkdtemp(join(tmpdir(), 'backprop-')), 'model.onnx');
+ * await saveONNX(mlp, path);
+ * console.log((await readFile(path)).length > 100); // → true
+ */
+export async function saveONNX(
+  model: Linear | Sequential | MLP,
+  path: string | URL,
+  options: ToONNXOptions = {},
+): Promise<void> {
+  const bytes = toONNX(model, options); // a model with no ONNX form is refused before the disk is touched
+  await writeAtomically('saveONNX', toPath(path), bytes);
+}
+
+/**
+ * Writes `data` to `file` atomically: into a temporary file in the same directory, flushed, then
+ * renamed over `file`; on failure the temporary file is removed and an error names `who` and `file`.
+ */
+async function writeAtomically(
+  who: string,
+  file: string,
+  data: string | Uint8Array,
+): Promise<void> {
   let temp: string | undefined;
   try {
     const target = await linkTarget(file);
@@ -63,7 +102,7 @@ export async function save(model: Module, path: string | URL): Promise<void> {
     const handle = await open(temp, 'wx', mode);
     try {
       if (mode !== undefined) await handle.chmod(mode); // open's mode is masked by the umask
-      await handle.writeFile(text, 'utf8');
+      await (typeof data === 'string' ? handle.writeFile(data, 'utf8') : handle.writeFile(data));
       await handle.sync(); // the bytes are on disk before the name points at them
     } finally {
       await handle.close();
@@ -71,7 +110,7 @@ export async function save(model: Module, path: string | URL): Promise<void> {
     await rename(temp, target);
   } catch (error) {
     if (temp !== undefined) await rm(temp, { force: true }).catch(() => {}); // report the original error
-    throw failure(`save: cannot write ${file}`, error);
+    throw failure(`${who}: cannot write ${file}`, error);
   }
 }
 

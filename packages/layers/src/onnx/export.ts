@@ -177,5 +177,6 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
       output: [valueInfo(outputName, width)],
     },
   });
-  return onnx.ModelProto.encode(message).finish();
+  // a copy: under Node protobufjs returns a view into a shared 8 KiB pool, whose .buffer holds more
+  return new Uint8Array(onnx.ModelProto.encode(message).finish());
 }
