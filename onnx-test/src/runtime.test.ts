@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, rand, type Tensor } from '@backprop/core';
 import { activationEntries, Linear, MLP, Sequential, toONNX } from '@backprop/layers';
+import { StandardScaler } from '@backprop/optim';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -34,11 +35,15 @@ async function compare(
   model: MLP | Sequential | Linear,
   dtype: Dtype,
   label: string,
-  { opset = 17, batch = 7 } = {},
+  {
+    opset = 17,
+    batch = 7,
+    scaler,
+  }: { opset?: number; batch?: number; scaler?: StandardScaler } = {},
 ) {
   const x = rand([batch, 3], { dtype, generator: inputs }).mul(6).sub(3); // in (−3, 3)
-  const expected = model.forward(x) as Tensor;
-  const bytes = toONNX(model, { opset });
+  const expected = model.forward(scaler ? scaler.transform(x) : x) as Tensor;
+  const bytes = toONNX(model, { opset, scaler });
   if (opset === 17) writeFileSync(join(written, `${modelCount++}.onnx`), bytes);
   const got = await runOnnx(bytes, x, dtype);
   expect(got.length).toBe(expected.size);
@@ -109,6 +114,13 @@ describe.each(['float32', 'float64'] as const)('toONNX in ONNX Runtime, %s', (dt
     await compare(seq, dtype, 'Sequential');
     await compare(seq, dtype, 'Sequential, batch of 1', { batch: 1 }); // the batch axis is symbolic
     await compare(new Linear(3, 2, { dtype, seed: 4 }), dtype, 'Linear');
+  });
+
+  it("takes raw features with a scaler folded in, as backprop on the scaler's transform", async () => {
+    const raw = rand([50, 3], { dtype, generator: inputs }).mul(40).add(100); // far from standard
+    const scaler = new StandardScaler().fit(raw);
+    const net = new MLP({ inputs: 3, hidden: [5], outputs: 2, activation: 'tanh', dtype, seed: 5 });
+    await compare(net, dtype, 'scaler folded in', { scaler });
   });
 });
 

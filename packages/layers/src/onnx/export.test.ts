@@ -82,6 +82,21 @@ describe('toONNX', () => {
     expect(read(toONNX(seq)).graph?.node?.[0]?.input).toEqual(['input', 'layers.0.weight']);
   });
 
+  it('folds a scaler in: (x − mean) / scale before the first Gemm', () => {
+    const net = new MLP({ inputs: 2, hidden: [3], seed: 0 });
+    const m = read(toONNX(net, { scaler: { mean: [1, -2], scale: [0.5, 4] } }));
+    expect(m.graph?.node?.slice(0, 3).map((n) => [n.opType, ...(n.input ?? [])])).toEqual([
+      ['Sub', 'input', 'scaler.mean'],
+      ['Div', 'sub_0', 'scaler.scale'],
+      ['Gemm', 'div_1', 'layers.0.weight', 'layers.0.bias'],
+    ]);
+    expect(m.docString).toContain('standardised inputs');
+    expect(() => toONNX(net, { scaler: { mean: [1], scale: [1] } })).toThrow(
+      /scaler must be fitted, with 2 finite means and 2 scales > 0 .* got mean of length 1/,
+    );
+    expect(() => toONNX(net, { scaler: { mean: [0, 0], scale: [1, 0] } })).toThrow(/scales > 0/);
+  });
+
   it("names a user's activation, which has no ONNX form", () => {
     const bent = defineActivation({
       name: 'bentIdentity',

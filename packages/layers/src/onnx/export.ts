@@ -25,9 +25,19 @@ export interface ToONNXOptions {
   inputName?: string;
   /** The graph output's name (default 'output'), shape [batch, outFeatures]. */
   outputName?: string;
+  /**
+   * A fitted input scaler (e.g. @backprop/optim's `StandardScaler`) to fold in: the graph starts
+   * with (x − mean) / scale, so the exported model takes raw features, as `transform` computes them.
+   */
+  scaler?: { readonly mean: readonly number[]; readonly scale: readonly number[] };
 }
 
-const OPTIONS = Object.keys({ opset: true, inputName: true, outputName: true } satisfies {
+const OPTIONS = Object.keys({
+  opset: true,
+  inputName: true,
+  outputName: true,
+  scaler: true,
+} satisfies {
   [K in keyof ToONNXOptions]-?: true;
 });
 
@@ -65,6 +75,19 @@ function flatten(model: Module, path: string): Step[] {
   throw new ValueError(
     `toONNX: ${path || 'the model'} is a ${model.describe()}, which has no ONNX form; expected Linear, Sequential, MLP or RBF`,
   );
+}
+
+/** The scaler's mean and scale, checked against the model's input size. */
+function checkScaler(scaler: unknown, inFeatures: number): { mean: number[]; scale: number[] } {
+  const { mean, scale } = (scaler ?? {}) as { mean?: unknown; scale?: unknown };
+  const numbers = (v: unknown): v is number[] =>
+    Array.isArray(v) && v.length === inFeatures && v.every(Number.isFinite);
+  if (!numbers(mean) || !numbers(scale) || !scale.every((s) => s > 0)) {
+    throw new ValueError(
+      `toONNX: scaler must be fitted, with ${inFeatures} finite means and ${inFeatures} scales > 0 (one per input feature), got mean ${Array.isArray(mean) ? `of length ${mean.length}` : String(mean)} and scale ${Array.isArray(scale) ? `of length ${scale.length}` : String(scale)}`,
+    );
+  }
+  return { mean, scale };
 }
 
 function checkName(what: string, name: unknown): string {
@@ -123,6 +146,15 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
   const g = new GraphBuilder(dtype);
   let value = inputName;
   let width = first.layer.inFeatures;
+  if (options.scaler !== undefined) {
+    // fitted statistics are read through getters that throw while unfitted: that error is clearer
+    const { mean, scale } = checkScaler(
+      { mean: options.scaler.mean, scale: options.scaler.scale },
+      width,
+    );
+    value = g.op('Sub', [value, g.tensor('scaler.mean', mean, [width], true)]);
+    value = g.op('Div', [value, g.tensor('scaler.scale', scale, [width], true)]);
+  }
   for (const step of steps) {
     if (step.kind === 'linear') {
       const { layer, path } = step;
@@ -161,7 +193,8 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
         },
       },
     });
-  const description = `${model.describe()}, exported by @backprop/layers ${LAYERS_VERSION} (toONNX)`;
+  const scaled = options.scaler === undefined ? '' : ' on standardised inputs (folded in)';
+  const description = `${model.describe()}${scaled}, exported by @backprop/layers ${LAYERS_VERSION} (toONNX)`;
   const message = onnx.ModelProto.create({
     irVersion: irVersionFor(opset),
     opsetImport: [{ domain: '', version: opset }],
