@@ -201,7 +201,7 @@ describe('Session: snapshots', () => {
     expect(history.train).toHaveLength(HISTORY_LIMIT / 2 + 1);
     session.step(1);
     expect(session.snapshot().history.step.slice(-2)).toEqual([HISTORY_LIMIT, HISTORY_LIMIT + 1]);
-  });
+  }, 60_000); // 2,000 snapshots, each with its 40 × 40 surface: seconds on a loaded machine
 
   it('draws the network′s output over a 40 × 40 grid covering the 2-D data', () => {
     const session = new Session(config(), xor);
