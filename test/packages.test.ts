@@ -11,10 +11,10 @@ const REPO_URL: string = rootManifest.repository.url; // git+https://github.com/
 const REPO = REPO_URL.replace(/^git\+/, '').replace(/\.git$/, '');
 const PACKAGES = ['core', 'layers', 'optim'];
 // The only dependencies from outside the workspace, pinned exactly (core has none): each one is a
-// decision, so a new one must be added here. onnx-proto: ONNX's messages for toONNX (protobufjs).
+// decision, so a new one must be added here. (layers bundles onnx-proto for toONNX: a devDependency.)
 const THIRD_PARTY: Record<string, Record<string, string>> = {
   core: {},
-  layers: { 'onnx-proto': '8.0.1' },
+  layers: {},
   optim: {},
 };
 const manifest = (dir: string) => JSON.parse(read(`packages/${dir}/package.json`));

@@ -15,4 +15,7 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'neutral',
+  // toONNX's protobuf messages are bundled in, so that layers installs with no dependency but core
+  // (licences in THIRD_PARTY_LICENSES.md)
+  noExternal: ['onnx-proto', 'protobufjs', /^@protobufjs\//, 'long'],
 });

@@ -17,10 +17,13 @@ describe.each(PACKAGES)('@backprop/%s, as published', (name) => {
     manifest = JSON.parse(text(pkg.files, 'package.json'));
   });
 
-  it('holds only dist/, README.md, LICENSE, CHANGELOG.md and package.json', () => {
+  it('holds only dist/, README.md, LICENSE, CHANGELOG.md and package.json (layers: the bundled code’s licences)', () => {
     const paths = pkg.files.map((f) => f.name.replace(/^package\//, '')).sort();
     for (const path of paths)
-      expect(path).toMatch(/^(dist\/[^/]+|README\.md|LICENSE|CHANGELOG\.md|package\.json)$/);
+      expect(path).toMatch(
+        /^(dist\/[^/]+|README\.md|LICENSE|THIRD_PARTY_LICENSES\.md|CHANGELOG\.md|package\.json)$/,
+      );
+    if (name === 'layers') expect(paths).toContain('THIRD_PARTY_LICENSES.md');
     for (const required of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'])
       expect(paths).toContain(required);
     for (const entry of ['index', 'node'])
