@@ -44,7 +44,11 @@ describe.each(PACKAGES)('@backprop/%s', (dir) => {
   });
 
   it('ships dist/, CHANGELOG.md and (always packed) README.md and the root LICENSE', () => {
-    expect(pkg.files).toEqual(['dist', 'CHANGELOG.md']);
+    // layers bundles onnx-proto and protobufjs into dist/ (toONNX): their licences go with them
+    const notices = dir === 'layers' ? ['THIRD_PARTY_LICENSES.md'] : [];
+    expect(pkg.files).toEqual(['dist', 'CHANGELOG.md', ...notices]);
+    for (const file of notices)
+      expect(existsSync(new URL(`packages/${dir}/${file}`, root))).toBe(true);
     expect(pkg.license).toBe('MIT');
     expect(read(`packages/${dir}/LICENSE`)).toBe(read('LICENSE'));
     expect(existsSync(new URL(`packages/${dir}/CHANGELOG.md`, root))).toBe(true);
