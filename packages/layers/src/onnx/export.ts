@@ -29,7 +29,12 @@ export interface ToONNXOptions {
    * A fitted input scaler (e.g. @backprop/optim's `StandardScaler`) to fold in: the graph starts
    * with (x − mean) / scale, so the exported model takes raw features, as `transform` computes them.
    */
-  scaler?: { readonly mean: readonly number[]; readonly scale: readonly number[] };
+  scaler?: {
+    /** Each input feature's mean over the training rows. */
+    readonly mean: readonly number[];
+    /** Each input feature's scale (standard deviation), all > 0. */
+    readonly scale: readonly number[];
+  };
 }
 
 const OPTIONS = Object.keys({
