@@ -39,11 +39,18 @@ async function compare(
     opset = 17,
     batch = 7,
     scaler,
-  }: { opset?: number; batch?: number; scaler?: StandardScaler } = {},
+    targetScaler,
+  }: {
+    opset?: number;
+    batch?: number;
+    scaler?: StandardScaler;
+    targetScaler?: StandardScaler;
+  } = {},
 ) {
   const x = rand([batch, 3], { dtype, generator: inputs }).mul(6).sub(3); // in (−3, 3)
-  const expected = model.forward(scaler ? scaler.transform(x) : x) as Tensor;
-  const bytes = toONNX(model, { opset, scaler });
+  const y = model.forward(scaler ? scaler.transform(x) : x) as Tensor;
+  const expected = targetScaler ? targetScaler.inverseTransform(y) : y;
+  const bytes = toONNX(model, { opset, scaler, targetScaler });
   if (opset === 17) writeFileSync(join(written, `${modelCount++}.onnx`), bytes);
   const got = await runOnnx(bytes, x, dtype);
   expect(got.length).toBe(expected.size);
@@ -121,6 +128,13 @@ describe.each(['float32', 'float64'] as const)('toONNX in ONNX Runtime, %s', (dt
     const scaler = new StandardScaler().fit(raw);
     const net = new MLP({ inputs: 3, hidden: [5], outputs: 2, activation: 'tanh', dtype, seed: 5 });
     await compare(net, dtype, 'scaler folded in', { scaler });
+  });
+
+  it('gives targets in their units with a target scaler folded in, as its inverseTransform', async () => {
+    const targets = rand([50, 2], { dtype, generator: inputs }).mul(200).add(25);
+    const targetScaler = new StandardScaler().fit(targets);
+    const net = new MLP({ inputs: 3, hidden: [4], outputs: 2, activation: 'relu', dtype, seed: 6 });
+    await compare(net, dtype, 'target scaler folded in', { targetScaler });
   });
 });
 

@@ -86,7 +86,8 @@ export {
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
-export { type ToONNXOptions, toONNX } from './onnx/export.js';
+export { type FittedScaler, type ToONNXOptions, toONNX } from './onnx/export.js';
+export { fromONNX, type ONNXModel } from './onnx/import.js';
 export { RBF } from './rbf.js';
 export {
   type LinearConfigJSON,

@@ -31,7 +31,7 @@ import {
   Sequential,
   toJSONString,
 } from './index.js';
-import { load, save, saveONNX } from './node.js';
+import { load, loadONNX, save, saveONNX } from './node.js';
 import { toONNX } from './onnx/export.js';
 
 // open and rename pass through to the real ones unless a test makes them fail once
@@ -420,6 +420,21 @@ describe('saveONNX', () => {
     await expect(saveONNX(net, file)).rejects.toThrow(`saveONNX: cannot write ${file}: EXDEV`);
     expect(await readFile(file, 'utf8')).toBe('the old model');
     expect(await readdir(dir)).toEqual(['model.onnx']);
+  });
+
+  it('loadONNX reads the file back as the same network; errors name the file', async () => {
+    const net = new MLP({ inputs: 2, hidden: [3], activation: 'elu(0.5)', seed: 0 });
+    const file = join(dir, 'model.onnx');
+    await saveONNX(net, file, { outputName: 'y' });
+    const { model, options } = await loadONNX(file);
+    expect(model.describe()).toBe(net.describe());
+    expect(options.outputName).toBe('y');
+    expect(model.forward([[0.5, -1]]).item()).toBe(net.forward([[0.5, -1]]).item());
+    await writeFile(file, 'not a model');
+    await expect(loadONNX(file)).rejects.toThrow(`loadONNX: ${file}: these 11 bytes`);
+    await expect(loadONNX(join(dir, 'missing.onnx'))).rejects.toThrow(
+      `loadONNX: cannot read ${join(dir, 'missing.onnx')}: ENOENT`,
+    );
   });
 
   it('a model with no ONNX form is refused before the disk is touched', async () => {

@@ -17,6 +17,7 @@ import type { Linear } from './linear.js';
 import type { MLP } from './mlp.js';
 import type { Module } from './module.js';
 import { type ToONNXOptions, toONNX } from './onnx/export.js';
+import { fromONNX, type ONNXModel } from './onnx/import.js';
 import { ModelFormatError } from './saved-model.js';
 import type { Sequential } from './sequential.js';
 import { toJSONString } from './to-json.js';
@@ -78,6 +79,37 @@ export async function saveONNX(
 ): Promise<void> {
   const bytes = toONNX(model, options); // a model with no ONNX form is refused before the disk is touched
   await writeAtomically('saveONNX', toPath(path), bytes);
+}
+
+/**
+ * Reads an ONNX model file back as a network (see `fromONNX`): the model, and the `toONNX`
+ * options (opset, names, folded scalers, metadata) that write it again. An error names the file.
+ * @example
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { MLP } from '@backprop/layers';
+ * import { loadONNX, saveONNX } from '@backprop/layers/node';
+ * const mlp = new MLP({ inputs: 2, hidden: [3], activation: 'relu', seed: 0 });
+ * const path = join(await mkdtemp(join(tmpdir(), 'backprop-')), 'model.onnx');
+ * await saveONNX(mlp, path, { metadata: { features: 'x1,x2' } });
+ * const { model, options } = await loadONNX(path);
+ * console.log(model.describe(), options.metadata); // → MLP(2 → 3 relu → 1 identity) { features: 'x1,x2' }
+ */
+export async function loadONNX(path: string | URL): Promise<ONNXModel> {
+  const file = toPath(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch (error) {
+    throw failure(`loadONNX: cannot read ${file}`, error);
+  }
+  try {
+    return fromONNX(bytes);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    throw new ValueError(error.message.replace(/^fromONNX: /, `loadONNX: ${file}: `));
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { type Activation, type DefinedActivation, isFamilyMember } from '../defi
 import type { GraphBuilder } from './graph.js';
 
 /** Writes f(x) into the graph and returns the name of its value; `params` are a family's numbers. */
-type Lowering = (g: GraphBuilder, x: string, params: number[], opset: number) => string;
+export type Lowering = (g: GraphBuilder, x: string, params: number[], opset: number) => string;
 
 /** The built-ins' catalog names (the default members of the families included). */
 type BuiltInName =
@@ -119,6 +119,13 @@ const LOWERINGS: { [K in BuiltInName]: Lowering } = {
 /** The built-in families, by the name their members carry ('leakyRelu(0.2)'). */
 const FAMILIES = { rbf, leakyRelu, elu } as const;
 const CALL = /^([A-Za-z]+)\((.*)\)$/;
+
+/**
+ * Every lowering, for fromONNX to recognise what toONNX wrote: the catalog name, and whether its
+ * lowering takes the parameter of a family (γ of rbf, α of leakyRelu and elu).
+ */
+export const LOWERINGS_BY_NAME: readonly { name: string; lower: Lowering; family: boolean }[] =
+  Object.entries(LOWERINGS).map(([name, lower]) => ({ name, lower, family: name in FAMILIES }));
 
 /** The lowering and parameters of `fn`, if it is a built-in or a member of a built-in family. */
 function findLowering(fn: Activation): { lower: Lowering; params: number[] } | undefined {

@@ -90,11 +90,33 @@ describe('toONNX', () => {
       ['Div', 'sub_0', 'scaler.scale'],
       ['Gemm', 'div_1', 'layers.0.weight', 'layers.0.bias'],
     ]);
-    expect(m.docString).toContain('standardised inputs');
+    expect(m.docString).toContain('with the input scaler folded in');
     expect(() => toONNX(net, { scaler: { mean: [1], scale: [1] } })).toThrow(
       /scaler must be fitted, with 2 finite means and 2 scales > 0 .* got mean of length 1/,
     );
     expect(() => toONNX(net, { scaler: { mean: [0, 0], scale: [1, 0] } })).toThrow(/scales > 0/);
+  });
+
+  it('folds a target scaler in at the end (y · scale + mean) and stores metadata', () => {
+    const net = new MLP({ inputs: 2, hidden: [3], outputs: 2, seed: 0 });
+    const targetScaler = { mean: [150, -3], scale: [75, 0.5] };
+    const m = read(toONNX(net, { targetScaler, metadata: { features: 'age,bmi', target: 'y' } }));
+    expect(m.graph?.node?.slice(-3).map((n) => [n.opType, ...(n.input ?? [])])).toEqual([
+      ['Mul', 'gemm_2', 'targetScaler.scale'],
+      ['Add', 'mul_3', 'targetScaler.mean'],
+      ['Identity', 'add_4'],
+    ]);
+    expect(m.docString).toContain("with the target scaler's inverse folded in");
+    expect(m.metadataProps.map((p) => [p.key, p.value])).toEqual([
+      ['features', 'age,bmi'],
+      ['target', 'y'],
+    ]);
+    expect(() => toONNX(net, { targetScaler: { mean: [1], scale: [1] } })).toThrow(
+      /targetScaler must be fitted, with 2 finite means and 2 scales > 0 \(one per output\)/,
+    );
+    expect(() => toONNX(net, { metadata: { n: 3 } as never })).toThrow(
+      /metadata must be an object of strings, such as \{ features: 'age,bmi' \}, got/,
+    );
   });
 
   it("names a user's activation, which has no ONNX form", () => {

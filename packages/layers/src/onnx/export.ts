@@ -1,6 +1,6 @@
 // toONNX: a Linear, Sequential or MLP as the bytes of an ONNX ModelProto (Gemm per layer, the
 // activations as in activations.ts), for ONNX Runtime and every other ONNX reader.
-import { checkOptions, DTypeError, ValueError } from '@backprop/core';
+import { checkOptions, DTypeError, echoValue, ValueError } from '@backprop/core';
 import onnxProto from 'onnx-proto';
 import type { Activation } from '../define-activation.js';
 import { Linear } from '../linear.js';
@@ -29,12 +29,23 @@ export interface ToONNXOptions {
    * A fitted input scaler (e.g. @backprop/optim's `StandardScaler`) to fold in: the graph starts
    * with (x − mean) / scale, so the exported model takes raw features, as `transform` computes them.
    */
-  scaler?: {
-    /** Each input feature's mean over the training rows. */
-    readonly mean: readonly number[];
-    /** Each input feature's scale (standard deviation), all > 0. */
-    readonly scale: readonly number[];
-  };
+  scaler?: FittedScaler;
+  /**
+   * A fitted target scaler to fold in at the end: the graph ends with y · scale + mean (its
+   * `inverseTransform`), so a regression model trained on standardised targets outputs them in
+   * their own units.
+   */
+  targetScaler?: FittedScaler;
+  /** Key–value pairs stored in the model's `metadata_props` (the feature columns' order, say). */
+  metadata?: Readonly<Record<string, string>>;
+}
+
+/** A fitted standardisation, as @backprop/optim's `StandardScaler` holds it. */
+export interface FittedScaler {
+  /** Each column's mean over the training rows. */
+  readonly mean: readonly number[];
+  /** Each column's scale (standard deviation), all > 0. */
+  readonly scale: readonly number[];
 }
 
 const OPTIONS = Object.keys({
@@ -42,6 +53,8 @@ const OPTIONS = Object.keys({
   inputName: true,
   outputName: true,
   scaler: true,
+  targetScaler: true,
+  metadata: true,
 } satisfies {
   [K in keyof ToONNXOptions]-?: true;
 });
@@ -82,17 +95,40 @@ function flatten(model: Module, path: string): Step[] {
   );
 }
 
-/** The scaler's mean and scale, checked against the model's input size. */
-function checkScaler(scaler: unknown, inFeatures: number): { mean: number[]; scale: number[] } {
-  const { mean, scale } = (scaler ?? {}) as { mean?: unknown; scale?: unknown };
+/**
+ * A scaler's mean and scale, checked against the number of columns it applies to. Its fitted
+ * statistics are read through getters that throw while unfitted: that error is clearer.
+ */
+function checkScaler(
+  option: 'scaler' | 'targetScaler',
+  scaler: FittedScaler,
+  width: number,
+): { mean: number[]; scale: number[] } {
+  const { mean, scale } = { mean: scaler?.mean as unknown, scale: scaler?.scale as unknown };
   const numbers = (v: unknown): v is number[] =>
-    Array.isArray(v) && v.length === inFeatures && v.every(Number.isFinite);
+    Array.isArray(v) && v.length === width && v.every(Number.isFinite);
   if (!numbers(mean) || !numbers(scale) || !scale.every((s) => s > 0)) {
+    const what = option === 'scaler' ? 'input feature' : 'output';
     throw new ValueError(
-      `toONNX: scaler must be fitted, with ${inFeatures} finite means and ${inFeatures} scales > 0 (one per input feature), got mean ${Array.isArray(mean) ? `of length ${mean.length}` : String(mean)} and scale ${Array.isArray(scale) ? `of length ${scale.length}` : String(scale)}`,
+      `toONNX: ${option} must be fitted, with ${width} finite means and ${width} scales > 0 (one per ${what}), got mean ${Array.isArray(mean) ? `of length ${mean.length}` : String(mean)} and scale ${Array.isArray(scale) ? `of length ${scale.length}` : String(scale)}`,
     );
   }
   return { mean, scale };
+}
+
+function checkMetadata(metadata: unknown): [string, string][] {
+  if (metadata === undefined) return [];
+  const strings =
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata) &&
+    Object.values(metadata).every((v) => typeof v === 'string');
+  if (!strings) {
+    throw new ValueError(
+      `toONNX: metadata must be an object of strings, such as { features: 'age,bmi' }, got ${echoValue(metadata)}`,
+    );
+  }
+  return Object.entries(metadata as Record<string, string>);
 }
 
 function checkName(what: string, name: unknown): string {
@@ -151,12 +187,9 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
   const g = new GraphBuilder(dtype);
   let value = inputName;
   let width = first.layer.inFeatures;
+  const metadata = checkMetadata(options.metadata);
   if (options.scaler !== undefined) {
-    // fitted statistics are read through getters that throw while unfitted: that error is clearer
-    const { mean, scale } = checkScaler(
-      { mean: options.scaler.mean, scale: options.scaler.scale },
-      width,
-    );
+    const { mean, scale } = checkScaler('scaler', options.scaler, width);
     value = g.op('Sub', [value, g.tensor('scaler.mean', mean, [width], true)]);
     value = g.op('Div', [value, g.tensor('scaler.scale', scale, [width], true)]);
   }
@@ -186,6 +219,11 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
       value = lowerActivation(g, step.fn, value, opset, step.path);
     }
   }
+  if (options.targetScaler !== undefined) {
+    const { mean, scale } = checkScaler('targetScaler', options.targetScaler, width);
+    value = g.op('Mul', [value, g.tensor('targetScaler.scale', scale, [width], true)]);
+    value = g.op('Add', [value, g.tensor('targetScaler.mean', mean, [width], true)]);
+  }
   g.op('Identity', [value], {}, outputName);
 
   const valueInfo = (name: string, features: number) =>
@@ -198,7 +236,11 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
         },
       },
     });
-  const scaled = options.scaler === undefined ? '' : ' on standardised inputs (folded in)';
+  const folded = [
+    options.scaler && 'the input scaler',
+    options.targetScaler && "the target scaler's inverse",
+  ].filter(Boolean);
+  const scaled = folded.length ? ` with ${folded.join(' and ')} folded in` : '';
   const description = `${model.describe()}${scaled}, exported by @backprop/layers ${LAYERS_VERSION} (toONNX)`;
   const message = onnx.ModelProto.create({
     irVersion: irVersionFor(opset),
@@ -206,6 +248,7 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
     producerName: 'backprop',
     producerVersion: LAYERS_VERSION,
     docString: description,
+    metadataProps: metadata.map(([key, value]) => ({ key, value })),
     graph: {
       name: 'backprop',
       docString: description,

@@ -20,6 +20,8 @@ export type AttributeValue = { f: number } | { i: number } | { s: string };
 export class GraphBuilder {
   readonly nodes: onnxProto.onnx.INodeProto[] = [];
   readonly initializers: onnxProto.onnx.ITensorProto[] = [];
+  /** Each initialiser's values, as stored (float32 ones rounded), by name. */
+  readonly constants = new Map<string, number[]>();
   private count = 0;
 
   constructor(readonly dtype: OnnxDType) {}
@@ -73,6 +75,7 @@ export class GraphBuilder {
       if (this.dtype === 'float32') view.setFloat32(i * 4, v, true);
       else view.setFloat64(i * 8, v, true);
     }
+    this.constants.set(name, Array.from(data));
     this.initializers.push(
       onnx.TensorProto.create({
         name,
