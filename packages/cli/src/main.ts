@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Task } from './data.js';
 import { isUserError } from './errors.js';
 import { evaluate } from './evaluate.js';
+import { exportOnnx, exportText } from './export.js';
 import { gradients, gradientsText } from './gradients.js';
 import { inspect } from './inspect.js';
 import { checkActivation, OPTIMIZERS, type OptimizerName } from './network.js';
@@ -223,6 +224,28 @@ function program(): Command {
       process.stdout.write(`${lines.join('\n')}\n`);
     });
   cli
+    .command('export')
+    .description(
+      'write a model file as an ONNX model, for ONNX Runtime in Python, C++, C#, Java, the browser…',
+    )
+    .argument('<model.json>', 'a model file written by train --out')
+    .requiredOption('--onnx <model.onnx>', 'the ONNX file to write')
+    .addOption(
+      new Option(
+        '--opset <n>',
+        'the ONNX opset, 13 to 21; 18 writes Mish and 20 GELU as single ops',
+      )
+        .argParser(opset)
+        .default(17),
+    )
+    .option('--json', 'print one JSON document')
+    .action(async (model: string, o) => {
+      const result = await exportOnnx(model, o.onnx, o.opset);
+      if (o.json) return printJson({ command: 'export', model, ...result });
+      process.stdout.write(`${exportText(result)}\n`);
+    });
+
+  cli
     .command('gradients')
     .description(
       "for one row of data.csv, every ∂E/∂w by the slides' formulas, by autodiff and by a central difference",
@@ -284,6 +307,14 @@ function integer(min: number) {
       throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
     return n;
   };
+}
+
+function opset(value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 13 && n <= 21)) {
+    throw new InvalidArgumentError('expected a whole number from 13 to 21');
+  }
+  return n;
 }
 
 function testSize(value: string): number {

@@ -78,7 +78,7 @@ export async function checkWritable(file: string): Promise<void> {
 }
 
 /** Into a temporary file beside `file`, flushed, then renamed over it: a crash leaves the old file. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
   const temp = join(
     dirname(file),
     `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
@@ -86,7 +86,7 @@ export async function writeAtomically(file: string, text: string): Promise<void>
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(text, 'utf8');
+      await (typeof data === 'string' ? handle.writeFile(data, 'utf8') : handle.writeFile(data));
       await handle.sync();
     } finally {
       await handle.close();
