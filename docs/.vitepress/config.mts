@@ -72,6 +72,7 @@ export default defineConfig({
           { text: 'Adding an activation', link: '/adding-an-activation' },
           { text: 'Layers and activations', link: '/layers' },
           { text: 'Training from a CSV', link: '/training' },
+          { text: 'Serving with ONNX Runtime', link: '/serving-onnx' },
           { text: "Softmax's Jacobian", link: '/softmax-jacobian' },
           { text: 'Performance', link: '/performance' },
           { text: 'Benchmarks', link: '/benchmarks' },

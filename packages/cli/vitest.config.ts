@@ -10,5 +10,8 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // the tests run the binary as real processes, several per test: on a loaded machine a test
+    // takes many times its usual second, and that must not fail it
+    testTimeout: 120_000,
   },
 });

@@ -220,27 +220,35 @@ describe('a fresh project that installs them by name', () => {
     const catalog = /hard tanh clamp/;
     const mlp = /slideWeights/;
     const sequential = /Sequential item/;
+    const onnx = /ModelProto/; // the bundled protobuf messages of toONNX and fromONNX
     const cases = [
       {
         name: 'mse',
         code: "import { tensor } from '@backprop/core'; import { mse } from '@backprop/layers'; console.log(mse(tensor([1]), [3]).item());",
         printed: '4',
         kept: [],
-        dropped: [catalog, mlp],
+        dropped: [catalog, mlp, onnx],
       },
       {
         name: 'MLP by name', // the catalog fills itself on first use
         code: "import { tensor } from '@backprop/core'; import { MLP } from '@backprop/layers'; console.log(new MLP({ inputs: 2, hidden: [3], activation: 'softsign', seed: 1 }).forward(tensor([[1, 2]])).shape.join('x'));",
         printed: '1x1',
         kept: [catalog],
-        dropped: [],
+        dropped: [onnx],
       },
       {
         name: 'Linear', // its toJSON goes through its own codec: no other model, no catalog
         code: "import { Linear } from '@backprop/layers'; const layer = new Linear(2, 3, { seed: 0 }); console.log(layer.forward([[1, 2]]).shape.join('x'), Object.keys(layer.toJSON().parameters).join(','));",
         printed: '1x3 weight,bias',
         kept: [],
-        dropped: [catalog, mlp, sequential],
+        dropped: [catalog, mlp, sequential, onnx],
+      },
+      {
+        name: 'toONNX and back',
+        code: "import { fromONNX, MLP, toONNX } from '@backprop/layers'; console.log(fromONNX(toONNX(new MLP({ inputs: 2, hidden: [3], activation: 'tanh', seed: 0 }))).model.describe());",
+        printed: 'MLP(2 → 3 tanh → 1 identity)',
+        kept: [onnx, catalog],
+        dropped: [],
       },
       {
         name: 'meanSquaredError',

@@ -1,4 +1,4 @@
-// The terminal transcripts of the root README and the docs site's command-line page, re-run: every
+// The terminal transcripts of the root README and the docs site's pages that show commands, re-run: every
 // ```text block that starts with `$ npx backprop` has each `$ ` line run again with the built binary
 // (build first, as `npm test` does), and what it prints must be the lines below it, so that no number
 // on those pages can drift from what the tool prints. Only stdout is compared (progress lines go to
@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/backprop.mjs', import.meta.url));
-const pages = ['README.md', 'docs/cli.md', 'packages/cli/README.md'];
+const pages = ['README.md', 'docs/cli.md', 'docs/serving-onnx.md', 'packages/cli/README.md'];
 
 interface Command {
   /** 1-based line of the `$ ` line in the Markdown file. */
@@ -96,6 +96,15 @@ async function rerun(block: Command[], dir: string): Promise<string[][]> {
   return outputs;
 }
 
+it('the pages show the issue’s diabetes --cv 5 run', () => {
+  const commands = pages.flatMap((page) =>
+    transcripts(readFileSync(join(repo, page), 'utf8')).flatMap((b) => b.map((c) => c.command)),
+  );
+  expect(commands).toContain(
+    'npx backprop train examples/data/diabetes.csv --target progression --cv 5',
+  );
+});
+
 for (const page of pages) {
   describe(page, () => {
     const blocks = transcripts(readFileSync(join(repo, page), 'utf8'));
@@ -105,10 +114,8 @@ for (const page of pages) {
       dir = await workspace();
     });
 
-    it('has transcripts, among them the issue’s diabetes --cv 5 run', () => {
-      expect(blocks.flat().map((c) => c.command)).toContain(
-        'npx backprop train examples/data/diabetes.csv --target progression --cv 5',
-      );
+    it('has transcripts', () => {
+      expect(blocks.length).toBeGreaterThan(0);
     });
 
     for (const block of blocks) {

@@ -39,8 +39,11 @@ describe('backprop export model.json --onnx model.onnx', () => {
     ]);
     const { model, options } = fromONNX(bytes);
     const saved = JSON.parse(await readFile(join(dir, 'd.json'), 'utf8'));
-    expect(model.toJSON().weights).toEqual(saved.network.weights); // every weight, bit for bit
+    expect(Object.keys(saved.network.parameters)).toHaveLength(4);
+    expect(model.toJSON().parameters).toEqual(saved.network.parameters); // every weight, bit for bit
+    expect(saved.scalers.x.mean).toHaveLength(10);
     expect(options.scaler?.mean).toEqual(saved.scalers.x.mean);
+    expect(saved.scalers.y.scale).toHaveLength(1);
     expect(options.targetScaler?.scale).toEqual(saved.scalers.y.scale);
     expect(options).toMatchObject({ opset: 17, inputName: 'features', outputName: 'prediction' });
     expect(JSON.parse(options.metadata?.features ?? '')).toEqual(saved.featureNames);
