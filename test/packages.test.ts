@@ -38,8 +38,11 @@ describe.each(PACKAGES)('@backprop/%s', (dir) => {
     expect(pkg.publishConfig.access).toBe('public');
   });
 
-  it('resolves ./node for node10 too (typesVersions), to the types its exports name', () => {
-    expect(pkg.typesVersions).toEqual({ '*': { node: [pkg.exports['./node'].import.types] } });
+  it('resolves its subpaths (./node, ./onnx) for node10 too (typesVersions), to the types its exports name', () => {
+    const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './package.json');
+    expect(pkg.typesVersions).toEqual({
+      '*': Object.fromEntries(subpaths.map((k) => [k.slice(2), [pkg.exports[k].import.types]])),
+    });
     expect(pkg.types).toBe(pkg.exports['.'].import.types);
   });
 

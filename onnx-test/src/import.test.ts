@@ -2,7 +2,7 @@
 // MatMul then Add with the bias first, a MatMul with no bias): the network it reads must compute
 // what ONNX Runtime computes from the same file.
 import { Generator, rand } from '@backprop/core';
-import { fromONNX } from '@backprop/layers';
+import { fromONNX } from '@backprop/layers/onnx';
 import onnxProto from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { activationEntries, activationName, getActivation, MLP, toONNX } from '@backprop/layers';
+import { activationEntries, activationName, getActivation, MLP } from '@backprop/layers';
+import { toONNX } from '@backprop/layers/onnx';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

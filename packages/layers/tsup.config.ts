@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // node.ts is the Node-only entry @backprop/layers/node (files); index.ts stays browser-safe.
-  entry: ['src/index.ts', 'src/node.ts'],
+  // node.ts is the Node-only entry @backprop/layers/node (files); index.ts stays browser-safe; onnx.ts
+  // (@backprop/layers/onnx) is apart so that the protobuf code it bundles stays out of the others.
+  entry: ['src/index.ts', 'src/node.ts', 'src/onnx.ts'],
   format: ['esm', 'cjs'],
   // Shared chunks in CJS too: else node.cjs would carry its own copy of the classes and the activation
   // catalog, and a model made with index.cjs would not be recognised by save().

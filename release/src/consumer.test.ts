@@ -245,7 +245,7 @@ describe('a fresh project that installs them by name', () => {
       },
       {
         name: 'toONNX and back',
-        code: "import { fromONNX, MLP, toONNX } from '@backprop/layers'; console.log(fromONNX(toONNX(new MLP({ inputs: 2, hidden: [3], activation: 'tanh', seed: 0 }))).model.describe());",
+        code: "import { MLP } from '@backprop/layers'; import { fromONNX, toONNX } from '@backprop/layers/onnx'; console.log(fromONNX(toONNX(new MLP({ inputs: 2, hidden: [3], activation: 'tanh', seed: 0 }))).model.describe());",
         printed: 'MLP(2 → 3 tanh → 1 identity)',
         kept: [onnx, catalog],
         dropped: [],

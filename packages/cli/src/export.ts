@@ -2,7 +2,8 @@
 // in any language. It takes the raw feature columns (the input scaler is folded in) and gives the
 // prediction in the target's units (regression) or each class's probability (classification), so
 // a server needs nothing of backprop's but the file. The columns and classes are in its metadata.
-import { Sequential, toONNX } from '@backprop/layers';
+import { Sequential } from '@backprop/layers';
+import { toONNX } from '@backprop/layers/onnx';
 import { readModelFile, writeAtomically } from './model-file.js';
 
 export interface ExportResult {

@@ -4,7 +4,7 @@
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromONNX } from '@backprop/layers';
+import { fromONNX } from '@backprop/layers/onnx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { data, runner } from './run.js';
 

@@ -86,8 +86,6 @@ export {
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
-export { type FittedScaler, type ToONNXOptions, toONNX } from './onnx/export.js';
-export { fromONNX, type ONNXModel } from './onnx/import.js';
 export { RBF } from './rbf.js';
 export {
   type LinearConfigJSON,

@@ -9,8 +9,8 @@ import {
   Module,
   RBF,
   Sequential,
-  toONNX,
 } from '@backprop/layers';
+import { toONNX } from '@backprop/layers/onnx';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { LAYERS_VERSION } from '../version.js';

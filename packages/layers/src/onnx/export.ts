@@ -12,8 +12,6 @@ import { LAYERS_VERSION } from '../version.js';
 import { lowerActivation, lowerRbf } from './activations.js';
 import { GraphBuilder, ONNX_ELEM_TYPE, type OnnxDType } from './graph.js';
 
-const { onnx } = onnxProto;
-
 /** Options of `toONNX`. */
 export interface ToONNXOptions {
   /**
@@ -227,7 +225,7 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
   g.op('Identity', [value], {}, outputName);
 
   const valueInfo = (name: string, features: number) =>
-    onnx.ValueInfoProto.create({
+    onnxProto.onnx.ValueInfoProto.create({
       name,
       type: {
         tensorType: {
@@ -242,7 +240,7 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
   ].filter(Boolean);
   const scaled = folded.length ? ` with ${folded.join(' and ')} folded in` : '';
   const description = `${model.describe()}${scaled}, exported by @backprop/layers ${LAYERS_VERSION} (toONNX)`;
-  const message = onnx.ModelProto.create({
+  const message = onnxProto.onnx.ModelProto.create({
     irVersion: irVersionFor(opset),
     opsetImport: [{ domain: '', version: opset }],
     producerName: 'backprop',
@@ -259,5 +257,5 @@ export function toONNX(model: Linear | Sequential | MLP, options: ToONNXOptions 
     },
   });
   // a copy: under Node protobufjs returns a view into a shared 8 KiB pool, whose .buffer holds more
-  return new Uint8Array(onnx.ModelProto.encode(message).finish());
+  return new Uint8Array(onnxProto.onnx.ModelProto.encode(message).finish());
 }

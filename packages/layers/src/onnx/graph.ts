@@ -2,16 +2,13 @@
 // copies of typed arrays (little-endian raw_data, so float64 weights keep every bit).
 import onnxProto from 'onnx-proto';
 
-const { onnx } = onnxProto;
-
 /** The element types an exported model may have. */
 export type OnnxDType = 'float32' | 'float64';
 
-/** ONNX's TensorProto.DataType for each dtype. */
-export const ONNX_ELEM_TYPE: { [K in OnnxDType]: number } = {
-  float32: onnx.TensorProto.DataType.FLOAT,
-  float64: onnx.TensorProto.DataType.DOUBLE,
-};
+/** ONNX's TensorProto.DataType for each dtype: FLOAT and DOUBLE. */
+// (numbers, not onnx-proto's enum: a module-level read of the protobuf messages would keep them
+// in every bundle that imports the layers package, toONNX used or not)
+export const ONNX_ELEM_TYPE: { [K in OnnxDType]: number } = { float32: 1, float64: 11 };
 
 /** An attribute value: a number is a float unless listed as an int by `attr`. */
 export type AttributeValue = { f: number } | { i: number } | { s: string };
@@ -39,20 +36,20 @@ export class GraphBuilder {
     output = this.fresh(opType.toLowerCase()),
   ): string {
     this.nodes.push(
-      onnx.NodeProto.create({
+      onnxProto.onnx.NodeProto.create({
         opType,
         input: inputs,
         output: [output],
         name: `${opType}_${this.nodes.length}`,
         attribute: Object.entries(attributes).map(([name, v]) =>
-          onnx.AttributeProto.create(
+          onnxProto.onnx.AttributeProto.create(
             'f' in v
-              ? { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v.f }
+              ? { name, type: onnxProto.onnx.AttributeProto.AttributeType.FLOAT, f: v.f }
               : 'i' in v
-                ? { name, type: onnx.AttributeProto.AttributeType.INT, i: v.i }
+                ? { name, type: onnxProto.onnx.AttributeProto.AttributeType.INT, i: v.i }
                 : {
                     name,
-                    type: onnx.AttributeProto.AttributeType.STRING,
+                    type: onnxProto.onnx.AttributeProto.AttributeType.STRING,
                     s: Uint8Array.from(v.s, (c) => c.charCodeAt(0)), // ASCII names only
                   },
           ),
@@ -77,7 +74,7 @@ export class GraphBuilder {
     }
     this.constants.set(name, Array.from(data));
     this.initializers.push(
-      onnx.TensorProto.create({
+      onnxProto.onnx.TensorProto.create({
         name,
         dims,
         dataType: ONNX_ELEM_TYPE[this.dtype],

@@ -2,15 +2,8 @@
 // bit for bit); graphs of the same shape built by hand, as other exporters write them, compute
 // what plain loops over their numbers compute; anything else is an error naming the node.
 import { Generator, rand, type Tensor, ValueError } from '@backprop/core';
-import {
-  activationEntries,
-  fromONNX,
-  Linear,
-  MLP,
-  Sequential,
-  type ToONNXOptions,
-  toONNX,
-} from '@backprop/layers';
+import { activationEntries, Linear, MLP, Sequential } from '@backprop/layers';
+import { fromONNX, type ToONNXOptions, toONNX } from '@backprop/layers/onnx';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 

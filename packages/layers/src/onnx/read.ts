@@ -4,7 +4,6 @@ import { ValueError } from '@backprop/core';
 import onnxProto from 'onnx-proto';
 import { ONNX_ELEM_TYPE, type OnnxDType } from './graph.js';
 
-const { onnx } = onnxProto;
 // decoded messages are class instances: repeated fields are arrays, strings default to ''
 type Node = onnxProto.onnx.NodeProto;
 
@@ -44,9 +43,12 @@ function fail(message: string): never {
   throw new ValueError(`fromONNX: ${message}`);
 }
 
-const DTYPES = new Map<number, OnnxDType>(
-  Object.entries(ONNX_ELEM_TYPE).map(([dtype, code]) => [code, dtype as OnnxDType]),
-);
+const dtypeOf = (elemType: number | null | undefined): OnnxDType | undefined =>
+  elemType === ONNX_ELEM_TYPE.float32
+    ? 'float32'
+    : elemType === ONNX_ELEM_TYPE.float64
+      ? 'float64'
+      : undefined;
 
 function constantOf(t: onnxProto.onnx.ITensorProto, dtype: OnnxDType, where: string): Constant {
   const dims = (t.dims ?? []).map(int);
@@ -83,7 +85,7 @@ export function readGraph(bytes: Uint8Array): ReadGraph {
   }
   let model: onnxProto.onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(bytes);
+    model = onnxProto.onnx.ModelProto.decode(bytes);
   } catch (e) {
     fail(`these ${bytes.length} bytes are not an ONNX model: ${(e as Error).message}`);
   }
@@ -107,7 +109,7 @@ export function readGraph(bytes: Uint8Array): ReadGraph {
   if (graph.output.length !== 1)
     fail(`expected a graph with one output, got ${graph.output.length}`);
   const tensorType = input.type?.tensorType;
-  const dtype = DTYPES.get(tensorType?.elemType ?? -1);
+  const dtype = dtypeOf(tensorType?.elemType);
   if (!dtype) {
     fail(
       `the input '${input.name}' is of ONNX data type ${tensorType?.elemType}; expected float (1) or double (11)`,
