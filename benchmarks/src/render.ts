@@ -14,6 +14,7 @@ export function renderReport(run: SavedRun, renderFrom?: string): string {
   const L = [
     ...header(run, renderFrom),
     ...(run.baseline ? renderBaseline(run.baseline, rows, run.meta.rounds) : []),
+    ...userTargets(rows),
     ...targets(rows),
     ...versusPlainJs(rows),
     ...workloadTables(rows, run.meta.quick),
@@ -78,6 +79,55 @@ function header(run: SavedRun, renderFrom: string | undefined): string[] {
     `- **Versions:** ${Object.entries(versions)
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}`,
+  );
+  L.push('');
+  return L;
+}
+
+/** Issue 20: the path users write (MLP + loss + SGD + zeroGrad, fit) against brain.js and PyTorch. */
+function userTargets(rows: readonly Row[]): string[] {
+  const user = (w: string, v: string) => findRow(rows, 'backprop-user', w, v);
+  const peer = (lib: string, w: string, v?: string) => findRow(rows, lib, w, v);
+  const list: [string, number, number][] = [];
+  for (const d of ['float64', 'float32']) {
+    const brainC = peer('brain.js', 'C');
+    const brainK = peer('brain.js', 'K');
+    const torch = peer('pytorch', 'B', `${d}, 1 thread`);
+    list.push([`C warm, user path ${d} eager ÷ brain.js`, speedup(user('C', d), brainC), 1]);
+    list.push([`C cold (K), user path ${d} eager ÷ brain.js`, speedup(user('K', d), brainK), 0.5]);
+    list.push([
+      `C cold (K), user path ${d} compile ÷ brain.js`,
+      speedup(user('K', `${d}, compile`), brainK),
+      1,
+    ]);
+    list.push([`B, user path ${d} eager ÷ PyTorch 1 thread`, speedup(user('B', d), torch), 2]);
+    list.push([
+      `B, user path ${d} compile ÷ PyTorch 1 thread`,
+      speedup(user('B', `${d}, compile`), torch),
+      3,
+    ]);
+  }
+  const brainF = peer('brain.js', 'F');
+  list.push(['F, fit() float64 ÷ brain.js train()', speedup(user('F', 'float64'), brainF), 1]);
+  list.push([
+    'F, fit({ compile: true }) float64 ÷ brain.js train()',
+    speedup(user('F', 'float64, compile'), brainF),
+    1,
+  ]);
+  if (list.every(([, m]) => !Number.isFinite(m))) return [];
+  const L = ['## Targets (issue 20: the path users write)', ''];
+  L.push('| target | measured | goal | met? |');
+  L.push('| --- | ---: | ---: | :---: |');
+  for (const [name, m, g] of list) {
+    const ok = Number.isFinite(m) ? (m >= g ? '✅ met' : '❌ not met') : '— (not run)';
+    L.push(`| ${name} | ${fmtRatio(m)} | ${fmtRatio(g)} | ${ok} |`);
+  }
+  L.push('');
+  L.push(
+    'Ratios within each round, median over rounds. The user path is `MLP` + loss from @backprop/layers + `SGD` ' +
+      'from @backprop/optim, `opt.zeroGrad(); const loss = lossFn(net.forward(x), y); loss.backward(); opt.step(); loss.item()` ' +
+      '(benchmarks/src/user.ts); float64 is what `new MLP()` makes by default. brain.js runs float32 (its only type). ' +
+      'PyTorch: Debian python3-torch, CPU, `torch.set_num_threads(1)`, the same step (benchmarks/src/pytorch.py).',
   );
   L.push('');
   return L;
@@ -200,8 +250,9 @@ function versusPlainJs(rows: readonly Row[]): string[] {
 
 function workloadTables(rows: readonly Row[], quick: boolean): string[] {
   const L: string[] = [];
-  const bp = (w: string, v: string) => findRow(rows, 'backprop', w, v);
   for (const s of workloadSections(quick)) {
+    const ourLib = s.oursLib ?? 'backprop';
+    const bp = (w: string, v: string) => findRow(rows, ourLib, w, v);
     const list = rows.filter((r) => r.workload === s.w);
     if (list.length === 0) continue;
     L.push(`## ${s.title}`);
@@ -217,7 +268,7 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
       'RME',
       'method',
     ];
-    for (const o of ours) head.push(`backprop ${SHORT[o.variant] ?? o.variant} ÷ this`);
+    for (const o of ours) head.push(`${ourLib} ${SHORT[o.variant] ?? o.variant} ÷ this`);
     L.push(`| ${head.join(' | ')} |`);
     L.push(`| ${head.map((_, i) => (i >= 2 && i !== 5 ? '---:' : '---')).join(' | ')} |`);
     for (const r of list) {
@@ -229,11 +280,11 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
         rmeCell(r),
         r.rounds[0]?.method ?? '',
       ];
-      for (const o of ours) cells.push(r.lib === 'backprop' ? '' : fmtRatio(speedup(o, r)));
+      for (const o of ours) cells.push(r.lib === ourLib ? '' : fmtRatio(speedup(o, r)));
       L.push(`| ${cells.join(' | ')} |`);
     }
     L.push('');
-    if (s.w === 'B' || s.w === 'C') {
+    if (s.w === 'B' || s.w === 'C' || s.w === 'K' || s.w === 'F') {
       L.push(
         'Losses (identical initial weights and data; the same numbers mean the same model was trained):',
       );
