@@ -6,8 +6,10 @@
 //   pnpm --filter @backprop/benchmarks run profile [--mode=eager|compile] [--from=200] [--steps=2000]
 //                                              [--top=25] [--dtype=float64|float32]
 //
-// --from=0 --steps=2200 is the cold run (K); --from=30000 --steps=60000 the steady state. Add
-// Node's own flags in front to see the compiler at work: NODE_OPTIONS='--trace-opt --trace-deopt'.
+// --from=0 --steps=2200 is the cold run (K); --from=30000 --steps=60000 the steady state. To see
+// the compiler at work, run it with Node's flags (lines after "training starts" are the steps'):
+//   cd benchmarks && node --trace-opt --trace-deopt --conditions=@backprop/source --import tsx \
+//     src/profile.ts --from=0 --steps=2200
 import { Session } from 'node:inspector';
 import { compile, type DType, randn, type Tensor } from '@backprop/core';
 import { MLP, mse } from '@backprop/layers';
@@ -66,6 +68,7 @@ const post = (method: string, params: object = {}) =>
   );
 
 // the warm-up curve up to `from`, in growing blocks
+console.log('training starts');
 const curve: string[] = [];
 for (let block = 1; done < from; block *= 2) {
   const n = Math.min(block, from - done);

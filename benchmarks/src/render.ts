@@ -299,9 +299,10 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
           ? ''
           : ' (differs between rounds)';
         const rss = median(r.rounds.map((x) => x.peakRssMB ?? Number.NaN));
+        const loss = (v: number | undefined) => v?.toPrecision(7) ?? '—';
         L.push(
-          `| ${r.lib} | ${r.variant} | ${f.firstLoss?.toPrecision(7)} | ${f.lastLoss?.toPrecision(7)}${same} | ` +
-            `${f.lastEpochLoss?.toPrecision(7)} | ${rss.toFixed(0)} | ${f.note ?? ''} |`,
+          `| ${r.lib} | ${r.variant} | ${loss(f.firstLoss)} | ${loss(f.lastLoss)}${same} | ` +
+            `${loss(f.lastEpochLoss)} | ${rss.toFixed(0)} | ${f.note ?? ''} |`,
         );
       }
       L.push('');
@@ -383,6 +384,16 @@ function peers(): string[] {
         'only its kernel calls (no tensors, graph or sort); the SGD loop stays outside it, as before. The losses show both train ' +
         'the same model (compile gives the same bits as eager). Eager is what most code runs; compile is the counterpart of ' +
         "jax-js's `jit`.",
+      '- **backprop-user**: the path users write (benchmarks/src/user.ts), from the workspace source like backprop: ' +
+        "the lecture's `MLP` from @backprop/layers (the same sizes, activations and initial weights), its loss (`mse` for B, " +
+        '`halfSquaredError` for C, K and F), `SGD` from @backprop/optim, and the step `opt.zeroGrad(); const loss = ' +
+        'lossFn(net.forward(x), y); loss.backward(); opt.step(); loss.item()`, eager or with the forward pass, loss and ' +
+        "backward() under core's `compile`. K runs C in a fresh process (200 untimed steps, then 2,000 timed); F runs " +
+        "`fit()` on the demo's diabetes data. The hand-rolled backprop rows above stay as the floor: core's ops alone.",
+      "- **pytorch**: PyTorch CPU through Debian's `/usr/bin/python3` with `python3-torch` (benchmarks/src/pytorch.py, " +
+        'started by pytorch.ts, which hands it the same data, weights and timing settings as JSON; the row says so when that ' +
+        'Python has no torch), `torch.set_num_threads(1)`, `nn.Sequential` of `nn.Linear` and activations, `MSELoss`, ' +
+        '`optim.SGD`, the same step as backprop-user. B only.',
       '- **plain-js**: no library — hand-written loops over typed arrays (benchmarks/src/plain.ts), buffers allocated ' +
         'once; the MLP as one forward, one backward-to-input and one SGD function per layer, gradients derived by hand; ' +
         'A as a naive i-k-j triple loop and a 4×4 register-blocked loop over Float32Array. float32 and float64 (B, C), ' +
