@@ -44,7 +44,7 @@ function header(run: SavedRun, renderFrom: string | undefined): string[] {
   );
   L.push('');
   L.push(
-    'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 16 minutes; ' +
+    'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 20 minutes; ' +
       '`pnpm bench --quick` is a one-round smoke run that writes benchmarks/results/quick.md instead). ' +
       'Benchmarks are not part of `npm test`.',
   );
