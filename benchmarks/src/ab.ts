@@ -4,11 +4,15 @@
 // per run) is too noisy: it resolves a few percent on a shared two-core machine.
 //
 //   pnpm bench:ab --baseline=../other [--workload=C|B] [--mode=eager|compile]
-//                 [--dtype=float64|float32] [--blocks=30]
+//                 [--dtype=float64|float32] [--blocks=30] [--cold]
+//
+// --cold: each block is a fresh process per checkout (alternating), timing 2,000 steps after the
+// first 200, as a short script runs them (the K rows of `pnpm bench`): the cost of V8's warm-up.
 //
 // C is issue 20's small network (2→16→16→1 sigmoid, batch 1, the lecture's per-sample SGD), B the
 // larger one (16→64→64→1, batch 64). Each checkout trains its own copy of the same network on
 // the same data; the losses are compared at the end, so a difference in results is reported.
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -88,26 +92,65 @@ function trainer({ core, layers, optim }: { core: Any; layers: Any; optim: Any }
 }
 
 const names = ['baseline', 'this'] as const;
-const train = {
-  baseline: trainer(await load(checkouts.baseline)),
-  this: trainer(await load(checkouts.this)),
-};
-const n = workload === 'B' ? 300 : 3000;
-for (const name of names) train[name](10 * n); // warm-up: V8 optimises both before timing
 const rates = { baseline: [] as number[], this: [] as number[] };
-for (let b = 0; b < blocks; b++) {
-  for (const name of b % 2 ? [...names].reverse() : names) {
-    const t0 = performance.now();
-    train[name](n);
-    rates[name].push((n * batch) / ((performance.now() - t0) / 1000));
+const totals = { baseline: 0, this: 0 };
+const child = args.get('child');
+if (child !== undefined) {
+  // one cold run (see --cold): this fresh process's steps 201 to 2,200, then its rate and losses
+  const train = trainer(await load(child));
+  train(200);
+  const t0 = performance.now();
+  const total = train(2000);
+  console.log(JSON.stringify({ rate: (2000 * batch) / ((performance.now() - t0) / 1000), total }));
+  process.exit(0);
+}
+if (args.has('cold')) {
+  const forward = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('--baseline') && a !== '--cold');
+  for (let b = 0; b < blocks; b++) {
+    for (const name of b % 2 ? [...names].reverse() : names) {
+      const out = execFileSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          ...forward,
+          `--baseline=-`,
+          `--child=${checkouts[name]}`,
+        ],
+        { encoding: 'utf8' },
+      );
+      const r = JSON.parse(out.trim().split('\n').at(-1) as string) as {
+        rate: number;
+        total: number;
+      };
+      rates[name].push(r.rate);
+      totals[name] = r.total;
+    }
   }
+} else {
+  const train = {
+    baseline: trainer(await load(checkouts.baseline)),
+    this: trainer(await load(checkouts.this)),
+  };
+  const n = workload === 'B' ? 300 : 3000;
+  for (const name of names) train[name](10 * n); // warm-up: V8 optimises both before timing
+  for (let b = 0; b < blocks; b++) {
+    for (const name of b % 2 ? [...names].reverse() : names) {
+      const t0 = performance.now();
+      train[name](n);
+      rates[name].push((n * batch) / ((performance.now() - t0) / 1000));
+    }
+  }
+  for (const name of names) totals[name] = train[name](0);
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1] ?? Number.NaN;
 const [base, now] = [median(rates.baseline), median(rates.this)];
-const same = train.baseline(0) === train.this(0);
+const same = totals.baseline === totals.this;
 const unit = workload === 'B' ? 'samples/s' : 'steps/s';
 console.log(
-  `${workload} ${mode} ${dtype}: baseline ${base.toFixed(0)} ${unit}, this ${now.toFixed(0)} ${unit}, ` +
-    `this ÷ baseline ${(now / base).toFixed(3)} (medians of ${blocks} alternating blocks; ` +
+  `${workload} ${mode} ${dtype}${args.has('cold') ? ' cold' : ''}: baseline ${base.toFixed(0)} ${unit}, this ${now.toFixed(0)} ${unit}, ` +
+    `this ÷ baseline ${(now / base).toFixed(3)} (medians of ${blocks} alternating ${args.has('cold') ? 'processes' : 'blocks'}; ` +
     `${same ? 'the same losses' : 'DIFFERENT losses'})`,
 );

@@ -1,9 +1,22 @@
 // brain.js 1.6.1: a hand-coded (no autodiff) fully connected network on the CPU, one sample per
 // step. Its activation applies to every layer, output included, and its update is SGD with
 // momentum on ½(t−o)²; it rejects momentum 0, so 1e-9 stands in for none.
-// Usage: tsx benchmarks/src/brain.ts <B|C> [--quick]
+// Usage: tsx benchmarks/src/brain.ts <B|C|K|F> [--quick]
 import brain, { type TrainingPattern } from 'brain.js';
-import { childArgs, emitTrain, guard, specB, specC, type TrainSpec, trainLoop } from './common.js';
+import {
+  childArgs,
+  coldLoop,
+  emit,
+  emitCold,
+  emitTrain,
+  guard,
+  peakRssMB,
+  specB,
+  specC,
+  type TrainSpec,
+  trainLoop,
+} from './common.js';
+import { diabetesData, diabetesSettings, FIT_METHOD } from './diabetes.js';
 
 const LIB = 'brain.js';
 const { workload, quick } = childArgs();
@@ -46,6 +59,52 @@ await guard(LIB, workload, () => {
         'float32',
         trainLoop(spec, () => trainer(spec)),
       );
+      break;
+    }
+    case 'K': {
+      const spec = specC(quick);
+      emitCold(
+        LIB,
+        'float32',
+        coldLoop(spec, () => trainer(spec)),
+      );
+      break;
+    }
+    case 'F': {
+      // train() on the demo's data: its activation is on the output too (it has no other), so
+      // its loss differs from fit()'s linear-output model; the work per step is the same size
+      const data = diabetesData();
+      const patterns = Array.from({ length: data.samples }, (_, s) => ({
+        input: Float32Array.from(data.x.subarray(s * 10, (s + 1) * 10)),
+        output: Float32Array.of(data.y[s] as number),
+      }));
+      const t0 = performance.now();
+      const net = new brain.NeuralNetwork({
+        hiddenLayers: [8],
+        activation: 'sigmoid',
+        learningRate: diabetesSettings.lr,
+        momentum: 1e-9,
+      });
+      const r = net.train(patterns, {
+        iterations: diabetesSettings.epochs,
+        errorThresh: 1e-12, // never reached: every epoch runs (it refuses 0)
+        learningRate: diabetesSettings.lr,
+        momentum: 1e-9,
+        log: false,
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      emit({
+        lib: LIB,
+        workload: 'F',
+        variant: 'float32, train()',
+        metric: 'steps/s',
+        value: (data.samples * r.iterations) / seconds,
+        method: FIT_METHOD,
+        lastLoss: r.error,
+        peakRssMB: peakRssMB(),
+        note: 'sigmoid output (brain.js has no linear one): its loss is not comparable',
+        extra: { seconds, epochs: r.iterations, samples: data.samples },
+      });
       break;
     }
     case 'B': {

@@ -298,6 +298,62 @@ export function trainLoop(spec: TrainSpec, makeStep: () => (k: number) => number
   };
 }
 
+/** The cold variant (K): the first steps of a fresh process, as a short script runs them. */
+export const COLD_WARMUP_STEPS = 200;
+export const COLD_TIMED_STEPS = 2000;
+
+/**
+ * K: C as a short script experiences it. One model, built in this fresh process (nothing ran
+ * before it): `warmup` untimed steps, then `timed` timed ones; V8 is still tiering the library's
+ * code up while they run, which is the point. The rate is the timed steps over their seconds.
+ */
+export function coldLoop(
+  spec: TrainSpec,
+  makeStep: () => (k: number) => number,
+  warmup = COLD_WARMUP_STEPS,
+  timed = COLD_TIMED_STEPS,
+): TrainResult {
+  const w0 = performance.now();
+  const step = makeStep();
+  const losses: number[] = [];
+  for (let k = 0; k < warmup; k++) losses.push(step(k));
+  const t0 = performance.now();
+  for (let k = warmup; k < warmup + timed; k++) losses.push(step(k));
+  const seconds = (performance.now() - t0) / 1000;
+  const stepsPerSecond = timed / seconds;
+  return {
+    seconds,
+    stepsPerSecond,
+    samplesPerSecond: stepsPerSecond * spec.batch,
+    rme: Number.NaN,
+    firstLoss: losses[0],
+    lastLoss: losses[losses.length - 1],
+    lastEpochLoss: tailMean(losses, spec.samples / spec.batch),
+    totalSteps: warmup + timed,
+    timedSteps: timed,
+    warmupThrowawaySteps: 0,
+    warmupSeconds: (t0 - w0) / 1000,
+  };
+}
+
+/** Emits the result of a cold run (K). */
+export function emitCold(lib: string, variant: string, r: TrainResult, note?: string): void {
+  emit({
+    lib,
+    workload: 'K',
+    variant,
+    metric: 'steps/s',
+    value: r.stepsPerSecond,
+    method: `fresh process: ${COLD_WARMUP_STEPS} untimed steps (model built first), then ${COLD_TIMED_STEPS} timed`,
+    firstLoss: r.firstLoss,
+    lastLoss: r.lastLoss,
+    lastEpochLoss: r.lastEpochLoss,
+    peakRssMB: peakRssMB(),
+    note,
+    extra: { timedSeconds: r.seconds, firstStepsSeconds: r.warmupSeconds },
+  });
+}
+
 /** Relative margin of error (%) of the mean of `xs` at 95 % (Student t, as benchmark.js does). */
 export function rme(xs: readonly number[]): number {
   const n = xs.length;

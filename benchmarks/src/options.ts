@@ -3,8 +3,8 @@
 import { LIBS, WORKLOADS } from './plan.js';
 
 export const USAGE =
-  'pnpm bench [--quick] [--rounds=N] [--libs=backprop,plain-js,tfjs-cpu,tfjs-wasm,jax-js,brain.js] ' +
-  '[--workloads=A,B,C,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json] ' +
+  'pnpm bench [--quick] [--rounds=N] [--libs=backprop,backprop-user,plain-js,tfjs-cpu,tfjs-wasm,jax-js,brain.js,pytorch] ' +
+  '[--workloads=A,B,C,K,F,D,M,G] [--out=file.md] [--render=benchmarks/results/full.json] ' +
   '[--baseline=/path/to/other/backprop/checkout]';
 
 /** A command line or setting the runner cannot use: its message is all a person needs to see. */

@@ -59,6 +59,16 @@ export const LIBS: readonly Lib[] = [
     compiled: ['B', 'C'],
     relaxed: ['A'],
   },
+  // the same networks as a user writes them: MLP, a loss, SGD, zeroGrad (user.ts); K is C in a
+  // fresh process (cold), F is fit() on the demo's diabetes regression
+  {
+    name: 'backprop-user',
+    file: 'user.ts',
+    pkg: '@backprop/layers',
+    workloads: ['B', 'C', 'K', 'F'],
+    perDtype: ['B', 'C', 'K'],
+    compiled: ['B', 'C', 'K', 'F'],
+  },
   // hand-written loops over typed arrays, no library: the reference for the library's overhead
   { name: 'plain-js', file: 'plain.ts', workloads: ['A', 'B', 'C'], perDtype: ['B', 'C'] },
   {
@@ -74,11 +84,13 @@ export const LIBS: readonly Lib[] = [
     workloads: ['A', 'B', 'C', 'D'],
   },
   { name: 'jax-js', file: 'jax.ts', pkg: '@jax-js/jax', workloads: ['A', 'B', 'C', 'D'] },
-  { name: 'brain.js', file: 'brain.ts', pkg: 'brain.js', workloads: ['B', 'C'] },
+  { name: 'brain.js', file: 'brain.ts', pkg: 'brain.js', workloads: ['B', 'C', 'K', 'F'] },
+  // PyTorch CPU at 1 thread through Debian's /usr/bin/python3 (python3-torch), when present
+  { name: 'pytorch', file: 'pytorch.ts', workloads: ['B'], perDtype: ['B'] },
 ];
 /** Workloads measured once (memory), not per round. */
 const ONCE = new Set(['M', 'G']);
-export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'D', 'M', 'G'];
+export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'K', 'F', 'D', 'M', 'G'];
 
 /** One child process: a library's workload in one dtype and mode. */
 export interface Job {

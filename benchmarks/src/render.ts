@@ -14,6 +14,7 @@ export function renderReport(run: SavedRun, renderFrom?: string): string {
   const L = [
     ...header(run, renderFrom),
     ...(run.baseline ? renderBaseline(run.baseline, rows, run.meta.rounds) : []),
+    ...userTargets(rows),
     ...targets(rows),
     ...versusPlainJs(rows),
     ...workloadTables(rows, run.meta.quick),
@@ -43,7 +44,7 @@ function header(run: SavedRun, renderFrom: string | undefined): string[] {
   );
   L.push('');
   L.push(
-    'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 16 minutes; ' +
+    'Reproduce: `pnpm install && pnpm bench` at the repository root (full run: 3 rounds, about 20 minutes; ' +
       '`pnpm bench --quick` is a one-round smoke run that writes benchmarks/results/quick.md instead). ' +
       'Benchmarks are not part of `npm test`.',
   );
@@ -78,6 +79,55 @@ function header(run: SavedRun, renderFrom: string | undefined): string[] {
     `- **Versions:** ${Object.entries(versions)
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}`,
+  );
+  L.push('');
+  return L;
+}
+
+/** Issue 20: the path users write (MLP + loss + SGD + zeroGrad, fit) against brain.js and PyTorch. */
+function userTargets(rows: readonly Row[]): string[] {
+  const user = (w: string, v: string) => findRow(rows, 'backprop-user', w, v);
+  const peer = (lib: string, w: string, v?: string) => findRow(rows, lib, w, v);
+  const list: [string, number, number][] = [];
+  for (const d of ['float64', 'float32']) {
+    const brainC = peer('brain.js', 'C');
+    const brainK = peer('brain.js', 'K');
+    const torch = peer('pytorch', 'B', `${d}, 1 thread`);
+    list.push([`C warm, user path ${d} eager ÷ brain.js`, speedup(user('C', d), brainC), 1]);
+    list.push([`C cold (K), user path ${d} eager ÷ brain.js`, speedup(user('K', d), brainK), 0.5]);
+    list.push([
+      `C cold (K), user path ${d} compile ÷ brain.js`,
+      speedup(user('K', `${d}, compile`), brainK),
+      1,
+    ]);
+    list.push([`B, user path ${d} eager ÷ PyTorch 1 thread`, speedup(user('B', d), torch), 2]);
+    list.push([
+      `B, user path ${d} compile ÷ PyTorch 1 thread`,
+      speedup(user('B', `${d}, compile`), torch),
+      3,
+    ]);
+  }
+  const brainF = peer('brain.js', 'F');
+  list.push(['F, fit() float64 ÷ brain.js train()', speedup(user('F', 'float64'), brainF), 1]);
+  list.push([
+    'F, fit({ compile: true }) float64 ÷ brain.js train()',
+    speedup(user('F', 'float64, compile'), brainF),
+    1,
+  ]);
+  if (list.every(([, m]) => !Number.isFinite(m))) return [];
+  const L = ['## Targets (issue 20: the path users write)', ''];
+  L.push('| target | measured | goal | met? |');
+  L.push('| --- | ---: | ---: | :---: |');
+  for (const [name, m, g] of list) {
+    const ok = Number.isFinite(m) ? (m >= g ? '✅ met' : '❌ not met') : '— (not run)';
+    L.push(`| ${name} | ${fmtRatio(m)} | ${fmtRatio(g)} | ${ok} |`);
+  }
+  L.push('');
+  L.push(
+    'Ratios within each round, median over rounds. The user path is `MLP` + loss from @backprop/layers + `SGD` ' +
+      'from @backprop/optim, `opt.zeroGrad(); const loss = lossFn(net.forward(x), y); loss.backward(); opt.step(); loss.item()` ' +
+      '(benchmarks/src/user.ts); float64 is what `new MLP()` makes by default. brain.js runs float32 (its only type). ' +
+      'PyTorch: Debian python3-torch, CPU, `torch.set_num_threads(1)`, the same step (benchmarks/src/pytorch.py).',
   );
   L.push('');
   return L;
@@ -200,8 +250,9 @@ function versusPlainJs(rows: readonly Row[]): string[] {
 
 function workloadTables(rows: readonly Row[], quick: boolean): string[] {
   const L: string[] = [];
-  const bp = (w: string, v: string) => findRow(rows, 'backprop', w, v);
   for (const s of workloadSections(quick)) {
+    const ourLib = s.oursLib ?? 'backprop';
+    const bp = (w: string, v: string) => findRow(rows, ourLib, w, v);
     const list = rows.filter((r) => r.workload === s.w);
     if (list.length === 0) continue;
     L.push(`## ${s.title}`);
@@ -217,7 +268,7 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
       'RME',
       'method',
     ];
-    for (const o of ours) head.push(`backprop ${SHORT[o.variant] ?? o.variant} ÷ this`);
+    for (const o of ours) head.push(`${ourLib} ${SHORT[o.variant] ?? o.variant} ÷ this`);
     L.push(`| ${head.join(' | ')} |`);
     L.push(`| ${head.map((_, i) => (i >= 2 && i !== 5 ? '---:' : '---')).join(' | ')} |`);
     for (const r of list) {
@@ -229,11 +280,11 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
         rmeCell(r),
         r.rounds[0]?.method ?? '',
       ];
-      for (const o of ours) cells.push(r.lib === 'backprop' ? '' : fmtRatio(speedup(o, r)));
+      for (const o of ours) cells.push(r.lib === ourLib ? '' : fmtRatio(speedup(o, r)));
       L.push(`| ${cells.join(' | ')} |`);
     }
     L.push('');
-    if (s.w === 'B' || s.w === 'C') {
+    if (s.w === 'B' || s.w === 'C' || s.w === 'K' || s.w === 'F') {
       L.push(
         'Losses (identical initial weights and data; the same numbers mean the same model was trained):',
       );
@@ -248,9 +299,10 @@ function workloadTables(rows: readonly Row[], quick: boolean): string[] {
           ? ''
           : ' (differs between rounds)';
         const rss = median(r.rounds.map((x) => x.peakRssMB ?? Number.NaN));
+        const loss = (v: number | undefined) => v?.toPrecision(7) ?? '—';
         L.push(
-          `| ${r.lib} | ${r.variant} | ${f.firstLoss?.toPrecision(7)} | ${f.lastLoss?.toPrecision(7)}${same} | ` +
-            `${f.lastEpochLoss?.toPrecision(7)} | ${rss.toFixed(0)} | ${f.note ?? ''} |`,
+          `| ${r.lib} | ${r.variant} | ${loss(f.firstLoss)} | ${loss(f.lastLoss)}${same} | ` +
+            `${loss(f.lastEpochLoss)} | ${rss.toFixed(0)} | ${f.note ?? ''} |`,
         );
       }
       L.push('');
@@ -332,6 +384,16 @@ function peers(): string[] {
         'only its kernel calls (no tensors, graph or sort); the SGD loop stays outside it, as before. The losses show both train ' +
         'the same model (compile gives the same bits as eager). Eager is what most code runs; compile is the counterpart of ' +
         "jax-js's `jit`.",
+      '- **backprop-user**: the path users write (benchmarks/src/user.ts), from the workspace source like backprop: ' +
+        "the lecture's `MLP` from @backprop/layers (the same sizes, activations and initial weights), its loss (`mse` for B, " +
+        '`halfSquaredError` for C, K and F), `SGD` from @backprop/optim, and the step `opt.zeroGrad(); const loss = ' +
+        'lossFn(net.forward(x), y); loss.backward(); opt.step(); loss.item()`, eager or with the forward pass, loss and ' +
+        "backward() under core's `compile`. K runs C in a fresh process (200 untimed steps, then 2,000 timed); F runs " +
+        "`fit()` on the demo's diabetes data. The hand-rolled backprop rows above stay as the floor: core's ops alone.",
+      "- **pytorch**: PyTorch CPU through Debian's `/usr/bin/python3` with `python3-torch` (benchmarks/src/pytorch.py, " +
+        'started by pytorch.ts, which hands it the same data, weights and timing settings as JSON; the row says so when that ' +
+        'Python has no torch), `torch.set_num_threads(1)`, `nn.Sequential` of `nn.Linear` and activations, `MSELoss`, ' +
+        '`optim.SGD`, the same step as backprop-user. B only.',
       '- **plain-js**: no library — hand-written loops over typed arrays (benchmarks/src/plain.ts), buffers allocated ' +
         'once; the MLP as one forward, one backward-to-input and one SGD function per layer, gradients derived by hand; ' +
         'A as a naive i-k-j triple loop and a 4×4 register-blocked loop over Float32Array. float32 and float64 (B, C), ' +

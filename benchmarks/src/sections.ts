@@ -7,6 +7,8 @@ export interface Section {
   title: string;
   blurb: string;
   ours: string[]; // backprop variants to compare
+  /** whose variants `ours` names: 'backprop' (core's ops by hand) unless given */
+  oursLib?: string;
 }
 /** Column labels for backprop's variants in the ratio columns. */
 export const SHORT: Record<string, string> = {
@@ -58,6 +60,29 @@ export function workloadSections(quick: boolean): Section[] {
         'from the same weights (its updates are the same SGD, momentum 1e-9). 64 samples cycled, lr 0.1. ' +
         'A step is forward + backward + update + reading the loss. Timed loop as in B.',
       ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
+    },
+    {
+      w: 'K',
+      title: 'K. C cold: the first 2,200 steps of a fresh process (steps/s, higher is better)',
+      blurb:
+        'C as a short script runs it: a fresh process builds the model and trains it, 200 untimed steps ' +
+        'then 2,000 timed ones, while V8 is still compiling and optimising the code (nothing ran before). ' +
+        'backprop-user is the path users write (`MLP`, `halfSquaredError`, `SGD`, `zeroGrad()`), eagerly and ' +
+        "with the forward pass, loss and backward() under core's `compile`. One number per round, no RME.",
+      ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
+      oursLib: 'backprop-user',
+    },
+    {
+      w: 'F',
+      title: "F. fit() on the demo's diabetes regression, end to end (steps/s, higher is better)",
+      blurb:
+        'examples/src/regression.ts without early stopping: the training split (331 patients, autoscaled), ' +
+        'MLP 10→8→1 with sigmoid hidden neurons, `halfSquaredError`, per-sample SGD (lr 0.01), 100 epochs, ' +
+        "each in a fresh process, timed from building the model to the end of training. brain.js's " +
+        '`train()` gets the same data, sizes, learning rate and epochs (its output neuron is sigmoid too: it has no ' +
+        'linear one). steps/s = samples × epochs ÷ seconds.',
+      ours: ['float64', 'float64, compile'],
+      oursLib: 'backprop-user',
     },
     {
       w: 'D',

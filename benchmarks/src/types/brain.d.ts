@@ -14,6 +14,11 @@ declare module 'brain.js' {
     initialize(): void;
     /** Forward, deltas, weight update for one sample; with `logErrorRate`, the mean squared error. */
     trainPattern(value: TrainingPattern, logErrorRate?: boolean): number | null;
+    /** Trains on every pattern, `iterations` times over (or until the error falls under `errorThresh`). */
+    train(
+      data: TrainingPattern[],
+      options?: Record<string, unknown>,
+    ): { error: number; iterations: number };
     run(input: ArrayLike<number>): Float32Array;
   }
   const brain: { NeuralNetwork: typeof NeuralNetwork };

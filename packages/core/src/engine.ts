@@ -38,21 +38,56 @@ export interface GraphNode {
 
 // ---------------------------------------------------------------- recording
 
+/** A derivative rule as the doors hand it over: ∂L/∂output ↦ ∂L/∂inputs, with what it needs. */
+export type NodeRule<P> = (
+  g: Tensor,
+  inputs: readonly Tensor[],
+  y: Tensor,
+  params: P,
+) => ReturnType<VJP>;
+
 /**
- * Attaches `vjp` to `output` as the local derivative of `op` at `inputs`, if any input needs a
- * gradient and grad mode is on. The three doors of primitive.ts (`bind`, `bindView`,
- * `bindComposite`) end with this call; op files never make it themselves.
+ * A recorded op. It keeps the rule and its arguments rather than a closure over them: an op
+ * records one object, not a node plus a closure plus its context (and nothing at all when no
+ * gradient is needed, where a closure made by the caller would be garbage at once).
+ */
+class Node<P> implements GraphNode {
+  constructor(
+    readonly op: string,
+    readonly inputs: readonly Tensor[],
+    private readonly rule: NodeRule<P>,
+    private readonly params: P,
+    private readonly output: Tensor,
+    readonly site: string | undefined,
+    readonly version: number,
+  ) {}
+
+  vjp(g: Tensor): ReturnType<VJP> {
+    return this.rule(g, this.inputs, this.output, this.params);
+  }
+}
+
+/**
+ * Attaches `rule` (called as `rule(g, inputs, output, params)`) to `output` as the local
+ * derivative of `op` at `inputs`, if any input needs a gradient and grad mode is on. The three
+ * doors of primitive.ts (`bind`, `bindView`, `bindComposite`) end with this call; op files never
+ * make it themselves.
  */
 // #region record
-export function record(op: string, inputs: readonly Tensor[], output: Tensor, vjp: VJP): Tensor {
+export function record<P>(
+  op: string,
+  inputs: readonly Tensor[],
+  output: Tensor,
+  rule: NodeRule<P>,
+  params: P,
+): Tensor {
   let site: string | undefined;
   if (isDetectAnomalyEnabled()) site = checkForward(op, inputs, output);
   if (currentRecording() !== null) noteInputs(inputs);
   if (!isGradEnabled()) return output;
   for (let i = 0; i < inputs.length; i++) {
     if ((inputs[i] as Tensor).requiresGrad) {
-      // one object shape for every node, site or not
-      output._node = { op, inputs, vjp, site, version: versionOf(inputs, output) };
+      output._node = new Node(op, inputs, rule, params, output, site, versionOf(inputs, output));
       return output;
     }
   }

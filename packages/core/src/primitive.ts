@@ -2,7 +2,7 @@
 // derivative rule) and binds it to inputs; `bind` runs the kernel, keeps it as a step while
 // `compile` records, and records the node `backward` needs. Op files see none of that.
 import { allocate, type TypedArray } from './dtype.js';
-import { record } from './engine.js';
+import { type NodeRule, record } from './engine.js';
 import { noGrad } from './grad-mode.js';
 import { keepStep } from './recording.js';
 import { sizeOf } from './shape-math.js';
@@ -68,9 +68,8 @@ export function bind<P, I extends Inputs>(
   keepStep(out, p, inputs, params);
   const y = new Tensor(out, shape);
   y._made = ++made;
-  const vjp = p.vjp;
-  if (vjp === null) return y;
-  return record(p.name, inputs, y, (g) => vjp(g, inputs, y, params));
+  if (p.vjp === null) return y;
+  return record(p.name, inputs, y, p.vjp as NodeRule<P>, params);
 }
 // #endregion bind
 
@@ -84,8 +83,10 @@ export function bindView(
   shape: readonly number[],
   vjp: (g: Tensor) => Tensor,
 ): Tensor {
-  return record(name, [x], new Tensor(x.data, shape), (g) => [vjp(g)]);
+  return record(name, [x], new Tensor(x.data, shape), viewRule, vjp);
 }
+
+const viewRule: NodeRule<(g: Tensor) => Tensor> = (g, _inputs, _y, vjp) => [vjp(g)];
 
 /**
  * An op computed by other ops (each through `bind`), with a derivative rule of its own: a
@@ -100,5 +101,7 @@ export function bindComposite(
 ): Tensor {
   const result = noGrad(forward);
   const y = new Tensor(result.data, result.shape);
-  return record(name, inputs, y, (g) => vjp(g, y));
+  return record(name, inputs, y, compositeRule, vjp);
 }
+
+const compositeRule: NodeRule<(g: Tensor, y: Tensor) => Grads> = (g, _inputs, y, vjp) => vjp(g, y);

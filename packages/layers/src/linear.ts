@@ -146,16 +146,17 @@ export class Linear extends Module {
 
   /** Converts `x` to a tensor of this layer's dtype and checks its last axis, with errors naming the layer. */
   checkInput(x: TensorLike): Tensor {
-    const where = this.describe();
-    const t = x instanceof Tensor ? x : tensor(x, { dtype: this.dtype });
-    if (t.ndim === 0 || t.shape[t.ndim - 1] !== this.inFeatures) {
+    // describe() builds a string: only an error needs it, and this runs on every forward pass
+    const dtype = this.weight.dtype;
+    const t = x instanceof Tensor ? x : tensor(x, { dtype });
+    if (t.shape.length === 0 || t.shape[t.shape.length - 1] !== this.inFeatures) {
       throw new ShapeError(
-        `${where}: expected input with ${this.inFeatures} features (shape [batch, ${this.inFeatures}]), got [${t.shape.join(', ')}]`,
+        `${this.describe()}: expected input with ${this.inFeatures} features (shape [batch, ${this.inFeatures}]), got [${t.shape.join(', ')}]`,
       );
     }
-    if (t.dtype !== this.dtype) {
+    if (t.dtype !== dtype) {
       throw new DTypeError(
-        `${where}: the layer's weights are ${this.dtype} but the input is ${t.dtype}; cast it with x.astype('${this.dtype}')`,
+        `${this.describe()}: the layer's weights are ${dtype} but the input is ${t.dtype}; cast it with x.astype('${dtype}')`,
       );
     }
     return t;

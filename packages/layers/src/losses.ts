@@ -20,6 +20,7 @@ import {
 export type Reduction = 'mean' | 'sum' | 'none';
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+const REDUCTION_ONLY: readonly string[] = ['reduction'];
 
 /** Options every loss takes. */
 export interface LossOptions {
@@ -232,7 +233,7 @@ function readOptions(
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${op}: options must be an object, got ${String(options)}`);
   }
-  checkOptions(op, options, ['reduction', ...extra]);
+  checkOptions(op, options, extra.length === 0 ? REDUCTION_ONLY : ['reduction', ...extra]);
   const reduction = (options as LossOptions).reduction ?? byDefault;
   if (!REDUCTIONS.includes(reduction)) {
     throw new ValueError(
@@ -283,7 +284,9 @@ function reduce(op: string, values: Tensor, reduction: Reduction): Tensor {
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function fmt(shape: readonly number[]): string {

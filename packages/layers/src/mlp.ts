@@ -120,6 +120,19 @@ const FORWARD_OPTIONS = Object.keys({
   trace: true,
 } satisfies { [K in keyof MLPForwardOptions]-?: true });
 
+/** forward's options checked: the intermediates asked for (`trace` is their old name), if any. */
+function readForwardOptions(
+  options: MLPForwardOptions,
+): boolean | IntermediatesOptions | undefined {
+  checkOptions(`${where}.forward`, options, FORWARD_OPTIONS);
+  const wanted = options.intermediates ?? options.trace;
+  if (typeof wanted === 'object' && wanted !== null) {
+    const which = options.intermediates === undefined ? 'trace' : 'intermediates';
+    checkOptions(`${where}.forward: ${which}`, wanted, ['retainGrad']);
+  }
+  return wanted;
+}
+
 function activationLabel(fn: Activation): string {
   return activationName(fn) ?? `<${fn.name || 'unnamed'}>`;
 }
@@ -307,13 +320,9 @@ export class MLP extends Module {
     options: { trace: true | IntermediatesOptions },
   ): MLPIntermediates;
   override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates;
-  override forward(x: TensorLike, options: MLPForwardOptions = {}): Tensor | MLPIntermediates {
-    checkOptions(`${where}.forward`, options, FORWARD_OPTIONS);
-    const wanted = options.intermediates ?? options.trace;
-    if (typeof wanted === 'object' && wanted !== null) {
-      const which = options.intermediates === undefined ? 'trace' : 'intermediates';
-      checkOptions(`${where}.forward: ${which}`, wanted, ['retainGrad']);
-    }
+  override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates {
+    // the plain call (no options) is every training step's: it checks and allocates nothing more
+    const wanted = options === undefined ? undefined : readForwardOptions(options);
     const layers = this.layers;
     let h: Tensor;
     try {
@@ -322,14 +331,17 @@ export class MLP extends Module {
       if (e instanceof BackpropError) e.message = `${where} layers.0: ${e.message}`;
       throw e;
     }
+    const activations = this.activations;
     const a: Tensor[] = [];
     const z: Tensor[] = [];
-    this.activations.forEach((f, i) => {
+    for (let i = 0; i < activations.length; i++) {
       const aj = (layers[i] as Linear).forward(h); // eqs. 1–2: a⁽ʲ⁾ = z⁽ʲ⁻¹⁾·w⁽ʲ⁻¹⁾ (bias row 0)
-      h = f(aj); // eq. 3: z⁽ʲ⁾ = f(a⁽ʲ⁾)
-      a.push(aj);
-      z.push(h);
-    });
+      h = (activations[i] as Activation)(aj); // eq. 3: z⁽ʲ⁾ = f(a⁽ʲ⁾)
+      if (wanted) {
+        a.push(aj);
+        z.push(h);
+      }
+    }
     const logits = (layers[layers.length - 1] as Linear).forward(h); // eq. 4
     const output = this.outputActivation(logits);
     if (!wanted) return output;

@@ -74,10 +74,15 @@ export function inContext<T>(where: string, fn: () => T, anyError = false): T {
   try {
     return fn();
   } catch (e) {
-    const ours = e instanceof BackpropError || (anyError && e instanceof Error);
-    if (ours && !e.message.startsWith('fit')) e.message = `${where}: ${e.message}`;
-    throw e;
+    throw withContext(where, e, anyError);
   }
+}
+
+/** `e` with `where` prefixed to its message as `inContext` does, for a caller's own catch. */
+export function withContext(where: string, e: unknown, anyError = false): unknown {
+  const ours = e instanceof BackpropError || (anyError && e instanceof Error);
+  if (ours && !e.message.startsWith('fit')) e.message = `${where}: ${e.message}`;
+  return e;
 }
 
 /** A shape as the errors write it: [4, 1]. */

@@ -23,6 +23,7 @@ import {
   inContext,
   nonFiniteGradient,
   shapeOf,
+  withContext,
 } from './fit-errors.js';
 import {
   type FitOptions,
@@ -73,8 +74,11 @@ export function fit(model: Trainable, options: FitOptions): History {
   const monitor = readMonitor(stop, validation !== undefined);
   const minDelta = stop?.minDelta ?? 0; // without early stopping, any fall is an improvement
   const params = model.parameters();
-  // one batch: forward, loss, backward (the loss is checked for divergence before the step)
-  let batchWhere = 'fit'; // named in errors from the model's output or the loss
+  // one batch: forward, loss, backward (the loss is checked for divergence before the step).
+  // Errors name the epoch and batch; the words are put together only when one is thrown.
+  let epochNow = 0;
+  let batchNow = 0;
+  const batchWhere = () => `fit: epoch ${epochNow}, batch ${batchNow}/${batches}`;
   const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
     const prediction = model.forward(xb);
     const l = lossValue(batchWhere, loss, prediction, yb);
@@ -120,27 +124,32 @@ export function fit(model: Trainable, options: FitOptions): History {
       let lossSum = 0;
       let done = 0;
       const predictions: Tensor[] = [];
+      const optimized = optimizer.params; // a new array on every read: read once an epoch
+      epochNow = epoch;
       for (let b = 0; b < batches; b++) {
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
-        const where = `fit: epoch ${epoch}, batch ${b + 1}/${batches}`;
-        const value = inContext(where, () => {
+        batchNow = b + 1;
+        let value: number;
+        try {
           optimizer.zeroGrad();
-          batchWhere = where;
           const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
-          const v = l.item();
-          if (!Number.isFinite(v)) throw divergence(where, `the loss is ${v}`, lr, indices, rows);
-          // a non-finite gradient must not reach the weights, even when the loss is finite
-          const bad = nonFiniteGradient(optimizer.params);
-          if (bad !== null) {
-            const p = optimizer.params[bad.index] as Tensor;
-            const what = `the loss is ${v} but the gradient of parameter ${bad.index} (shape ${shapeOf(p)}) holds ${bad.value}`;
-            throw divergence(where, what, lr, indices, rows);
+          value = l.item();
+          if (!Number.isFinite(value)) {
+            throw divergence(batchWhere(), `the loss is ${value}`, lr, indices, rows);
           }
-          if (o.clipGradNorm !== undefined) clipGradNorm(optimizer.params, o.clipGradNorm);
+          // a non-finite gradient must not reach the weights, even when the loss is finite
+          const bad = nonFiniteGradient(optimized);
+          if (bad !== null) {
+            const p = optimized[bad.index] as Tensor;
+            const what = `the loss is ${value} but the gradient of parameter ${bad.index} (shape ${shapeOf(p)}) holds ${bad.value}`;
+            throw divergence(batchWhere(), what, lr, indices, rows);
+          }
+          if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
           optimizer.step();
           if (prediction) predictions.push(prediction.detach());
-          return v;
-        });
+        } catch (e) {
+          throw withContext(batchWhere(), e);
+        }
         lossSum += value * indices.length;
         done += indices.length;
         display?.batchEnd(done, lossSum / done);
@@ -248,9 +257,11 @@ function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[
 // ---------------------------------------------------------------- one batch
 
 /** Calls the loss and checks it gave a one-element tensor; names the shapes when they do not fit. */
-function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tensor): Tensor {
+function lossValue(where: () => string, loss: LossFn, prediction: Tensor, target: Tensor): Tensor {
   if (!(prediction instanceof Tensor)) {
-    throw new ValueError(`${where}: model.forward returned ${echoValue(prediction)}, not a tensor`);
+    throw new ValueError(
+      `${where()}: model.forward returned ${echoValue(prediction)}, not a tensor`,
+    );
   }
   let l: Tensor;
   try {
@@ -263,7 +274,7 @@ function lossValue(where: string, loss: LossFn, prediction: Tensor, target: Tens
   }
   if (!(l instanceof Tensor) || l.size !== 1) {
     throw new ValueError(
-      `${where}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : echoValue(l)}`,
+      `${where()}: the loss must return a one-element tensor, got ${l instanceof Tensor ? `shape ${shapeOf(l)} (reduce it with reduction 'mean' or 'sum')` : echoValue(l)}`,
     );
   }
   return l;
@@ -293,7 +304,7 @@ function evaluate(
       const v = inContext(where, () => {
         const prediction = model.forward(data.x.gather(indices));
         predictions.push(prediction);
-        return lossValue(where, loss, prediction, data.y.gather(indices)).item();
+        return lossValue(() => where, loss, prediction, data.y.gather(indices)).item();
       });
       if (!Number.isFinite(v)) {
         throw new NonFiniteError(`${where}: ${nonFinite(v, start, start + indices.length - 1)}`);
