@@ -97,7 +97,7 @@ export const jacrev: (f: (x: Tensor) => Tensor) => (x: TensorLike) => Tensor = j
  * (`jacfwd(grad(f))`): one forward pass through the gradient per input element.
  */
 export function hessian(f: (x: Tensor) => Tensor) {
-  return jacobian(grad(f));
+  return jacfwd(grad(f));
 }
 
 /**
@@ -105,6 +105,5 @@ export function hessian(f: (x: Tensor) => Tensor) {
  * derivative of the gradient along v, `jvp(grad(f), [x], [v])` (forward over reverse).
  */
 export function hvp(f: (x: Tensor) => Tensor, x: TensorLike, v: TensorLike): Tensor {
-  const df = grad(f);
-  return grad((y: Tensor) => df(y).mul(toTensor(v, y)).sum())(toTensor(x));
+  return jvp(grad(f), [x], [v])[1];
 }
