@@ -131,3 +131,4 @@ export {
   type TensorLike,
   toTensor,
 } from './tensor.js';
+export { type VmapOptions, vmap } from './vmap.js';

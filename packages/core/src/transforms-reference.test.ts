@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import reference from '../fixtures/torch-reference.json' with { type: 'json' };
 import transforms from '../fixtures/torch-transforms.json' with { type: 'json' };
 import { cases } from '../test/torch-cases.js';
-import { jacfwd, jvp, type Tensor, tensor } from './index.js';
+import { grad, jacfwd, jvp, type Tensor, tensor, vmap } from './index.js';
 
 interface Encoded {
   shape: number[];
@@ -63,6 +63,20 @@ function parts(c: TransformCase): [string, () => Tensor, Encoded][] {
       c.jacfwd,
     ],
   ];
+  const { inAxes, inputs: batches, output } = c.vmap;
+  const args = xs.map((x, i) => {
+    const b = batches[i];
+    return b ? decode(b) : x;
+  });
+  list.push(['vmap', () => vmap(f, { inAxes })(...args) as Tensor, output]);
+  const g = c.vmap_grad;
+  if (g !== undefined) {
+    list.push([
+      `vmap(grad) wrt input ${g.wrt}`,
+      () => vmap(grad(f, { argnums: g.wrt }), { inAxes })(...args) as Tensor,
+      g.value,
+    ]);
+  }
   return list;
 }
 
@@ -78,7 +92,7 @@ const results = data.cases.map((c) => ({
   }),
 }));
 
-describe(`functorch (PyTorch ${data.torch}) reference values for jvp and jacfwd (float64)`, () => {
+describe(`functorch (PyTorch ${data.torch}) reference values for jvp, jacfwd, vmap and vmap(grad) (float64)`, () => {
   it('covers every case of the PyTorch reference', () => {
     expect(data.cases.map((c) => c.name)).toEqual([...inputsOf.keys()]);
   });
