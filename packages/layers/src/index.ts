@@ -87,6 +87,7 @@ export {
 } from './mlp.js';
 export { Module } from './module.js';
 export { type ToONNXOptions, toONNX } from './onnx/export.js';
+export { perSampleGradients, type SampleLoss } from './per-sample.js';
 export { RBF } from './rbf.js';
 export {
   type LinearConfigJSON,
