@@ -75,10 +75,13 @@ export const LIBS: readonly Lib[] = [
   },
   { name: 'jax-js', file: 'jax.ts', pkg: '@jax-js/jax', workloads: ['A', 'B', 'C', 'D'] },
   { name: 'brain.js', file: 'brain.ts', pkg: 'brain.js', workloads: ['B', 'C'] },
+  // per-sample gradients (issue 21): backprop's vmap(grad) and PyTorch's, each in a file of its own
+  { name: 'backprop', file: 'per-sample.ts', pkg: '@backprop/core', workloads: ['P'] },
+  { name: 'torch.func', file: 'torch-func.ts', workloads: ['P'] },
 ];
 /** Workloads measured once (memory), not per round. */
 const ONCE = new Set(['M', 'G']);
-export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'D', 'M', 'G'];
+export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'D', 'M', 'G', 'P'];
 
 /** One child process: a library's workload in one dtype and mode. */
 export interface Job {

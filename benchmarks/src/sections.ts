@@ -60,6 +60,15 @@ export function workloadSections(quick: boolean): Section[] {
       ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
     },
     {
+      w: 'P',
+      title: 'P. Per-sample gradients of B’s network, batch 64 (samples/s, higher is better)',
+      blurb:
+        'Every parameter’s gradient for each of the 64 samples of B’s first batch (MSE per sample): vmap(grad) in one ' +
+        'batched pass, against a loop of 64 grad calls; PyTorch’s functorch vmap(grad) at one thread (Debian’s ' +
+        'python3-torch, benchmarks/python/per_sample_torch.py). Each variant is first checked against the loop.',
+      ours: ['vmap(grad), float64', 'vmap(grad), float64, compile'],
+    },
+    {
       w: 'D',
       title: 'D. one tiny op: add of two 1×16 tensors (µs/op, lower is better)',
       blurb:
