@@ -35,7 +35,7 @@ export type SampleLoss = (prediction: Tensor, target: Tensor) => Tensor;
  * console.log(grads.map((g) => g.shape)); // → [ [ 3, 2, 3 ], [ 3, 3 ], [ 3, 3, 1 ], [ 3, 1 ] ]
  */
 export function perSampleGradients(
-  model: Module,
+  model: Pick<Module, 'forward' | 'parameters'>,
   loss: SampleLoss,
   x: TensorLike,
   target: TensorLike,

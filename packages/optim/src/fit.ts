@@ -34,6 +34,7 @@ import {
 } from './fit-options.js';
 import type { EpochLog, History } from './history.js';
 import { sameShape } from './optimizer.js';
+import { backwardClippedPerSample } from './per-sample-clip.js';
 import { formatNumber, nowMs, ProgressDisplay } from './progress.js';
 import { ReduceLROnPlateau } from './schedules.js';
 
@@ -75,10 +76,11 @@ export function fit(model: Trainable, options: FitOptions): History {
   const params = model.parameters();
   // one batch: forward, loss, backward (the loss is checked for divergence before the step)
   let batchWhere = 'fit'; // named in errors from the model's output or the loss
+  const perSampleClip = o.clipPerSampleGradNorm;
   const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
     const prediction = model.forward(xb);
     const l = lossValue(batchWhere, loss, prediction, yb);
-    l.backward();
+    if (perSampleClip === undefined) l.backward(); // else each sample's, clipped, after the batch
     return [l, metrics ? prediction : null];
   };
   // A callback may change state the model reads (a JS flag, say), which a compiled step would
@@ -126,7 +128,11 @@ export function fit(model: Trainable, options: FitOptions): History {
         const value = inContext(where, () => {
           optimizer.zeroGrad();
           batchWhere = where;
-          const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
+          const [xb, yb] = [x.gather(indices), y.gather(indices)];
+          const [l, prediction] = runBatch(xb, yb);
+          if (perSampleClip !== undefined) {
+            backwardClippedPerSample(model, loss, xb, yb, perSampleClip);
+          }
           const v = l.item();
           if (!Number.isFinite(v)) throw divergence(where, `the loss is ${v}`, lr, indices, rows);
           // a non-finite gradient must not reach the weights, even when the loss is finite
