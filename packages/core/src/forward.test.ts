@@ -246,3 +246,20 @@ describe('jacfwd, jacrev, hessian and hvp', () => {
     });
   }
 });
+
+describe("a user's op under jvp and vmap", () => {
+  it('refuses a forward pass that computes its values some other way than with ops', () => {
+    const byHand = defineOp({
+      name: 'byHand',
+      forward: (x) =>
+        tensor(
+          Float64Array.from(x.data, (v) => v * 2),
+          { shape: x.shape },
+        ),
+      vjp: (g) => g.mul(2),
+    });
+    expect(() => jvp((x) => byHand(x), [tensor([1])], [tensor([1])])).toThrow(
+      "byHand: inside jvp, its forward pass must compute its result with backprop's ops from its inputs; this result carries no tangent",
+    );
+  });
+});

@@ -232,9 +232,20 @@ export function bindComposite(
   forward: () => Tensor,
   vjp: (g: Tensor, y: Tensor) => Grads,
 ): Tensor {
-  const transformed = activeDepth() > 0 && innermostFrame(inputs) >= 0;
-  const result = transformed ? forward() : noGrad(forward);
+  const level = activeDepth() > 0 ? innermostFrame(inputs) : -1;
+  const result = level >= 0 ? forward() : noGrad(forward);
   const y = new Tensor(result.data, result.shape);
-  if (transformed) carryOver(result, y);
+  if (level >= 0) {
+    const frame = frameAt(level);
+    if (!frame.values.has(result) && result.size > 0) {
+      // computed some other way than with ops on its inputs: its tangent or batch would be lost
+      const what = frame.kind === 'jvp' ? 'no tangent' : 'one value for all samples';
+      throw new GradError(
+        `${name}: inside ${frame.name}, its forward pass must compute its result with backprop's ops ` +
+          `from its inputs; this result carries ${what} (was it made from .data, or from detached inputs?)`,
+      );
+    }
+    carryOver(result, y);
+  }
   return record(name, inputs, y, (g) => vjp(g, y));
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAllClose } from '../test/helpers.js';
 import {
   compile,
+  defineOp,
   GradError,
   grad,
   jacfwd,
@@ -264,5 +265,37 @@ describe('vmap', () => {
       'vmap: the function must return a Tensor or an array of Tensors, got number',
     );
     expect(() => vmap((x: Tensor) => x, { inAxis: 0 } as never)).toThrow(ValueError);
+  });
+});
+
+describe("a user's op under vmap", () => {
+  it('batches a forward pass made of ops, and refuses one made by hand', () => {
+    const cube = defineOp({
+      name: 'cube',
+      forward: (x) => x.mul(x).mul(x),
+      vjp: (g, [x]) => g.mul((x as Tensor).square().mul(3)),
+    });
+    expectAllClose(
+      vmap((x: Tensor) => cube(x).sum())(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+      [9, 91],
+    );
+    expectAllClose(vmap(grad((x: Tensor) => cube(x).sum()))(tensor([[1, 2]])), [[3, 12]]);
+    const byHand = defineOp({
+      name: 'byHand',
+      forward: (x) =>
+        tensor(
+          Float64Array.from(x.data, (v) => v * 2),
+          { shape: x.shape, allowNonFinite: true },
+        ),
+      vjp: (g) => g.mul(2),
+    });
+    expect(() => vmap((x: Tensor) => byHand(x))(tensor([[1]]))).toThrow(
+      'byHand: inside vmap, its forward pass must compute its result with backprop',
+    );
   });
 });
