@@ -24,6 +24,7 @@ import {
   ValueError,
   vjp,
 } from './index.js';
+import type { Primitive } from './primitive.js';
 
 interface Encoded {
   shape: number[];
@@ -261,5 +262,18 @@ describe("a user's op under jvp and vmap", () => {
     expect(() => jvp((x) => byHand(x), [tensor([1])], [tensor([1])])).toThrow(
       "byHand: inside jvp, its forward pass must compute its result with backprop's ops from its inputs; this result carries no tangent",
     );
+  });
+});
+
+describe('the table of primitives', () => {
+  it('has no primitive without a forward-mode and a batching rule: tsc refuses one', () => {
+    // @ts-expect-error: jvp and batch are required fields, as vjp is
+    const incomplete: Primitive<undefined, readonly [Tensor]> = {
+      name: 'incomplete',
+      kernel: () => {},
+      overwrites: true,
+      vjp: null,
+    };
+    expect(incomplete.name).toBe('incomplete'); // the check is tsc's, in npm test's typecheck
   });
 });
