@@ -13,7 +13,6 @@ import { refuseWhileCompiling } from './optimizer.js';
  * min(1, maxNorm / (Nᵢ + 1e-6)) (Opacus's factor, as `clipGradNorm`'s for one sample). Returns
  * the mean over the batch of the scaled gradients, one per parameter, and every Nᵢ.
  * @example
- * import { tensor } from '@backprop/core';
  * // two samples' gradients of one parameter: norms 5 and 0.5; clipped to 1: [0.6, 0.8] and as is
  * const { grads, norms } = clipPerSampleGradNorm([tensor([[3, 4], [0.3, 0.4]])], 1);
  * console.log(norms.toArray(), grads[0].toString());
