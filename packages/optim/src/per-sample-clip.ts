@@ -6,6 +6,14 @@ import { perSampleGradients, type SampleLoss } from '@backprop/layers';
 import type { Trainable } from './fit-options.js';
 import { refuseWhileCompiling } from './optimizer.js';
 
+/** What `clipPerSampleGradNorm` returns. */
+export interface ClippedGradients {
+  /** The mean over the batch of the clipped per-sample gradients, one per parameter. */
+  grads: Tensor[];
+  /** Each sample's gradient norm before clipping, shape [batch]. */
+  norms: Tensor;
+}
+
 /**
  * Clips per-sample gradients and averages them: `perSample[j]` holds parameter j's gradient for
  * every sample (shape [batch, ...parameter], as `perSampleGradients` gives); sample i's gradient,
@@ -21,7 +29,7 @@ import { refuseWhileCompiling } from './optimizer.js';
 export function clipPerSampleGradNorm(
   perSample: readonly Tensor[],
   maxNorm: number,
-): { grads: Tensor[]; norms: Tensor } {
+): ClippedGradients {
   const where = 'clipPerSampleGradNorm';
   if (!(typeof maxNorm === 'number' && maxNorm > 0)) {
     throw new ValueError(`${where}: maxNorm must be a number > 0, got ${String(maxNorm)}`);
