@@ -17,6 +17,7 @@ import {
   jacobian,
   jacrev,
   jvp,
+  linear,
   randn,
   ShapeError,
   type Tensor,
@@ -204,6 +205,20 @@ describe('jacfwd, jacrev, hessian and hvp', () => {
       expectAllClose(forward, jacrev(f)(x), { atol: 1e-15, rtol: 1e-14 });
     });
   }
+
+  it("hessian sees through linear's one-row bias gradient, a copy (reverse over reverse does not)", () => {
+    // linear's derivative rule copies a one-row gradient for the bias; a copy has no derivative
+    // rule in reverse mode, so reverse over reverse loses this part, while a tangent goes through
+    const w = randn([3, 2], { seed: 1 });
+    const f = (b: Tensor) =>
+      linear(tensor([[0.5, -1, 2]]), w, b)
+        .tanh()
+        .square()
+        .sum();
+    const b = tensor([0.1, -0.2]);
+    const h = checkHessian(f, b); // against central differences of the gradient
+    expect(h.abs().max().item()).toBeGreaterThan(0.1); // not the 0 that jacrev(grad(f)) gives today
+  });
 
   it('jacrev is jacobian', () => {
     expect(jacrev).toBe(jacobian);
