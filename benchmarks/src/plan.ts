@@ -77,6 +77,7 @@ export const LIBS: readonly Lib[] = [
   { name: 'brain.js', file: 'brain.ts', pkg: 'brain.js', workloads: ['B', 'C'] },
   // per-sample gradients (issue 21): backprop's vmap(grad) and PyTorch's, each in a file of its own
   { name: 'backprop', file: 'per-sample.ts', pkg: '@backprop/core', workloads: ['P'] },
+  { name: 'jax-js', file: 'jax-per-sample.ts', pkg: '@jax-js/jax', workloads: ['P'] },
   { name: 'torch.func', file: 'torch-func.ts', workloads: ['P'] },
 ];
 /** Workloads measured once (memory), not per round. */

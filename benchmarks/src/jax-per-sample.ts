@@ -1,0 +1,110 @@
+// Workload P for jax-js 0.1.25 (its WebAssembly device, float32 only under Node 20; see jax.ts):
+// per-sample gradients of B's network for B's first batch with jax-js's vmap(grad), eager and
+// under jit, each checked against backprop's float64 numbers first. Usage: tsx
+// --conditions=@backprop/source benchmarks/src/jax-per-sample.ts P [--quick]
+import {
+  grad as bpGrad,
+  vmap as bpVmap,
+  linear,
+  relu,
+  sigmoid,
+  type Tensor,
+  tensor,
+} from '@backprop/core';
+import { grad, init, jit, nn, numpy as np, tree, vmap } from '@jax-js/jax';
+import { allBatches, benchSync, childArgs, emit, guard, specB } from './common.js';
+
+const LIB = 'jax-js';
+const { workload, quick } = childArgs();
+
+type Params = np.Array[];
+
+/** One sample's loss: (f(x) − y)², f the B network. */
+function sampleLoss(p: Params, x: np.Array, y: np.Array): np.Array {
+  const h1 = nn.sigmoid(np.matmul(x, p[0] as np.Array).add(p[1] as np.Array));
+  const h2 = nn.relu(np.matmul(h1, p[2] as np.Array).add(p[3] as np.Array));
+  return np.sum(
+    np.square(
+      np
+        .matmul(h2, p[4] as np.Array)
+        .add(p[5] as np.Array)
+        .sub(y),
+    ),
+  );
+}
+
+/** The same per-sample gradients from backprop in float64, to check jax-js's against. */
+function reference(spec: ReturnType<typeof specB>, xb: Float64Array, yb: Float64Array): Tensor[] {
+  const params = spec.init.flatMap((l) => [
+    tensor(l.w, { shape: [l.inSize, l.outSize] }),
+    tensor(l.b, { shape: [l.outSize] }),
+  ]);
+  const loss = (x: Tensor, y: Tensor, ...p: Tensor[]) => {
+    const h1 = sigmoid(linear(x, p[0] as Tensor, p[1] as Tensor));
+    const h2 = relu(linear(h1, p[2] as Tensor, p[3] as Tensor));
+    return linear(h2, p[4] as Tensor, p[5] as Tensor)
+      .sub(y)
+      .square()
+      .sum();
+  };
+  const g = bpGrad(loss, { argnums: [2, 3, 4, 5, 6, 7] });
+  return bpVmap(g, { inAxes: [0, 0, null, null, null, null, null, null] })(
+    tensor(xb, { shape: [spec.batch, 16] }),
+    tensor(yb, { shape: [spec.batch] }),
+    ...params,
+  );
+}
+
+await guard(LIB, workload, async () => {
+  if (workload !== 'P') throw new Error(`jax-per-sample.ts has no workload ${workload}`);
+  const devices = await init('wasm');
+  if (!devices.includes('wasm')) throw new Error(`jax-js: no wasm device (got ${devices})`);
+  const spec = specB(quick);
+  const params: Params = spec.init.flatMap((l) => [
+    np.array(Float32Array.from(l.w)).reshape([l.inSize, l.outSize]),
+    np.array(Float32Array.from(l.b)),
+  ]);
+  const [xb, yb] = allBatches(spec)[0] as [Float64Array, Float64Array];
+  const x = np.array(Float32Array.from(xb)).reshape([spec.batch, 16]);
+  const y = np.array(Float32Array.from(yb));
+  const perSample = vmap(grad(sampleLoss), [null, 0, 0]);
+  const jitted = jit((p: Params, xs: np.Array, ys: np.Array) => perSample(p, xs, ys));
+  const expected = reference(spec, xb, yb);
+
+  const variants: [string, () => Params][] = [
+    ['vmap(grad), float32, eager', () => perSample(tree.ref(params), x.ref, y.ref) as Params],
+    ['vmap(grad), float32, jit', () => jitted(tree.ref(params), x.ref, y.ref) as Params],
+  ];
+  for (const [variant, run] of variants) {
+    const got = run();
+    let diff = 0;
+    got.forEach((g, j) => {
+      const values = g.dataSync(); // consumes g
+      const want = (expected[j] as Tensor).data;
+      for (let i = 0; i < want.length; i++) {
+        diff = Math.max(diff, Math.abs((values[i] as number) - (want[i] as number)));
+      }
+    });
+    if (!(diff < 1e-4)) throw new Error(`${variant}: differs from backprop's float64 by ${diff}`);
+    let sink = 0;
+    const r = benchSync(
+      variant,
+      () => {
+        const gs = run();
+        sink += (gs[0] as np.Array).dataSync()[0] as number; // reading realises the work
+        tree.dispose(gs.slice(1));
+      },
+      quick,
+    );
+    emit({
+      lib: LIB,
+      workload: 'P',
+      variant,
+      metric: 'samples/s',
+      value: spec.batch / r.median,
+      method: `benchmark.js (median of ${r.samples} samples)`,
+      rme: r.rme,
+      extra: { msPerBatch: r.median * 1e3, maxAbsDiffFromBackpropFloat64: diff, sink },
+    });
+  }
+});
