@@ -2,17 +2,10 @@
 // per-sample gradients of B's network for B's first batch with jax-js's vmap(grad), eager and
 // under jit, each checked against backprop's float64 numbers first. Usage: tsx
 // --conditions=@backprop/source benchmarks/src/jax-per-sample.ts P [--quick]
-import {
-  grad as bpGrad,
-  vmap as bpVmap,
-  linear,
-  relu,
-  sigmoid,
-  type Tensor,
-  tensor,
-} from '@backprop/core';
+import type { Tensor } from '@backprop/core';
 import { grad, init, jit, nn, numpy as np, tree, vmap } from '@jax-js/jax';
-import { allBatches, benchSync, childArgs, emit, guard, specB } from './common.js';
+import { benchSync, childArgs, guard } from './common.js';
+import { emitP, workloadP } from './per-sample-common.js';
 
 const LIB = 'jax-js';
 const { workload, quick } = childArgs();
@@ -33,43 +26,20 @@ function sampleLoss(p: Params, x: np.Array, y: np.Array): np.Array {
   );
 }
 
-/** The same per-sample gradients from backprop in float64, to check jax-js's against. */
-function reference(spec: ReturnType<typeof specB>, xb: Float64Array, yb: Float64Array): Tensor[] {
-  const params = spec.init.flatMap((l) => [
-    tensor(l.w, { shape: [l.inSize, l.outSize] }),
-    tensor(l.b, { shape: [l.outSize] }),
-  ]);
-  const loss = (x: Tensor, y: Tensor, ...p: Tensor[]) => {
-    const h1 = sigmoid(linear(x, p[0] as Tensor, p[1] as Tensor));
-    const h2 = relu(linear(h1, p[2] as Tensor, p[3] as Tensor));
-    return linear(h2, p[4] as Tensor, p[5] as Tensor)
-      .sub(y)
-      .square()
-      .sum();
-  };
-  const g = bpGrad(loss, { argnums: [2, 3, 4, 5, 6, 7] });
-  return bpVmap(g, { inAxes: [0, 0, null, null, null, null, null, null] })(
-    tensor(xb, { shape: [spec.batch, 16] }),
-    tensor(yb, { shape: [spec.batch] }),
-    ...params,
-  );
-}
-
 await guard(LIB, workload, async () => {
   if (workload !== 'P') throw new Error(`jax-per-sample.ts has no workload ${workload}`);
   const devices = await init('wasm');
   if (!devices.includes('wasm')) throw new Error(`jax-js: no wasm device (got ${devices})`);
-  const spec = specB(quick);
+  const { spec, xb, yb, x: x64, y: y64, batched } = workloadP(quick);
   const params: Params = spec.init.flatMap((l) => [
     np.array(Float32Array.from(l.w)).reshape([l.inSize, l.outSize]),
     np.array(Float32Array.from(l.b)),
   ]);
-  const [xb, yb] = allBatches(spec)[0] as [Float64Array, Float64Array];
   const x = np.array(Float32Array.from(xb)).reshape([spec.batch, 16]);
   const y = np.array(Float32Array.from(yb));
   const perSample = vmap(grad(sampleLoss), [null, 0, 0]);
   const jitted = jit((p: Params, xs: np.Array, ys: np.Array) => perSample(p, xs, ys));
-  const expected = reference(spec, xb, yb);
+  const expected = batched(x64, y64); // backprop's, in float64
 
   const variants: [string, () => Params][] = [
     ['vmap(grad), float32, eager', () => perSample(tree.ref(params), x.ref, y.ref) as Params],
@@ -96,15 +66,6 @@ await guard(LIB, workload, async () => {
       },
       quick,
     );
-    emit({
-      lib: LIB,
-      workload: 'P',
-      variant,
-      metric: 'samples/s',
-      value: spec.batch / r.median,
-      method: `benchmark.js (median of ${r.samples} samples)`,
-      rme: r.rme,
-      extra: { msPerBatch: r.median * 1e3, maxAbsDiffFromBackpropFloat64: diff, sink },
-    });
+    emitP(LIB, variant, spec.batch, r, { maxAbsDiffFromBackpropFloat64: diff, sink });
   }
 });

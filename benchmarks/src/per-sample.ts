@@ -3,52 +3,16 @@
 // (one batched pass), the same traced by compile, and a loop of 64 grad calls (what one would
 // write without vmap); each checked against the loop. Usage: tsx --conditions=@backprop/source
 // benchmarks/src/per-sample.ts P [--quick]
-import {
-  compile,
-  grad,
-  linear,
-  relu,
-  sigmoid,
-  stack,
-  type Tensor,
-  tensor,
-  vmap,
-} from '@backprop/core';
-import { allBatches, benchSync, childArgs, emit, guard, peakRssMB, specB } from './common.js';
+import { compile, stack, type Tensor } from '@backprop/core';
+import { benchSync, childArgs, guard } from './common.js';
+import { emitP, perSampleGrad, workloadP } from './per-sample-common.js';
 
 const LIB = 'backprop';
 const { workload, quick } = childArgs();
 
-/** One sample's loss: (f(x) − y)², f the B network with parameters w1, b1, w2, b2, w3, b3. */
-function sampleLoss(x: Tensor, y: Tensor, ...p: Tensor[]): Tensor {
-  const h1 = sigmoid(linear(x, p[0] as Tensor, p[1] as Tensor));
-  const h2 = relu(linear(h1, p[2] as Tensor, p[3] as Tensor));
-  return linear(h2, p[4] as Tensor, p[5] as Tensor)
-    .sub(y)
-    .square()
-    .sum();
-}
-
-const PARAMS = [2, 3, 4, 5, 6, 7]; // the parameters' places among sampleLoss's arguments
-const perSampleGrad = grad(sampleLoss, { argnums: PARAMS });
-
 await guard(LIB, workload, () => {
   if (workload !== 'P') throw new Error(`per-sample.ts has no workload ${workload}`);
-  const spec = specB(quick);
-  const params = spec.init.flatMap((l) => [
-    tensor(l.w, { shape: [l.inSize, l.outSize] }),
-    tensor(l.b, { shape: [l.outSize] }),
-  ]);
-  const [xb, yb] = allBatches(spec)[0] as [Float64Array, Float64Array];
-  const x = tensor(xb, { shape: [spec.batch, spec.sizes[0] as number] });
-  const y = tensor(yb, { shape: [spec.batch] });
-
-  const batched = (xs: Tensor, ys: Tensor) =>
-    vmap(perSampleGrad, { inAxes: [0, 0, null, null, null, null, null, null] })(
-      xs,
-      ys,
-      ...params,
-    ) as Tensor[];
+  const { spec, params, x, y, batched } = workloadP(quick);
   const compiled = compile(batched);
   const loop = (xs: Tensor, ys: Tensor): Tensor[] => {
     const rows: Tensor[][] = [];
@@ -86,16 +50,6 @@ await guard(LIB, workload, () => {
       },
       quick,
     );
-    emit({
-      lib: LIB,
-      workload: 'P',
-      variant,
-      metric: 'samples/s',
-      value: spec.batch / r.median,
-      method: `benchmark.js (median of ${r.samples} samples)`,
-      rme: r.rme,
-      peakRssMB: peakRssMB(),
-      extra: { msPerBatch: r.median * 1e3, maxAbsDiffFromLoop: diff, sink },
-    });
+    emitP(LIB, variant, spec.batch, r, { maxAbsDiffFromLoop: diff, sink });
   }
 });
