@@ -101,14 +101,21 @@ function transposing(ta: boolean, tb: boolean): Product {
     // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
     jvp: ([da, db], ab) =>
       total([da && product(da, ab[1], ta, tb), db && product(ab[0], db, ta, tb)]),
-    // a batch is one more batch axis, in front of the sample's own (right-aligned, as they broadcast)
-    batch: (ab, batched, _batch, { shape }) =>
-      product(
-        lift(ab[0], batched[0] as boolean, shape.length),
-        lift(ab[1], batched[1] as boolean, shape.length),
+    // a batch is one more batch axis, in front of the sample's own (right-aligned, as they
+    // broadcast); a batch of matrices times one matrix is one product of their stacked rows
+    batch: (ab, batched, _batch, { shape, size }) => {
+      const [x, z] = ab;
+      if (batched[0] && !batched[1] && !ta && x.ndim === 3 && z.ndim === 2) {
+        const rows = product(x.reshape([-1, x.shape[2] as number]), z, false, tb);
+        return rows.reshape([size, ...shape]);
+      }
+      return product(
+        lift(x, batched[0] as boolean, shape.length),
+        lift(z, batched[1] as boolean, shape.length),
         ta,
         tb,
-      ),
+      );
+    },
   };
 }
 
