@@ -87,10 +87,14 @@ export const LIBS: readonly Lib[] = [
   { name: 'brain.js', file: 'brain.ts', pkg: 'brain.js', workloads: ['B', 'C', 'K', 'F'] },
   // PyTorch CPU at 1 thread through Debian's /usr/bin/python3 (python3-torch), when present
   { name: 'pytorch', file: 'pytorch.ts', workloads: ['B'], perDtype: ['B'] },
+  // per-sample gradients (issue 21): backprop's vmap(grad) and PyTorch's, each in a file of its own
+  { name: 'backprop', file: 'per-sample.ts', pkg: '@backprop/core', workloads: ['P'] },
+  { name: 'jax-js', file: 'jax-per-sample.ts', pkg: '@jax-js/jax', workloads: ['P'] },
+  { name: 'torch.func', file: 'torch-func.ts', workloads: ['P'] },
 ];
 /** Workloads measured once (memory), not per round. */
 const ONCE = new Set(['M', 'G']);
-export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'K', 'F', 'D', 'M', 'G'];
+export const WORKLOADS: readonly string[] = ['A', 'B', 'C', 'K', 'F', 'D', 'M', 'G', 'P'];
 
 /** One child process: a library's workload in one dtype and mode. */
 export interface Job {

@@ -85,6 +85,17 @@ export function workloadSections(quick: boolean): Section[] {
       oursLib: 'backprop-user',
     },
     {
+      w: 'P',
+      title: 'P. Per-sample gradients of B’s network, batch 64 (samples/s, higher is better)',
+      blurb:
+        'Every parameter’s gradient for each of the 64 samples of B’s first batch (MSE per sample): vmap(grad) in one ' +
+        'batched pass, against a loop of 64 grad calls; jax-js’s vmap(grad), eager and under jit (float32, its only ' +
+        'dtype under Node 20); PyTorch’s functorch vmap(grad) at one thread (Debian’s python3-torch, ' +
+        'benchmarks/python/per_sample_torch.py). Each variant is first checked against a loop, or (jax-js) against ' +
+        'backprop’s float64 numbers to 1e-4.',
+      ours: ['vmap(grad), float64', 'vmap(grad), float64, compile'],
+    },
+    {
       w: 'D',
       title: 'D. one tiny op: add of two 1×16 tensors (µs/op, lower is better)',
       blurb:

@@ -68,6 +68,7 @@ export default defineConfig({
         text: 'Guides',
         items: [
           { text: 'How autodiff works', link: '/how-autodiff-works' },
+          { text: 'Forward mode and vmap', link: '/forward-mode-and-vmap' },
           { text: 'Adding an op', link: '/adding-an-op' },
           { text: 'Adding an activation', link: '/adding-an-activation' },
           { text: 'Layers and activations', link: '/layers' },

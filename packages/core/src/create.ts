@@ -56,6 +56,8 @@ const DRAW: Primitive<(data: TypedArray) => void> = {
   kernel: (_inputs, out, fill) => fill(out),
   overwrites: true,
   vjp: null,
+  jvp: null,
+  batch: null, // no inputs, so never batched: inside vmap every sample sees the same draw
 };
 
 function constant(

@@ -7,6 +7,7 @@ import {
   leaveRule,
 } from './anomaly.js';
 import { GradError, ShapeError } from './errors.js';
+import { activeDepth, batchFrameOf } from './frames.js';
 import { isGradEnabled, setGradMode, withGradMode } from './grad-mode.js';
 import { checkOptions } from './options.js';
 import { madeSoFar } from './primitive.js';
@@ -308,6 +309,13 @@ export function backward(
 ): void {
   const before = madeSoFar(); // arrays the door makes from now on are this sweep's own
   checkOptions('backward()', options, BACKWARD_OPTIONS);
+  if (activeDepth() > 0 && batchFrameOf(root) !== undefined) {
+    throw new GradError(
+      'backward() inside vmap: this tensor holds one value per sample, so its gradients differ per ' +
+        'sample and cannot go into one .grad; use grad() or vjp() inside the function (vmap(grad(f)) ' +
+        'gives per-sample gradients), or call backward() on what vmap returns',
+    );
+  }
   if (!root.requiresGrad) {
     throw new GradError(
       'backward(): this tensor does not require grad: none of the tensors it was computed from has ' +

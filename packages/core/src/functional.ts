@@ -1,7 +1,8 @@
-// Function transforms in the style of JAX: grad, valueAndGrad, vjp, jacobian, hessian, hvp.
+// Function transforms in the style of JAX, reverse mode: grad, valueAndGrad, vjp, jacobian.
 // They compose: grad(grad(f)) differentiates the gradient, because derivative rules are tensor ops.
 import { gradients, topologicalOrder } from './engine.js';
 import { GradError, ValueError } from './errors.js';
+import { carryOver } from './frames.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
 import { stack } from './ops/shape.js';
 import { checkOptions, optionNames } from './options.js';
@@ -50,6 +51,7 @@ function prepare(args: unknown[], argnums: readonly number[], where: string): Pr
       input = bindView('input', x, x.shape, (g) => g);
     } else {
       input = x.detach();
+      carryOver(x, input); // an enclosing jvp's tangent, or vmap's batch, stays with it
       input.requiresGrad = true;
     }
     // #endregion input-view
@@ -133,7 +135,7 @@ function transform<F extends Fn>(f: F, options: GradOptions, where: string) {
     const createGraph = needsGraph(value, t);
     const grads = gradients([value], t.inputs, { createGraph });
     return [
-      createGraph ? value : value.detach(),
+      createGraph ? value : cut(value),
       typeof options.argnums === 'object' ? grads : (grads[0] as Tensor),
     ];
   };
@@ -187,10 +189,20 @@ export function vjp(
   const createGraph = needsGraph(value, t);
   const pullback = (cotangent: TensorLike): Tensor[] =>
     gradients([value], t.inputs, { gradOutputs: [toTensor(cotangent, value)], createGraph });
-  return [createGraph ? value : value.detach(), pullback];
+  return [createGraph ? value : cut(value), pullback];
 }
 
-/** The Jacobian of `f` at `x`: shape [...f(x).shape, ...x.shape], one reverse sweep per output element. */
+/** `value` cut off from the reverse graph, keeping what an enclosing jvp or vmap carries for it. */
+function cut(value: Tensor): Tensor {
+  const d = value.detach();
+  carryOver(value, d);
+  return d;
+}
+
+/**
+ * The Jacobian of `f` at `x`: shape [...f(x).shape, ...x.shape], one reverse sweep per output
+ * element. Also exported as `jacrev`; `jacfwd` is its forward-mode twin.
+ */
 export function jacobian(f: (x: Tensor) => Tensor) {
   return (x: TensorLike): Tensor => {
     const [y, pullback] = vjp(f, x);
@@ -205,18 +217,4 @@ export function jacobian(f: (x: Tensor) => Tensor) {
       ? new Tensor(new Float64Array(0), [...y.shape, ...xt.shape])
       : stack(rows).reshape([...y.shape, ...xt.shape]);
   };
-}
-
-/** The Hessian of a scalar `f` at `x`: the Jacobian of its gradient. */
-export function hessian(f: (x: Tensor) => Tensor) {
-  return jacobian(grad(f));
-}
-
-/**
- * The Hessian–vector product H(x)·v of a scalar `f`, without forming H: the gradient of
- * ⟨∇f(x), v⟩ (reverse over reverse).
- */
-export function hvp(f: (x: Tensor) => Tensor, x: TensorLike, v: TensorLike): Tensor {
-  const df = grad(f);
-  return grad((y: Tensor) => df(y).mul(toTensor(v, y)).sum())(toTensor(x));
 }

@@ -42,12 +42,11 @@ export {
   ShapeError,
   ValueError,
 } from './errors.js';
+export { hessian, hvp, jacfwd, jacrev, jvp } from './forward.js';
 export {
   type GradOptions,
   grad,
   grads,
-  hessian,
-  hvp,
   jacobian,
   valueAndGrad,
   vjp,
@@ -132,3 +131,4 @@ export {
   type TensorLike,
   toTensor,
 } from './tensor.js';
+export { type VmapOptions, vmap } from './vmap.js';

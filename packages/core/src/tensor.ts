@@ -4,6 +4,7 @@ import { allocate, type DType, type TypedArray } from './dtype.js';
 import { backward, type GraphNode } from './engine.js';
 import { GradError, ShapeError, ValueError } from './errors.js';
 import { formatTensor } from './format.js';
+import { activeDepth, batchFrameOf, carryOver } from './frames.js';
 import * as binary from './ops/binary.js';
 import { matmul } from './ops/matmul.js';
 import * as reduce from './ops/reduce.js';
@@ -159,9 +160,14 @@ export class Tensor {
     return this;
   }
 
-  /** The same values as a new leaf, cut off from the graph (shares the data). */
+  /**
+   * The same values as a new leaf, cut off from the graph (shares the data). Inside `jvp` its
+   * tangent is zero (a constant, like JAX's `stop_gradient`); inside `vmap` it is still batched.
+   */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    const d = new Tensor(this.data, this.shape);
+    if (activeDepth() > 0) carryOver(this, d, (f) => f.kind === 'vmap');
+    return d;
   }
 
   /** A copy with its own data, as a new leaf. */
@@ -173,7 +179,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    readingValues('item()');
+    readingValues('item()', this);
     if (this.size !== 1) {
       throw new ValueError(
         `item(): the tensor has shape ${formatShape(this.shape)}; only a one-element tensor has an item`,
@@ -184,7 +190,7 @@ export class Tensor {
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
-    readingValues('toArray()');
+    readingValues('toArray()', this);
     // built from the innermost axis out, without recursion (a tensor may have 10,000 axes)
     const shape = this.shape;
     if (shape.length === 0) return this.data[0];
@@ -451,7 +457,13 @@ export class Tensor {
 }
 
 /** Values read inside a function `compile` traces would be frozen into its trace: refused. */
-function readingValues(where: string): void {
+function readingValues(where: string, t: Tensor): void {
+  if (activeDepth() > 0 && batchFrameOf(t) !== undefined) {
+    throw new ValueError(
+      `${where} inside vmap: this tensor holds one value per sample, and the function sees one ` +
+        'sample at a time; return the tensor from the function and read the batch outside',
+    );
+  }
   if (currentRecording() !== null) {
     throw new ValueError(
       `${where} inside a compiled function: the value would be read once, while compile traces it, and ` +

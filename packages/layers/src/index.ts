@@ -86,6 +86,7 @@ export {
   type TraceOptions,
 } from './mlp.js';
 export { Module } from './module.js';
+export { perSampleGradients, type SampleLoss } from './per-sample.js';
 export { RBF } from './rbf.js';
 export {
   type LinearConfigJSON,

@@ -102,6 +102,14 @@ export interface FitOptions {
   /** Clip the gradients to this global norm before each step (see `clipGradNorm`). */
   clipGradNorm?: number;
   /**
+   * Clip each sample's gradient to this norm before averaging them into the step's gradient
+   * (DP-SGD-style clipping, without noise or privacy accounting; see `clipPerSampleGradNorm`).
+   * The per-sample gradients come from `perSampleGradients` (core's vmap): the loss is called on
+   * one sample as a batch of one, so it must be a mean or sum over its batch (as `mse` and
+   * `crossEntropy` are), and `crossEntropy`'s targets must be one-hot rows.
+   */
+  clipPerSampleGradNorm?: number;
+  /**
    * Training has diverged when an epoch's loss is more than this many times the loss at the initial
    * weights (default 1e6): fit then throws a `DivergenceError` (restoring the best weights with
    * `earlyStopping.restoreBest`). A loss that is NaN or infinite is caught at its batch whatever
@@ -270,6 +278,14 @@ const FIT_OPTIONS = {
   clipGradNorm: (clip) => {
     if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
       throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${echoValue(clip)}`);
+    }
+    return clip;
+  },
+  clipPerSampleGradNorm: (clip) => {
+    if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
+      throw new ValueError(
+        `fit: clipPerSampleGradNorm must be a number > 0, got ${echoValue(clip)}`,
+      );
     }
     return clip;
   },

@@ -979,7 +979,7 @@ describe('fit: errors for people', () => {
 
   it('lists every option it takes, in the order of FitOptions, EarlyStoppingOptions, FitCallbacks and ProgressOptions', () => {
     expect(run({ batch_size: 4 })).toThrow(
-      'fit: unknown option "batch_size" (did you mean "batchSize"?); it takes x, y, loss, optimizer, epochs, batchSize, shuffle, seed, generator, validation, validationSplit, metrics, earlyStopping, schedule, clipGradNorm, divergenceFactor, callbacks, progress, compile',
+      'fit: unknown option "batch_size" (did you mean "batchSize"?); it takes x, y, loss, optimizer, epochs, batchSize, shuffle, seed, generator, validation, validationSplit, metrics, earlyStopping, schedule, clipGradNorm, clipPerSampleGradNorm, divergenceFactor, callbacks, progress, compile',
     );
     expect(run({ earlyStopping: { wait: 2 } as never })).toThrow(
       'fit: earlyStopping: unknown option "wait"; it takes monitor, patience, minDelta, restoreBest',

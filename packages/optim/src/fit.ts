@@ -35,6 +35,7 @@ import {
 } from './fit-options.js';
 import type { EpochLog, History } from './history.js';
 import { sameShape } from './optimizer.js';
+import { backwardClippedPerSample } from './per-sample-clip.js';
 import { formatNumber, nowMs, ProgressDisplay } from './progress.js';
 import { ReduceLROnPlateau } from './schedules.js';
 
@@ -79,10 +80,11 @@ export function fit(model: Trainable, options: FitOptions): History {
   let epochNow = 0;
   let batchNow = 0;
   const batchWhere = () => `fit: epoch ${epochNow}, batch ${batchNow}/${batches}`;
+  const perSampleClip = o.clipPerSampleGradNorm;
   const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
     const prediction = model.forward(xb);
     const l = lossValue(batchWhere, loss, prediction, yb);
-    l.backward();
+    if (perSampleClip === undefined) l.backward(); // else each sample's, clipped, after the batch
     return [l, metrics ? prediction : null];
   };
   // A callback may change state the model reads (a JS flag, say), which a compiled step would
@@ -132,7 +134,11 @@ export function fit(model: Trainable, options: FitOptions): History {
         let value: number;
         try {
           optimizer.zeroGrad();
-          const [l, prediction] = runBatch(x.gather(indices), y.gather(indices));
+          const [xb, yb] = [x.gather(indices), y.gather(indices)];
+          const [l, prediction] = runBatch(xb, yb);
+          if (perSampleClip !== undefined) {
+            backwardClippedPerSample(model, loss, xb, yb, perSampleClip);
+          }
           value = l.item();
           if (!Number.isFinite(value)) {
             throw divergence(batchWhere(), `the loss is ${value}`, lr, indices, rows);

@@ -69,6 +69,11 @@ export {
   type ParamState,
   type Params,
 } from './optimizer.js';
+export {
+  backwardClippedPerSample,
+  type ClippedGradients,
+  clipPerSampleGradNorm,
+} from './per-sample-clip.js';
 // ---- fit's progress display
 export type { ProgressOptions, ProgressSetting } from './progress.js';
 // ---- optimisers and learning-rate schedules (continued)

@@ -4,6 +4,7 @@ import { type BinaryKernel, broadcastCopy, zipBroadcast } from '../kernels/eleme
 import { bind, type Primitive } from '../primitive.js';
 import { broadcastPair, broadcastShapes, type Shape, sizeOf } from '../shape-math.js';
 import { Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { lift, total } from './batching.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 
@@ -16,21 +17,31 @@ type Partial = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
  */
 // #region broadcasting
 function broadcasting(name: string, kernel: BinaryKernel, da: Partial, db: Partial) {
-  return binaryOp(name, kernel, (g, ab, y) => {
-    const a = ab[0];
-    const b = ab[1];
-    return [
-      a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
-      b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
-    ];
-  });
+  return binaryOp(
+    name,
+    kernel,
+    (g, ab, y) => {
+      const a = ab[0];
+      const b = ab[1];
+      return [
+        a.requiresGrad ? sumTo(da(g, a, b, y), a.shape) : null,
+        b.requiresGrad ? sumTo(db(g, a, b, y), b.shape) : null,
+      ];
+    },
+    // the partials are elementwise, so a tangent goes through them as a gradient does (then
+    // spreads to the output's shape: a partial of an input's own shape, like add's, stays small)
+    ([ta, tb], ab, y, shape) => {
+      const t = total([ta && da(ta, ab[0], ab[1], y), tb && db(tb, ab[0], ab[1], y)]);
+      return t === null ? null : t.broadcastTo(shape);
+    },
+  );
 }
 
 /** A binary op: its parameter is the output's shape, which both inputs are broadcast to. */
 type Pair = Primitive<Shape, readonly [Tensor, Tensor]>;
 
 /** A binary op of `kernel` over its inputs broadcast to the output's shape. */
-function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp']) {
+function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp'], jvp: Pair['jvp']) {
   const p: Pair = {
     name,
     kernel: (ab, out, shape) => {
@@ -40,12 +51,20 @@ function binaryOp(name: string, kernel: BinaryKernel, vjp: Pair['vjp']) {
     },
     overwrites: true,
     vjp,
+    jvp,
+    // with the batch axis first and each operand's own axes right-aligned, broadcasting does it
+    batch: (ab, batched, _shape, { shape }) =>
+      apply(
+        lift(ab[0], batched[0] as boolean, shape.length),
+        lift(ab[1], batched[1] as boolean, shape.length),
+      ),
   };
-  return (left: TensorLike, right: TensorLike): Tensor => {
+  const apply = (left: TensorLike, right: TensorLike): Tensor => {
     const [a, b] = operandPair(name, left, right);
     const shape = broadcastPair(name, a.shape, b.shape);
     return bind(p, [a, b], shape, shape);
   };
+  return apply;
 }
 // #endregion broadcasting
 
@@ -147,6 +166,8 @@ const POW_SCALAR: Primitive<number, readonly [Tensor]> = {
   overwrites: true,
   // d(xᵖ) = p·xᵖ⁻¹ (and exactly 0 for p = 0, even at x = 0)
   vjp: (g, xs, _y, p) => [p === 0 ? g.zerosLike() : g.mul(xs[0].pow(p - 1).mul(p))],
+  jvp: ([t], xs, _y, p) => (p === 0 ? null : (t as Tensor).mul(xs[0].pow(p - 1).mul(p))),
+  batch: (xs, _b, p) => bind(POW_SCALAR, xs, p, xs[0].shape),
 };
 
 /** aᵇ, with b a number or a tensor. */
@@ -183,6 +204,13 @@ const WHERE: Primitive<WhereParams, readonly [Tensor, Tensor, Tensor]> = {
       z.requiresGrad ? sumTo(where(m, 0, g), z.shape) : null,
     ];
   },
+  // the mask picks tangents as it picks values
+  jvp: ([, tx, tz], mxz, _y, { shape }) =>
+    tx || tz ? where(mxz[0], tx ?? 0, tz ?? 0).broadcastTo(shape) : null,
+  batch: (mxz, batched, _p, { shape }) => {
+    const [m, x, z] = mxz.map((t, i) => lift(t, batched[i] as boolean, shape.length));
+    return where(m as Tensor, x as Tensor, z as Tensor);
+  },
 };
 
 /**
@@ -201,7 +229,7 @@ export function where(mask: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 
 /** A comparison: 1 where it holds, 0 elsewhere. Not differentiable: the result needs no gradient. */
 function comparison(name: string, kernel: BinaryKernel) {
-  return binaryOp(name, kernel, null);
+  return binaryOp(name, kernel, null, null);
 }
 
 /**

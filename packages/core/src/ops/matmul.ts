@@ -4,6 +4,7 @@ import * as kernel from '../kernels/matmul.js';
 import { bind, type Primitive } from '../primitive.js';
 import { broadcastShapes, formatShape, type Shape, sizeOf } from '../shape-math.js';
 import { type Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { lift, spread, total } from './batching.js';
 import { operandPair, operands } from './operands.js';
 import { sumTo } from './shape.js';
 import { copy } from './unary.js';
@@ -97,6 +98,24 @@ function transposing(ta: boolean, tb: boolean): Product {
           : null,
       ];
     },
+    // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
+    jvp: ([da, db], ab) =>
+      total([da && product(da, ab[1], ta, tb), db && product(ab[0], db, ta, tb)]),
+    // a batch is one more batch axis, in front of the sample's own (right-aligned, as they
+    // broadcast); a batch of matrices times one matrix is one product of their stacked rows
+    batch: (ab, batched, _batch, { shape, size }) => {
+      const [x, z] = ab;
+      if (batched[0] && !batched[1] && !ta && x.ndim === 3 && z.ndim === 2) {
+        const rows = product(x.reshape([-1, x.shape[2] as number]), z, false, tb);
+        return rows.reshape([size, ...shape]);
+      }
+      return product(
+        lift(x, batched[0] as boolean, shape.length),
+        lift(z, batched[1] as boolean, shape.length),
+        ta,
+        tb,
+      );
+    },
   };
 }
 
@@ -170,5 +189,24 @@ const LINEAR: Primitive<Rows, readonly [Tensor, Tensor, ...Tensor[]]> = {
     // one row (one sample): the bias's gradient is that row itself, copied (not a view of g, so
     // backward() can give it to b.grad as it is)
     return [dx, dw, b.requiresGrad ? (rows === 1 ? copy(g2, b.shape) : g2.sum(0)) : null];
+  },
+  // d(x·W + b) = dx·W + x·dW + db
+  jvp: ([dx, dw, db], xwb, y) => {
+    const parts = [dx && linear(dx, xwb[1]), dw && linear(xwb[0], dw, db)];
+    return total([...parts, !dw && db ? db.broadcastTo(y.shape) : null]);
+  },
+  batch: (xwb, batched, _rows, { shape, size }) => {
+    const [x, w, b] = xwb;
+    // the usual case, weights shared by every sample: the samples are rows of one product
+    if (!batched[1] && !batched[2]) return linear(x, w, b);
+    // weights that differ per sample: one product per sample
+    const rows = spread(x, batched[0] as boolean, size).reshape([
+      size,
+      -1,
+      w.shape[w.ndim - 2] as number,
+    ]);
+    const y = rows.matmul(w);
+    const withBias = b === undefined ? y : y.add(batched[2] ? b.unsqueeze(1) : b);
+    return withBias.reshape([size, ...shape]);
   },
 };

@@ -36,11 +36,29 @@ function run(p: Primitive<Reduction, readonly [Tensor]>, r: Reduction): Tensor {
   return bind(p, [r.x], r, r.shape);
 }
 
+/** A reduction's batching rule: the same axes, one further along, on the batch. */
+function batched(name: string, self: () => Primitive<Reduction, readonly [Tensor]>) {
+  return (xs: readonly [Tensor], _b: readonly boolean[], r: Reduction): Tensor => {
+    const keepDims = r.shape.length === r.kept.length;
+    return run(
+      self(),
+      plan(
+        name,
+        xs[0],
+        r.axes.map((a) => a + 1),
+        keepDims,
+      ),
+    );
+  };
+}
+
 const SUM: Primitive<Reduction, readonly [Tensor]> = {
   name: 'sum',
   kernel: (xs, out, r) => sumKernel(xs[0].data, xs[0].shape, r.axes, out),
   overwrites: false,
   vjp: (g, xs, _y, r) => [g.reshape(r.kept).broadcastTo(xs[0].shape)], // each element counts once
+  jvp: ([t], _xs, _y, r) => bind(SUM, [t as Tensor], r, r.shape), // linear: the sum of the tangent
+  batch: batched('sum', () => SUM),
 };
 
 /** Sum of the elements over `axis`. */
@@ -66,6 +84,8 @@ const MEAN: Primitive<Reduction, readonly [Tensor]> = {
     const n = count(r);
     return [(n === 1 ? g : g.div(n)).reshape(r.kept).broadcastTo(xs[0].shape)];
   },
+  jvp: ([t], _xs, _y, r) => bind(MEAN, [t as Tensor], r, r.shape), // linear
+  batch: batched('mean', () => MEAN),
 };
 
 /** Mean of the elements over `axis` (the sum divided by the count). */
@@ -80,7 +100,7 @@ const minNaN = (acc: number, v: number) => (v < acc || Number.isNaN(v) ? v : acc
 function extremum(name: 'max' | 'min'): Primitive<Reduction, readonly [Tensor]> {
   const init = name === 'max' ? -Infinity : Infinity;
   const combine = name === 'max' ? maxNaN : minNaN;
-  return {
+  const p: Primitive<Reduction, readonly [Tensor]> = {
     name,
     kernel: (xs, out, r) => reduce(xs[0].data, xs[0].shape, r.axes, init, combine, out),
     overwrites: false,
@@ -89,13 +109,25 @@ function extremum(name: 'max' | 'min'): Primitive<Reduction, readonly [Tensor]> 
       const hit = xs[0].eq(y.reshape(r.kept));
       return [g.reshape(r.kept).mul(hit).div(hit.sum(r.axes, true))];
     },
+    // the tangent of the element(s) attaining it, averaged over ties as the gradient is shared
+    jvp: ([t], xs, y, r) => {
+      const hit = xs[0].eq(y.reshape(r.kept));
+      return (t as Tensor).mul(hit).sum(r.axes, true).div(hit.sum(r.axes, true)).reshape(r.shape);
+    },
+    batch: batched(name, () => p),
   };
+  return p;
 }
 
 const MAX = extremum('max');
 const MIN = extremum('min');
 /** max without a derivative, for logsumexp's shift (a constant of its stable forward pass). */
-const SHIFT: Primitive<Reduction, readonly [Tensor]> = { ...MAX, vjp: null };
+const SHIFT: Primitive<Reduction, readonly [Tensor]> = {
+  ...MAX,
+  vjp: null,
+  jvp: null,
+  batch: batched('max', () => SHIFT),
+};
 
 function extreme(
   p: Primitive<Reduction, readonly [Tensor]>,

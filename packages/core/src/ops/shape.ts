@@ -1,5 +1,6 @@
 // Ops that change shape or move elements: each with the derivative that moves gradients back.
 import { AxisError, ShapeError, ValueError } from '../errors.js';
+import { activeDepth, batchFrameOf } from '../frames.js';
 import { broadcastCopy } from '../kernels/elementwise.js';
 import * as layout from '../kernels/layout.js';
 import * as reduce from '../kernels/reduce.js';
@@ -14,6 +15,7 @@ import {
   sameShape,
 } from '../shape-math.js';
 import { type IndicesLike, Tensor, type TensorLike, toTensor } from '../tensor.js';
+import { spread } from './batching.js';
 import { operands } from './operands.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
@@ -77,6 +79,8 @@ const TRANSPOSE: Primitive<readonly number[], readonly [Tensor]> = {
   kernel: (xs, out, perm) => layout.transpose(xs[0].data, xs[0].shape, perm, out),
   overwrites: true,
   vjp: (g, _x, _y, perm) => [g.transpose(perm.map((_, i) => perm.indexOf(i)))],
+  jvp: ([t], _x, _y, perm) => (t as Tensor).transpose(perm),
+  batch: (xs, _b, perm) => xs[0].transpose([0, ...perm.map((a) => a + 1)]),
 };
 
 /** Repeats `x` along new leading axes and axes of size 1 to reach `shape` (NumPy rules). */
@@ -101,6 +105,18 @@ const BROADCAST_TO: Primitive<Shape, readonly [Tensor]> = {
   kernel: (xs, out, target) => broadcastCopy(xs[0].data, xs[0].shape, target, out),
   overwrites: true,
   vjp: (g, xs) => [sumTo(g, xs[0].shape)], // copies' gradients add up
+  jvp: ([t], _x, _y, target) => (t as Tensor).broadcastTo(target),
+  // the sample's axes right-aligned after the batch axis, then broadcast
+  batch: (xs, _b, target) => {
+    const x = xs[0];
+    const ones = target.length - (x.ndim - 1);
+    const lifted = [
+      x.shape[0] as number,
+      ...target.slice(0, ones).map(() => 1),
+      ...x.shape.slice(1),
+    ];
+    return x.reshape(lifted).broadcastTo([x.shape[0] as number, ...target]);
+  },
 };
 
 /**
@@ -132,6 +148,15 @@ const SUM_TO: Primitive<readonly number[], readonly [Tensor]> = {
   kernel: (xs, out, axes) => reduce.sum(xs[0].data, xs[0].shape, axes, out),
   overwrites: false,
   vjp: (g, xs) => [g.broadcastTo(xs[0].shape)], // each copy gets the sum's gradient
+  jvp: ([t], _x, y, axes) => bind(SUM_TO, [t as Tensor], axes, y.shape), // linear
+  // the same axes one further along; the axes it drops were summed to size 1, so a view drops them
+  batch: (xs, _b, axes, { shape, size }) =>
+    bind(
+      SUM_TO,
+      xs,
+      axes.map((a) => a + 1),
+      [size, ...shape],
+    ),
 };
 // #endregion sum-to
 
@@ -204,6 +229,9 @@ const SLICE: Primitive<Block, readonly [Tensor]> = {
   vjp: (g, xs, _y, { begin, size }) => [
     g.pad(begin.map((b, i) => [b, xs[0].shape[i] - b - size[i]])),
   ],
+  jvp: ([t], _x, _y, block) => bind(SLICE, [t as Tensor], block, block.size), // linear
+  batch: (xs, _b, { begin, size }) =>
+    xs[0].slice([0, ...begin], [xs[0].shape[0] as number, ...begin.map((b, i) => b + size[i])]),
 };
 
 /** The first position of every axis of `shape`: [0, 0, …]. */
@@ -247,6 +275,14 @@ const PAD: Primitive<Block, readonly [Tensor]> = {
       begin.map((b, i) => b + xs[0].shape[i]),
     ),
   ],
+  jvp: ([t], _x, _y, block) => bind(PAD, [t as Tensor], block, block.size), // linear
+  batch: (xs, _b, { begin, size }) => {
+    const x = xs[0];
+    return x.pad([
+      [0, 0],
+      ...begin.map((b, i): [number, number] => [b, size[i] - b - x.shape[i + 1]]),
+    ]);
+  },
 };
 
 /** Joins tensors along an existing axis; all other sizes must agree. */
@@ -303,6 +339,17 @@ const CONCAT: Primitive<Joint> = {
         shape.map((d, k) => (k === axis ? from + x.shape[axis] : d)),
       );
     }),
+  // the tangents joined like the values (zeros for inputs without one)
+  jvp: (ts, xs, _y, { axis }) =>
+    concat(
+      ts.map((t, i) => t ?? (xs[i] as Tensor).zerosLike()),
+      axis,
+    ),
+  batch: (xs, batched, { axis }, { size }) =>
+    concat(
+      xs.map((x, i) => spread(x, batched[i] as boolean, size)),
+      axis + 1,
+    ),
 };
 
 /** Joins tensors of equal shape along a new axis. */
@@ -322,6 +369,16 @@ export function stack(inputs: readonly TensorLike[], axis = 0): Tensor {
     xs.map((x) => x.unsqueeze(a)),
     a,
   );
+}
+
+/** Indices that vmap batched would be read as NaN (they are not an input the batching rule sees). */
+function checkIndices(op: string, indices: IndicesLike): void {
+  if (indices instanceof Tensor && activeDepth() > 0 && batchFrameOf(indices) !== undefined) {
+    throw new ValueError(
+      `${op}: the indices differ per sample (vmap batched them); ${op} inside vmap takes indices that ` +
+        'are the same for every sample: give them inAxes null, or pick with a one-hot mask (mul, sum)',
+    );
+  }
 }
 
 function indexCount(indices: IndicesLike): number {
@@ -346,6 +403,7 @@ function toIndices(op: string, indices: IndicesLike, size: number, axis: number)
 /** The slices at `indices` along `axis` (rows by default): `x.gather([2, 0])` picks rows 2 and 0. */
 export function gather(input: TensorLike, indices: IndicesLike, axis = 0): Tensor {
   const x = toTensor(input);
+  checkIndices('gather', indices);
   const a = normalizeAxis('gather', axis, x.ndim);
   const shape = [...x.shape];
   shape[a] = indexCount(indices);
@@ -388,6 +446,8 @@ const GATHER: Primitive<Picks, readonly [Tensor]> = {
   },
   overwrites: false,
   vjp: (g, _x, _y, { indices, axis, size }) => [scatterAdd(g, indices, size, axis)], // picked rows get their gradients back, summed
+  jvp: ([t], _x, y, picks) => bind(GATHER, [t as Tensor], picks, y.shape), // linear
+  batch: (xs, _b, { indices, axis }) => gather(xs[0], indices, axis + 1),
 };
 
 /** The adjoint of `gather`: a tensor with `size` slices along `axis`, where slice j of `x` is added at `indices[j]`. */
@@ -398,6 +458,7 @@ export function scatterAdd(
   axis = 0,
 ): Tensor {
   const x = toTensor(input);
+  checkIndices('scatterAdd', indices);
   const a = normalizeAxis('scatterAdd', axis, x.ndim);
   const count = indexCount(indices);
   if (count !== x.shape[a]) {
@@ -423,4 +484,6 @@ const SCATTER_ADD: Primitive<Picks & { shape: Shape }, readonly [Tensor]> = {
   },
   overwrites: false,
   vjp: (g, _x, _y, { indices, axis }) => [g.gather(indices, axis)],
+  jvp: ([t], _x, y, picks) => bind(SCATTER_ADD, [t as Tensor], picks, y.shape), // linear
+  batch: (xs, _b, { indices, axis, size }) => scatterAdd(xs[0], indices, size, axis + 1),
 };

@@ -6,6 +6,7 @@ import type { PairKernel, UnaryKernel } from '../kernels/elementwise.js';
 import { bind, type Primitive } from '../primitive.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { toTensor } from '../tensor.js';
+import { spread, total } from './batching.js';
 
 /**
  * An elementwise op from a function of one number: `f` computes each element, `vjp(g, x, y)` maps
@@ -39,6 +40,9 @@ function unaryOp(
     kernel: (xs, out) => kernel(xs[0].data, out, out.length),
     overwrites: true,
     vjp: (g, xs, y) => [vjp(g, xs[0], y)],
+    // the Jacobian is diagonal, so the tangent's image is the vjp's: t·f'(x)
+    jvp: (ts, xs, y) => vjp(ts[0] as Tensor, xs[0], y),
+    batch: (xs) => bind(p, xs, undefined, xs[0].shape), // elementwise: the batch is one more axis
   };
   return (input) => {
     const x = toTensor(input);
@@ -68,6 +72,16 @@ function derivativeOp(
       gv[0].requiresGrad ? dg(gg, gv[1]) : null,
       dv !== null && gv[1].requiresGrad ? dv(gg, gv[0], gv[1]) : null,
     ],
+    // elementwise in both inputs, so each partial is its own tangent's image
+    jvp: ([tg, tv], gv) =>
+      total([tg && dg(tg, gv[1]), dv !== null && tv ? dv(tv, gv[0], gv[1]) : null]),
+    batch: (gv, batched, _p, { size }) => {
+      const [g, v] = [
+        spread(gv[0], batched[0] as boolean, size),
+        spread(gv[1], batched[1] as boolean, size),
+      ];
+      return bind(p, [g, v], undefined, g.shape);
+    },
   };
   return (g, v) => bind(p, [g, v], undefined, g.shape);
 }
@@ -310,6 +324,8 @@ const CLAMP: Primitive<Bounds, readonly [Tensor]> = {
   },
   overwrites: true,
   vjp: (g, xs, _y, { lo, hi }) => [g.mul(xs[0].ge(lo).mul(xs[0].le(hi)))],
+  jvp: ([t], xs, _y, { lo, hi }) => (t as Tensor).mul(xs[0].ge(lo).mul(xs[0].le(hi))),
+  batch: (xs, _b, bounds) => bind(CLAMP, xs, bounds, xs[0].shape),
 };
 
 /**
@@ -327,11 +343,14 @@ export function clamp(input: TensorLike, min?: number | null, max?: number | nul
 }
 // #endregion clamp
 
-const ASTYPE: Primitive<undefined, readonly [Tensor]> = {
+/** Its parameter: the dtype converted to. */
+const ASTYPE: Primitive<DType, readonly [Tensor]> = {
   name: 'astype',
   kernel: (xs, out) => out.set(xs[0].data),
   overwrites: true,
   vjp: (g, xs) => [g.astype(xs[0].dtype)],
+  jvp: ([t], _xs, _y, dtype) => (t as Tensor).astype(dtype),
+  batch: (xs, _b, dtype) => bind(ASTYPE, xs, dtype, xs[0].shape, dtype),
 };
 
 /**
@@ -342,7 +361,7 @@ export function astype(input: TensorLike, dtype: DType): Tensor {
   const x = toTensor(input);
   checkDType(dtype, 'astype');
   if (x.dtype === dtype) return x;
-  return bind(ASTYPE, [x], undefined, x.shape, dtype);
+  return bind(ASTYPE, [x], dtype, x.shape, dtype);
 }
 
 const COPY: Primitive<undefined, readonly [Tensor]> = {
@@ -350,6 +369,10 @@ const COPY: Primitive<undefined, readonly [Tensor]> = {
   kernel: (xs, out) => out.set(xs[0].data),
   overwrites: true,
   vjp: null, // a copy is a new leaf (clone)
+  // but its values are its input's, and so is its tangent (a derivative rule may copy a
+  // gradient, as linear's does for one row's bias, and forward-over-reverse must see through it)
+  jvp: ([t], _xs, y) => copy(t as Tensor, y.shape),
+  batch: (xs, _b, _p, { shape, size }) => copy(xs[0], [size, ...shape]),
 };
 
 /** A copy of `x`'s values in storage of its own, as a new leaf, with `shape` (default x's). */
