@@ -16,7 +16,7 @@ export function childArgs(): { workload: string; quick: boolean; dtype?: Dtype }
   const dtypeArg = args.find((a) => a.startsWith('--dtype='))?.slice('--dtype='.length);
   if (!workload || (dtypeArg !== undefined && dtypeArg !== 'float32' && dtypeArg !== 'float64')) {
     console.error(
-      'usage: tsx --conditions=@backprop/source benchmarks/src/<lib>.ts <A|B|C|D|M|G> [--quick] [--dtype=float32|float64] [--compile] [--relaxed-simd]',
+      'usage: tsx --conditions=@backprop/source benchmarks/src/<lib>.ts <A|B|C|K|F|D|M|G|P> [--quick] [--dtype=float32|float64] [--compile] [--relaxed-simd]',
     );
     process.exit(2);
   }

@@ -11,10 +11,23 @@ export interface ExportResult {
   bytes: number;
   opset: number;
   network: string;
-  input: { name: string; shape: ['batch', number]; columns: string[] };
-  output: { name: string; shape: ['batch', number]; columns: string[] };
+  input: Port;
+  output: Port;
   metadata: Record<string, string>;
 }
+
+/** The graph's input or output: its name, shape and what each column is. */
+interface Port {
+  name: string;
+  shape: ['batch', number];
+  columns: string[];
+}
+
+const port = (name: string, columns: string[]): Port => ({
+  name,
+  shape: ['batch', columns.length],
+  columns,
+});
 
 /** Writes the model file `modelPath` as ONNX to `onnxPath` (atomically). */
 export async function exportOnnx(
@@ -26,18 +39,8 @@ export async function exportOnnx(
   const classes = file.classes;
   // the network gives logits for classification (the loss applies the softmax): append it
   const network = classes ? new Sequential(model, 'softmax') : model;
-  const input = {
-    name: 'features',
-    shape: ['batch', file.featureNames.length] as ['batch', number],
-    columns: file.featureNames,
-  };
-  const output = classes
-    ? {
-        name: 'probabilities',
-        shape: ['batch', classes.length] as ['batch', number],
-        columns: classes,
-      }
-    : { name: 'prediction', shape: ['batch', 1] as ['batch', number], columns: [file.targetName] };
+  const input = port('features', file.featureNames);
+  const output = classes ? port('probabilities', classes) : port('prediction', [file.targetName]);
   // JSON arrays, so that a column name with a comma stays one name
   const metadata: Record<string, string> = {
     task: file.task,

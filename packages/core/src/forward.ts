@@ -64,7 +64,7 @@ function describeList(v: unknown): string {
 /**
  * The Jacobian of `f` at `x` in forward mode: shape [...f(x).shape, ...x.shape], a column per
  * input element, all of them in one pass: `jvp` along every basis direction at once, under
- * `vmap`. Cheaper than `jacrev` when `f` has fewer inputs than outputs; the two agree to rounding.
+ * `vmap`. Fewer passes than `jacrev` when `f` has fewer inputs than outputs; the two agree to rounding.
  */
 export function jacfwd(f: (x: Tensor) => Tensor) {
   return (input: TensorLike): Tensor => {
@@ -85,7 +85,7 @@ export function jacfwd(f: (x: Tensor) => Tensor) {
 
 /**
  * The Jacobian of `f` at `x` in reverse mode: shape [...f(x).shape, ...x.shape], one reverse
- * sweep per output element (a row at a time). Cheaper than `jacfwd` when `f` has fewer outputs
+ * sweep per output element (a row at a time). Fewer passes than `jacfwd` when `f` has fewer outputs
  * than inputs. The same function as `jacobian`, under the name JAX and `torch.func` use.
  */
 export const jacrev: (f: (x: Tensor) => Tensor) => (x: TensorLike) => Tensor = jacobian;

@@ -50,8 +50,7 @@ function prepare(args: unknown[], argnums: readonly number[], where: string): Pr
     if (x.requiresGrad && outer) {
       input = bindView('input', x, x.shape, (g) => g);
     } else {
-      input = x.detach();
-      carryOver(x, input); // an enclosing jvp's tangent, or vmap's batch, stays with it
+      input = cut(x); // an enclosing jvp's tangent, or vmap's batch, stays with it
       input.requiresGrad = true;
     }
     // #endregion input-view

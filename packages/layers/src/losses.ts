@@ -20,7 +20,9 @@ import {
 export type Reduction = 'mean' | 'sum' | 'none';
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+// the options each loss knows, made once: the losses run on every training step
 const REDUCTION_ONLY: readonly string[] = ['reduction'];
+const HUBER_OPTIONS: readonly string[] = ['reduction', 'delta'];
 
 /** Options every loss takes. */
 export interface LossOptions {
@@ -109,7 +111,7 @@ export function mae(prediction: Tensor, target: TensorLike, options: LossOptions
  */
 export function huber(prediction: Tensor, target: TensorLike, options: HuberOptions = {}): Tensor {
   const op = 'huber';
-  const reduction = readOptions(op, options, 'mean', ['delta']);
+  const reduction = readOptions(op, options, 'mean', HUBER_OPTIONS);
   const delta = options.delta ?? 1;
   if (typeof delta !== 'number' || !Number.isFinite(delta) || delta <= 0) {
     throw new ValueError(`${op}: delta must be a finite number > 0, got ${String(delta)}`);
@@ -228,12 +230,12 @@ function readOptions(
   op: string,
   options: object,
   byDefault: Reduction,
-  extra: readonly string[] = [],
+  known: readonly string[] = REDUCTION_ONLY,
 ): Reduction {
   if (options === null || typeof options !== 'object') {
     throw new ValueError(`${op}: options must be an object, got ${String(options)}`);
   }
-  checkOptions(op, options, extra.length === 0 ? REDUCTION_ONLY : ['reduction', ...extra]);
+  checkOptions(op, options, known);
   const reduction = (options as LossOptions).reduction ?? byDefault;
   if (!REDUCTIONS.includes(reduction)) {
     throw new ValueError(

@@ -321,7 +321,7 @@ export class MLP extends Module {
   ): MLPIntermediates;
   override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates;
   override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates {
-    // the plain call (no options) is every training step's: it checks and allocates nothing more
+    // the plain call (no options) is every training step's: no options to check, no intermediates kept
     const wanted = options === undefined ? undefined : readForwardOptions(options);
     const layers = this.layers;
     let h: Tensor;

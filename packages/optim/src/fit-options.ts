@@ -275,20 +275,8 @@ const FIT_OPTIONS = {
     }
     return schedule;
   },
-  clipGradNorm: (clip) => {
-    if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
-      throw new ValueError(`fit: clipGradNorm must be a number > 0, got ${echoValue(clip)}`);
-    }
-    return clip;
-  },
-  clipPerSampleGradNorm: (clip) => {
-    if (clip !== undefined && !(typeof clip === 'number' && clip > 0)) {
-      throw new ValueError(
-        `fit: clipPerSampleGradNorm must be a number > 0, got ${echoValue(clip)}`,
-      );
-    }
-    return clip;
-  },
+  clipGradNorm: (clip) => optionalPositive('clipGradNorm', clip),
+  clipPerSampleGradNorm: (clip) => optionalPositive('clipPerSampleGradNorm', clip),
   divergenceFactor: (factor = 1e6) => {
     if (!(typeof factor === 'number' && factor > 1)) {
       throw new ValueError(
@@ -409,4 +397,12 @@ function readTable<T extends Record<string, (value: never, context: CheckContext
     read[key] = check((given as Record<string, unknown>)[key], { ...context, read });
   }
   return read as Checked<T>;
+}
+
+/** A clipping norm: absent, or a number > 0. */
+function optionalPositive(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+    throw new ValueError(`fit: ${name} must be a number > 0, got ${echoValue(value)}`);
+  }
+  return value;
 }

@@ -177,7 +177,7 @@ export abstract class Optimizer<
   /** Applies one update to every parameter that has a gradient (those with `grad` null are skipped). */
   step(): void {
     const { name } = this.spec;
-    if (isCompiling()) refuseWhileCompiling(`${name}.step()`);
+    refuseWhileCompiling(this.stepWhere);
     const groups = this.paramGroups;
     let index = 0;
     // a plain loop and no string built unless there are several groups: a small network's step

@@ -15,7 +15,7 @@ import {
   sameShape,
 } from '../shape-math.js';
 import { type IndicesLike, Tensor, type TensorLike, toTensor } from '../tensor.js';
-import { spread } from './batching.js';
+import { lift, spread } from './batching.js';
 import { operands } from './operands.js';
 
 /** The same elements in a new shape; one size may be −1 (inferred). Shares the data. */
@@ -107,16 +107,8 @@ const BROADCAST_TO: Primitive<Shape, readonly [Tensor]> = {
   vjp: (g, xs) => [sumTo(g, xs[0].shape)], // copies' gradients add up
   jvp: ([t], _x, _y, target) => (t as Tensor).broadcastTo(target),
   // the sample's axes right-aligned after the batch axis, then broadcast
-  batch: (xs, _b, target) => {
-    const x = xs[0];
-    const ones = target.length - (x.ndim - 1);
-    const lifted = [
-      x.shape[0] as number,
-      ...target.slice(0, ones).map(() => 1),
-      ...x.shape.slice(1),
-    ];
-    return x.reshape(lifted).broadcastTo([x.shape[0] as number, ...target]);
-  },
+  batch: (xs, _b, target) =>
+    lift(xs[0], true, target.length).broadcastTo([xs[0].shape[0] as number, ...target]),
 };
 
 /**

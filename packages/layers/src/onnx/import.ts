@@ -2,7 +2,6 @@
 // back as an MLP or a Sequential. Each activation is recognised by lowering every catalog
 // activation the way toONNX would and comparing node for node, so what toONNX writes reads back
 // exactly, and anything else is an error naming the node.
-import { ValueError } from '@backprop/core';
 import type onnxProto from 'onnx-proto';
 import { familyCall } from '../define-activation.js';
 import { Linear } from '../linear.js';
@@ -11,7 +10,7 @@ import { Sequential } from '../sequential.js';
 import { LOWERINGS_BY_NAME, type Lowering } from './activations.js';
 import type { FittedScaler, ToONNXOptions } from './export.js';
 import { GraphBuilder } from './graph.js';
-import { int, nodeLabel, type ReadGraph, readGraph } from './read.js';
+import { fail, int, nodeLabel, type ReadGraph, readGraph } from './read.js';
 
 type Node = onnxProto.onnx.INodeProto;
 
@@ -38,10 +37,6 @@ interface Cursor {
   at: number;
   value: string;
 }
-
-const fail = (message: string): never => {
-  throw new ValueError(`fromONNX: ${message}`);
-};
 
 const attribute = (node: Node, name: string) => node.attribute?.find((a) => a.name === name);
 
@@ -172,11 +167,9 @@ function matchLinear(
   let bias: number[] | null = null;
   let end: Cursor = { at: at + 1, value: node.output?.[0] ?? '' };
   if (node.opType === 'Gemm') {
-    const { alpha, beta, transA } = {
-      alpha: floatAttribute(node, 'alpha', 1),
-      beta: floatAttribute(node, 'beta', 1),
-      transA: int(attribute(node, 'transA')?.i),
-    };
+    const alpha = floatAttribute(node, 'alpha', 1);
+    const beta = floatAttribute(node, 'beta', 1);
+    const transA = int(attribute(node, 'transA')?.i);
     if (alpha !== 1 || beta !== 1 || transA !== 0) {
       fail(
         `${label} has alpha = ${alpha}, beta = ${beta}, transA = ${transA}; a Linear is a Gemm with alpha = beta = 1 and transA = 0`,

@@ -39,7 +39,8 @@ const label = (node: Node, i: number) =>
 export const nodeLabel = (r: ReadGraph, at: number) =>
   label(r.nodes[at] as Node, r.positions[at] as number);
 
-function fail(message: string): never {
+/** Throws fromONNX's error: a ValueError whose message starts with `fromONNX:`. */
+export function fail(message: string): never {
   throw new ValueError(`fromONNX: ${message}`);
 }
 
