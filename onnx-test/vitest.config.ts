@@ -10,5 +10,8 @@ export default defineProject({
   test: {
     name: 'onnx-test',
     include: ['src/**/*.test.ts'],
+    // each test opens many ONNX Runtime sessions (and some run the CLI as processes): on a loaded
+    // machine that takes many times its usual second, and that must not fail it
+    testTimeout: 120_000,
   },
 });
