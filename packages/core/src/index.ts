@@ -84,6 +84,7 @@ export {
   where,
 } from './ops/binary.js';
 export { defineOp, type OpDefinition } from './ops/custom.js';
+export { type DenseLayer, type FusedActivation, fusedMLP } from './ops/fused-mlp.js';
 export { linear, matmul } from './ops/matmul.js';
 export { type Axis, logsumexp, max, mean, min, sum } from './ops/reduce.js';
 export {
@@ -101,6 +102,7 @@ export {
   unsqueeze,
 } from './ops/shape.js';
 export { logSoftmax, softmax } from './ops/softmax.js';
+export { type SquaredErrorOptions, squaredError } from './ops/squared-error.js';
 export {
   abs,
   astype,

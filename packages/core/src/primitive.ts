@@ -3,12 +3,12 @@
 // a step while `compile` records, records the node `backward` needs, and hands the op to the
 // innermost `jvp` or `vmap` that carries one of its inputs. Op files see none of that.
 import { allocate, type DType, type TypedArray } from './dtype.js';
-import { type NodeRule, record } from './engine.js';
+import { gradients, type NodeRule, record } from './engine.js';
 import { GradError, ShapeError } from './errors.js';
 import { activeDepth, below, carryOver, type Frame, frameAt, innermostFrame } from './frames.js';
-import { noGrad } from './grad-mode.js';
-import { keepStep } from './recording.js';
-import { formatShape, sameShape, sizeOf } from './shape-math.js';
+import { isGradEnabled, noGrad, withGradMode } from './grad-mode.js';
+import { keepStep, keepSteps } from './recording.js';
+import { formatShape, type Shape, sameShape, sizeOf } from './shape-math.js';
 import { Tensor } from './tensor.js';
 
 /** One gradient per input of an op; `null` (or `undefined`) where an input gets none. */
@@ -107,6 +107,74 @@ export function bind<P, I extends Inputs>(
   return record(p.name, inputs, y, p.vjp as NodeRule<P>, params);
 }
 // #endregion bind
+
+/**
+ * A fused op: several ops' work in one kernel and one graph node (see ops/fused-mlp.ts). It has
+ * a kernel and a derivative rule like any primitive; under `jvp` and `vmap` it is the composition
+ * it fuses, whose ops bring their own rules, so it needs none of its own.
+ */
+export type FusedPrimitive<P, I extends Inputs = Inputs> = Omit<Primitive<P, I>, 'jvp' | 'batch'>;
+
+/**
+ * `bind` for a fused op: outside the transforms, one kernel and one node; inside a `jvp` or
+ * `vmap` that carries one of its inputs, `compose()`, the same values computed op by op.
+ */
+export function bindFused<P, I extends Inputs>(
+  p: FusedPrimitive<P, I>,
+  inputs: I,
+  params: P,
+  shape: readonly number[],
+  compose: () => Tensor,
+): Tensor {
+  if (activeDepth() > 0 && innermostFrame(inputs) >= 0) return compose();
+  // no frame carries its inputs, so `bind` never asks for the rules it lacks
+  return bind(p as Primitive<P, I>, inputs, params, shape);
+}
+
+/**
+ * A fused op's derivative as its composition's: `compose()` rebuilt from the inputs with grad
+ * on, then differentiated with its ops' own rules (recorded when grad mode is on), so that a
+ * second derivative, or one under `jvp` or `vmap`, sees every op the fused kernel skips.
+ */
+export function composedGradients(
+  inputs: readonly Tensor[],
+  g: Tensor,
+  compose: () => Tensor,
+): Grads {
+  const y = withGradMode(true, compose);
+  const wanted = inputs.filter((t) => t.requiresGrad);
+  const grads = gradients([y], wanted, { gradOutputs: [g], createGraph: isGradEnabled() });
+  return inputs.map((t) => (t.requiresGrad ? (grads[wanted.indexOf(t)] as Tensor) : null));
+}
+
+/**
+ * Several outputs from one kernel, for a derivative rule that computes them together (a fused
+ * op's backward). They are not recorded: the rule uses this only with grad mode off (no second
+ * derivative asked for) and outside the transforms, and composes ops otherwise.
+ */
+export function bindMany<P, I extends Inputs>(
+  name: string,
+  kernel: (inputs: I, outs: readonly TypedArray[], params: P) => void,
+  inputs: I,
+  params: P,
+  shapes: readonly (readonly number[])[],
+): Tensor[] {
+  if (isGradEnabled() || activeDepth() > 0) {
+    throw new GradError(`${name}: internal error: several outputs cannot be differentiated`);
+  }
+  const dtype = (inputs[0] as Tensor).dtype;
+  const outs: TypedArray[] = [];
+  for (let i = 0; i < shapes.length; i++) outs.push(allocate(dtype, sizeOf(shapes[i] as Shape)));
+  kernel(inputs, outs, params);
+  keepSteps(outs, kernel, inputs, params);
+  const ys: Tensor[] = [];
+  for (let i = 0; i < outs.length; i++) {
+    const y = new Tensor(outs[i] as TypedArray, shapes[i] as Shape);
+    y._made = ++made;
+    ys.push(y);
+  }
+  return ys;
+}
 
 /**
  * `bind` for an op with an input that the frame at `level` carries something for: under a `jvp`,

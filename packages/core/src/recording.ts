@@ -64,6 +64,22 @@ export function keepStep<P, I extends Inputs>(
 }
 // #endregion keep-step
 
+/** `keepStep` for a kernel that fills several arrays at once (a fused op's backward). */
+export function keepSteps<P, I extends Inputs>(
+  outs: readonly TypedArray[],
+  kernel: (inputs: I, outs: readonly TypedArray[], params: P) => void,
+  inputs: I,
+  params: P,
+): void {
+  if (recording === null) return;
+  recording.steps.push({
+    out: outs[0] as TypedArray,
+    run: () => kernel(inputs, outs, params),
+    zero: false,
+  });
+  for (const out of outs) recording.written.add(out);
+}
+
 /** While recording: notes the leaves among an op's inputs (their `requiresGrad` decides the trace). */
 export function noteInputs(inputs: readonly Tensor[]): void {
   const r = recording as Recording;

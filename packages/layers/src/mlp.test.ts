@@ -199,6 +199,64 @@ describe('MLP forward', () => {
 
 // ---------------------------------------------------------------- slide notation
 
+describe('MLP as one fused op', () => {
+  /** The output and every parameter's gradient of Σ y·r, as plain arrays. */
+  function pass(net: MLP, x: Tensor, forward: () => Tensor): number[][] {
+    net.zeroGrad();
+    const y = forward();
+    y.mul(
+      tensor(
+        Array.from({ length: y.size }, (_, i) => 0.3 + i),
+        { shape: y.shape },
+      ),
+    )
+      .sum()
+      .backward();
+    return [
+      Array.from(y.data),
+      ...net.parameters().map((p) => Array.from((p.grad as Tensor).data)),
+    ];
+  }
+
+  it('runs core’s fusedMLP where the activations allow, with the numbers of its layers op by op', () => {
+    for (const activation of ['sigmoid', 'tanh', 'relu', 'identity']) {
+      for (const outputActivation of ['identity', 'sigmoid', 'softmax']) {
+        const net = new MLP({
+          inputs: 3,
+          hidden: [4, 2],
+          activation,
+          outputActivation,
+          outputs: 2,
+          seed: 1,
+        });
+        const x = tensor([
+          [0.5, -1, 2],
+          [1, 0.25, -0.5],
+        ]);
+        const y = net.forward(x);
+        // softmax (a row at a time) runs after the fused layers, on their output
+        expect(outputActivation === 'softmax' ? y.inputs[0]?.op : y.op).toBe('fusedMLP');
+        expect(
+          pass(net, x, () => net.forward(x)),
+          `${activation} → ${outputActivation}`,
+        ).toEqual(pass(net, x, () => net.forward(x, { intermediates: true }).output));
+      }
+    }
+  });
+
+  it('composes ops for an activation core cannot fuse, or one put in later', () => {
+    const net = new MLP({ inputs: 2, hidden: [3], activation: 'softplus', seed: 0 });
+    expect(net.forward([[1, 2]]).op).toBe('linear');
+    const fused = new MLP({ inputs: 2, hidden: [3], activation: 'tanh', seed: 0 });
+    expect(fused.forward([[1, 2]]).op).toBe('fusedMLP');
+    fused.activations[0] = getActivation('softsign');
+    expect(fused.forward([[1, 2]]).op).toBe('linear');
+    expect(fused.forward([[1, 2]]).item()).toBe(
+      fused.forward([[1, 2]], { intermediates: true }).output.item(),
+    );
+  });
+});
+
 describe('MLP slide weights (p. 4)', () => {
   it('slideWeights(j) is [bias; W] of layers.j, (m⁽ʲ⁾ + 1) × m⁽ʲ⁺¹⁾', () => {
     const mlp = new MLP({ inputs: 3, hidden: [4, 2], outputs: 1, seed: 3 });

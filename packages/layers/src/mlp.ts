@@ -7,6 +7,8 @@ import {
   type DType,
   DTypeError,
   echoValue,
+  type FusedActivation,
+  fusedMLP,
   Generator,
   noGrad,
   ShapeError,
@@ -16,6 +18,7 @@ import {
   ValueError,
 } from '@backprop/core';
 import { activationName, getActivationEntry } from './activation-catalog.js';
+import { identity, relu, sigmoid, tanh } from './builtin-activations.js';
 import { defaultInit } from './default-init.js';
 import type { Activation } from './define-activation.js';
 import { getInitializer } from './init.js';
@@ -133,6 +136,20 @@ function readForwardOptions(
   return wanted;
 }
 
+/** The catalog's activations that core's `fusedMLP` runs inside its layers. */
+const FUSED = new Map<Activation, FusedActivation>([
+  [identity, 'identity'],
+  [sigmoid, 'sigmoid'],
+  [tanh, 'tanh'],
+  [relu, 'relu'],
+]);
+
+function sameList(a: readonly Activation[], b: readonly Activation[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function activationLabel(fn: Activation): string {
   return activationName(fn) ?? `<${fn.name || 'unnamed'}>`;
 }
@@ -180,6 +197,8 @@ export class MLP extends Module {
   readonly activations: Activation[];
   /** The activation applied to the output layer's a. */
   readonly outputActivation: Activation;
+  /** What `fusedActivations` found, for the activations it found it for. */
+  private fused: { hidden: Activation[]; output: Activation; names: FusedActivation[] } | undefined;
 
   /** Builds the network from options, or from a saved `config` (which must name every activation). */
   constructor(options: MLPOptions | Readonly<MLPConfig>) {
@@ -332,6 +351,14 @@ export class MLP extends Module {
       throw e;
     }
     const activations = this.activations;
+    if (!wanted) {
+      // the usual call: the whole network as core's one fused op, where its activations allow
+      const fused = this.fusedActivations();
+      if (fused !== null) {
+        const y = fusedMLP(h, layers, fused);
+        return fused[layers.length - 1] === 'identity' ? this.outputActivation(y) : y;
+      }
+    }
     const a: Tensor[] = [];
     const z: Tensor[] = [];
     for (let i = 0; i < activations.length; i++) {
@@ -349,6 +376,32 @@ export class MLP extends Module {
       for (const t of [...a, ...z, logits, output]) t.retainGrad();
     }
     return { output, logits, a, z };
+  }
+
+  /**
+   * The activations as core's `fusedMLP` names them, one a layer, or null when a hidden one is
+   * not among them. An output activation that is not (softmax) runs after the fused op, which
+   * then ends with 'identity'. Read on every call: `activations` is an array a user may change.
+   */
+  private fusedActivations(): FusedActivation[] | null {
+    const acts = this.activations;
+    const cached = this.fused;
+    if (
+      cached !== undefined &&
+      cached.output === this.outputActivation &&
+      sameList(cached.hidden, acts)
+    ) {
+      return cached.names;
+    }
+    const names: FusedActivation[] = [];
+    for (const fn of acts) {
+      const name = FUSED.get(fn);
+      if (name === undefined) return null;
+      names.push(name);
+    }
+    names.push(FUSED.get(this.outputActivation) ?? 'identity');
+    this.fused = { hidden: [...acts], output: this.outputActivation, names };
+    return names;
   }
 
   /**

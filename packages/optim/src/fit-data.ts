@@ -94,3 +94,28 @@ export function splitData(
     validationIndices,
   }));
 }
+
+/**
+ * The minibatch of rows `order[start]`, …, `order[end − 1]` of `t` (a leaf: fit's data is cut
+ * off from any graph), the values `t.gather(order.slice(start, end))` gives. One sample is its
+ * row seen in place; more are copied row by row. With per-sample SGD (p. 10) a step is a few
+ * microseconds, and an op (index checks, a node, its arrays) for each batch would cost as much.
+ */
+export function batchRows(t: Tensor, order: readonly number[], start: number, end: number): Tensor {
+  const n = t.shape[0] as number;
+  const width = n === 0 ? 0 : t.size / n;
+  const data = t.data;
+  const count = end - start;
+  const shape = [count, ...t.shape.slice(1)];
+  if (count === 1) {
+    const row = order[start] as number;
+    return new Tensor(data.subarray(row * width, (row + 1) * width), shape);
+  }
+  const out =
+    t.dtype === 'float32' ? new Float32Array(count * width) : new Float64Array(count * width);
+  for (let r = 0; r < count; r++) {
+    const row = order[start + r] as number;
+    out.set(data.subarray(row * width, (row + 1) * width), r * width);
+  }
+  return new Tensor(out, shape);
+}

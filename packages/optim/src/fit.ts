@@ -15,7 +15,7 @@ import {
 } from '@backprop/core';
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
-import { type Data, splitData } from './fit-data.js';
+import { batchRows, type Data, splitData } from './fit-data.js';
 import {
   DivergenceError,
   divergence,
@@ -129,26 +129,34 @@ export function fit(model: Trainable, options: FitOptions): History {
       const optimized = optimizer.params; // a new array on every read: read once an epoch
       epochNow = epoch;
       for (let b = 0; b < batches; b++) {
-        const indices = order.slice(b * batchSize, (b + 1) * batchSize);
+        const first = b * batchSize;
+        const end = Math.min(first + batchSize, n);
         batchNow = b + 1;
         let value: number;
         try {
           optimizer.zeroGrad();
-          const [xb, yb] = [x.gather(indices), y.gather(indices)];
+          const xb = batchRows(x, order, first, end);
+          const yb = batchRows(y, order, first, end);
           const [l, prediction] = runBatch(xb, yb);
           if (perSampleClip !== undefined) {
             backwardClippedPerSample(model, loss, xb, yb, perSampleClip);
           }
           value = l.item();
           if (!Number.isFinite(value)) {
-            throw divergence(batchWhere(), `the loss is ${value}`, lr, indices, rows);
+            throw divergence(
+              batchWhere(),
+              `the loss is ${value}`,
+              lr,
+              order.slice(first, end),
+              rows,
+            );
           }
           // a non-finite gradient must not reach the weights, even when the loss is finite
           const bad = nonFiniteGradient(optimized);
           if (bad !== null) {
             const p = optimized[bad.index] as Tensor;
             const what = `the loss is ${value} but the gradient of parameter ${bad.index} (shape ${shapeOf(p)}) holds ${bad.value}`;
-            throw divergence(batchWhere(), what, lr, indices, rows);
+            throw divergence(batchWhere(), what, lr, order.slice(first, end), rows);
           }
           if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
           optimizer.step();
@@ -156,8 +164,8 @@ export function fit(model: Trainable, options: FitOptions): History {
         } catch (e) {
           throw withContext(batchWhere(), e);
         }
-        lossSum += value * indices.length;
-        done += indices.length;
+        lossSum += value * (end - first);
+        done += end - first;
         display?.batchEnd(done, lossSum / done);
         if (callbacks?.onBatchEnd) {
           callbacks.onBatchEnd({
@@ -165,7 +173,7 @@ export function fit(model: Trainable, options: FitOptions): History {
             batch: b + 1,
             batches,
             loss: value,
-            indices: rows ? indices.map((i) => rows[i]) : indices,
+            indices: order.slice(first, end).map((i) => (rows ? (rows[i] as number) : i)),
           });
           runBatch = compiled();
         }

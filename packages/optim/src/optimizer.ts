@@ -103,6 +103,8 @@ export abstract class Optimizer<
   /** "SGD.step()": what a one-group step's errors start with, made once. */
   private readonly stepWhere: string;
   private stateOf = new Map<Tensor, ParamState>();
+  /** stateOf's entries by group and position, as `step` finds them without hashing every step. */
+  private states: (ParamState | undefined)[][] = [];
 
   protected constructor(params: Params<O>, options: Partial<O>, spec: OptimizerSpec<O>) {
     this.spec = spec;
@@ -172,6 +174,7 @@ export abstract class Optimizer<
       });
       return { ...resolved, params: Object.freeze([...groupParams]) } as ParamGroup<O>;
     });
+    this.states = this.paramGroups.map(() => []);
   }
 
   /** Applies one update to every parameter that has a gradient (those with `grad` null are skipped). */
@@ -199,10 +202,15 @@ export abstract class Optimizer<
               `${name}.step(): parameter ${index} has shape [${p.shape.join(', ')}] but its gradient has shape [${g.shape.join(', ')}]`,
             );
           }
-          let state = this.stateOf.get(p);
+          const states = this.states[gi] as (ParamState | undefined)[];
+          let state = states[pi];
           if (state === undefined) {
-            state = { step: 0, buffers: {} };
-            this.stateOf.set(p, state);
+            state = this.stateOf.get(p); // one that loadState brought
+            if (state === undefined) {
+              state = { step: 0, buffers: {} };
+              this.stateOf.set(p, state);
+            }
+            states[pi] = state;
           }
           state.step += 1;
           this.update(p.data, g.data, state, group);
@@ -343,6 +351,7 @@ export abstract class Optimizer<
       Object.assign(this.paramGroups[gi] as O, options);
     });
     this.stateOf = newState;
+    this.states = this.paramGroups.map(() => []);
   }
 }
 

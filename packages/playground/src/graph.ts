@@ -22,7 +22,15 @@ export function sampleGraph(model: MLP, x: number[], y: number): string {
   const linear = model.config.outputActivation === 'identity';
   out.logits.label = linear ? 'y_E' : `a⁽${superscript(model.numHidden + 1)}⁾ (logits)`;
   if (!linear) out.output.label = 'softmax';
-  const E = errorOf(model, out, [y]);
+  // E of p. 10, ½(y_E − y)², spelled out in ops so that the drawing shows each step (layers'
+  // halfSquaredError is one fused op of the same value)
+  const E = linear
+    ? out.output
+        .sub(tensor([[y]]))
+        .square()
+        .mul(0.5)
+        .mean()
+    : errorOf(model, out, [y]);
   E.label = 'E';
   // the backward pass as the graph's second layer of numbers: ∂E/∂ of every node, not only leaves
   for (const t of topologicalOrder([E]) as Tensor[]) if (!t.isLeaf) t.retainGrad();

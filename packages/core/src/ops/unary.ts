@@ -171,20 +171,19 @@ export const cos = unaryOp(
 ); // (cos x)' = −sin x
 
 /** Hyperbolic tangent. */
-export const tanh = unaryOp(
-  'tanh',
-  (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
-  },
-  (g, _x, y) => tanhGrad(g, y),
-);
+const tanhLoop: UnaryKernel = (x, out, n) => {
+  for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
+};
+export const tanh = unaryOp('tanh', tanhLoop, (g, _x, y) => tanhGrad(g, y));
+
+const tanhGradLoop: PairKernel = (g, y, out, n) => {
+  for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i] * y[i]);
+};
 
 /** tanh's derivative rule from its output y: g·(1 − y²). */
 export const tanhGrad = derivativeOp(
   'tanhGrad',
-  (g, y, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i] * y[i]);
-  },
+  tanhGradLoop,
   (gg, y) => tanhGrad(gg, y), // ∂/∂g = 1 − y²
   (gg, g, y) => gg.mul(g).mul(y).mul(-2), // ∂/∂y = −2gy
 );
@@ -194,44 +193,42 @@ export const tanhGrad = derivativeOp(
  * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
  */
 // #region sigmoid
-export const sigmoid = unaryOp(
-  'sigmoid',
-  (x, out, n) => {
-    // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
-    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
-  },
-  (g, _x, y) => sigmoidGrad(g, y),
-);
+const sigmoidLoop: UnaryKernel = (x, out, n) => {
+  // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
+  for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+};
+export const sigmoid = unaryOp('sigmoid', sigmoidLoop, (g, _x, y) => sigmoidGrad(g, y));
+
+const sigmoidGradLoop: PairKernel = (g, y, out, n) => {
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    out[i] = g[i] * (v * (1 - v));
+  }
+};
 
 /** sigmoid's derivative rule from its output y: g·y(1 − y). */
 export const sigmoidGrad = derivativeOp(
   'sigmoidGrad',
-  (g, y, out, n) => {
-    for (let i = 0; i < n; i++) {
-      const v = y[i];
-      out[i] = g[i] * (v * (1 - v));
-    }
-  },
+  sigmoidGradLoop,
   (gg, y) => sigmoidGrad(gg, y), // ∂/∂g = y(1 − y)
   (gg, g, y) => gg.mul(g).mul(y.mul(-2).add(1)), // ∂/∂y = g(1 − 2y)
 );
 // #endregion sigmoid
 
 /** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
-export const relu = unaryOp(
-  'relu',
-  (x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
-  },
-  (g, x) => reluGrad(g, x),
-);
+const reluLoop: UnaryKernel = (x, out, n) => {
+  for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
+};
+export const relu = unaryOp('relu', reluLoop, (g, x) => reluGrad(g, x));
+
+const reluGradLoop: PairKernel = (g, x, out, n) => {
+  for (let i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0 ? 1 : 0);
+};
 
 /** relu's derivative rule: g where x > 0, else 0 (as g·0, so an infinite g gives NaN there). */
 export const reluGrad = derivativeOp(
   'reluGrad',
-  (g, x, out, n) => {
-    for (let i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0 ? 1 : 0);
-  },
+  reluGradLoop,
   (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]
   null, // ∂/∂x = 0 wherever it exists: no gradient
 );
@@ -378,4 +375,36 @@ const COPY: Primitive<undefined, readonly [Tensor]> = {
 /** A copy of `x`'s values in storage of its own, as a new leaf, with `shape` (default x's). */
 export function copy(x: Tensor, shape: readonly number[] = x.shape): Tensor {
   return bind(COPY, [x], undefined, shape);
+}
+
+/**
+ * An activation that `fusedMLP` (fused-mlp.ts) runs inside its layers: the op's kernel, its
+ * derivative rule's kernel, and which value that rule reads, the input a or the output z. The
+ * very kernels of the ops above, so the fused network computes the numbers they compute.
+ */
+export interface LayerActivation {
+  readonly forward: UnaryKernel;
+  readonly derivative: PairKernel;
+  readonly reads: 'input' | 'output';
+}
+
+/** The activations `fusedMLP` can run in a layer (besides 'identity', which runs nothing). */
+export const LAYER_ACTIVATIONS = {
+  sigmoid: layerActivation('sigmoid', sigmoidLoop, 'sigmoidGrad', sigmoidGradLoop, 'output'),
+  tanh: layerActivation('tanh', tanhLoop, 'tanhGrad', tanhGradLoop, 'output'),
+  relu: layerActivation('relu', reluLoop, 'reluGrad', reluGradLoop, 'input'),
+} as const satisfies Record<string, LayerActivation>;
+
+function layerActivation(
+  name: string,
+  loop: UnaryKernel,
+  derivativeName: string,
+  derivativeLoop: PairKernel,
+  reads: 'input' | 'output',
+): LayerActivation {
+  return {
+    forward: unaryKernel(name, loop),
+    derivative: pairKernel(derivativeName, derivativeLoop),
+    reads,
+  };
 }

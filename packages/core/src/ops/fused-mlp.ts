@@ -1,0 +1,307 @@
+// The lecture's whole network (p. 5, eqs. 1–4) as one op: every layer's z·W + b and activation in
+// one kernel, and all their derivatives (the δ recursion of p. 10–18) in one more. It runs the
+// kernels of `linear` and of the activation ops in their order, so it computes their very numbers;
+// what it saves is everything around them. A network of k hidden layers is one graph node instead
+// of 2k + 1, and its backward one kernel call instead of three or four derivative rules a layer,
+// each making tensors. Like tiny-cuda-nn's FullyFusedMLP, it is for small networks, whose training
+// steps are mostly that overhead (docs/performance.md).
+import { allocate, type TypedArray } from '../dtype.js';
+import { ShapeError, ValueError } from '../errors.js';
+import { activeDepth } from '../frames.js';
+import { isGradEnabled } from '../grad-mode.js';
+import * as kernel from '../kernels/matmul.js';
+import { sum as sumKernel } from '../kernels/reduce.js';
+import { bindFused, bindMany, composedGradients, type FusedPrimitive } from '../primitive.js';
+import { formatShape, type Shape, sizeOf } from '../shape-math.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { linear } from './matmul.js';
+import { operandPair, operands } from './operands.js';
+import { LAYER_ACTIVATIONS, type LayerActivation, relu, sigmoid, tanh } from './unary.js';
+
+/** An activation `fusedMLP` runs after a layer: 'identity' (none) or one of core's ops. */
+export type FusedActivation = 'identity' | keyof typeof LAYER_ACTIVATIONS;
+
+/** One layer of `fusedMLP`: W of shape [in, out] and b of shape [out] (or none), as `linear` takes. */
+export interface DenseLayer {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+}
+
+const OPS = { identity: (a: Tensor) => a, sigmoid, tanh, relu };
+
+/**
+ * The network z⁽ʲ⁾ = fⱼ(z⁽ʲ⁻¹⁾·Wⱼ + bⱼ) from z⁽⁰⁾ = x, as one op: the same numbers as
+ * `linear` and the activation ops applied layer by layer, in one kernel and one graph node.
+ * `activations[j]` follows layer j ('identity' for none). x is [..., in] (leading axes are rows).
+ * Inside `jvp` and `vmap` it is that composition of ops.
+ * @example
+ * import { fusedMLP, linear, tensor } from '@backprop/core';
+ * const W = tensor([[1, -1], [0.5, 2]]);
+ * const v = tensor([[3], [-2]]);
+ * const x = tensor([[0.2, 0.4]]);
+ * const y = fusedMLP(x, [{ weight: W, bias: null }, { weight: v, bias: null }], ['tanh', 'identity']);
+ * console.log(y.item() === linear(linear(x, W).tanh(), v).item()); // → true
+ */
+export function fusedMLP(
+  input: TensorLike,
+  layers: readonly DenseLayer[],
+  activations: readonly FusedActivation[],
+): Tensor {
+  const x = checkLayers(input, layers, activations);
+  const inputs: Tensor[] = [x];
+  const weightAt: number[] = [];
+  const biasAt: number[] = [];
+  for (const { weight, bias } of layers) {
+    weightAt.push(inputs.push(weight) - 1);
+    biasAt.push(bias === null ? -1 : inputs.push(bias) - 1);
+  }
+  const width = x.shape[x.ndim - 1] as number;
+  const rows = x.ndim === 2 ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
+  const rowsShape = x.ndim === 2 ? x.shape : [rows, width];
+  const last = layers.length - 1;
+  const acts: (LayerActivation | null)[] = [];
+  const shapes: Shape[] = [];
+  const a: TypedArray[] = [];
+  const z: TypedArray[] = [];
+  for (let j = 0; j <= last; j++) {
+    const name = activations[j] as FusedActivation;
+    const act = name === 'identity' ? null : LAYER_ACTIVATIONS[name];
+    const n = (layers[j] as DenseLayer).weight.shape[1] as number;
+    acts.push(act);
+    shapes.push([rows, n]);
+    // the layer's a (unless it is the output's) and z (the same array when f is the identity;
+    // the last layer's is the op's output)
+    const aj = j === last && act === null ? EMPTY : allocate(x.dtype, rows * n);
+    a.push(aj);
+    z.push(act === null ? aj : j === last ? EMPTY : allocate(x.dtype, rows * n));
+  }
+  const plan: Plan = { rows, rowsShape, weightAt, biasAt, acts, shapes, a, z };
+  const width2 = (shapes[last] as Shape)[1] as number;
+  const shape = x.ndim === 2 ? [rows, width2] : [...x.shape.slice(0, -1), width2];
+  return bindFused(FUSED, inputs, plan, shape, () => compose(inputs, plan, activations, shape));
+}
+
+/** What the kernels need besides the inputs: the layers' sizes and activations, and a, z per layer. */
+interface Plan {
+  readonly rows: number;
+  /** x seen as a matrix [rows, in]. */
+  readonly rowsShape: Shape;
+  /** Where layer j's W and b are among the op's inputs (b: −1 for none). */
+  readonly weightAt: readonly number[];
+  readonly biasAt: readonly number[];
+  readonly acts: readonly (LayerActivation | null)[];
+  /** Layer j's a and z are [rows, out_j]. */
+  readonly shapes: readonly Shape[];
+  /** Layer j's a and z, filled by the forward kernel for the backward one. */
+  readonly a: readonly TypedArray[];
+  readonly z: readonly TypedArray[];
+}
+
+const NO_BATCH: Shape = [];
+const EMPTY = new Float64Array(0);
+
+// #region fused-mlp
+const FUSED: FusedPrimitive<Plan> = {
+  name: 'fusedMLP',
+  // eqs. 1–4 layer by layer, with linear's and the activations' kernels
+  kernel: (inputs, out, plan) => {
+    const last = plan.acts.length - 1;
+    let z = (inputs[0] as Tensor).data;
+    let zShape = plan.rowsShape;
+    for (let j = 0; j <= last; j++) {
+      const w = inputs[plan.weightAt[j] as number] as Tensor;
+      const b = plan.biasAt[j] as number;
+      const act = plan.acts[j] as LayerActivation | null;
+      const a = j === last && act === null ? out : (plan.a[j] as TypedArray);
+      kernel.matmul(
+        z,
+        zShape,
+        false,
+        w.data,
+        w.shape,
+        false,
+        NO_BATCH,
+        a,
+        b < 0 ? null : (inputs[b] as Tensor).data,
+      );
+      z = a;
+      if (act !== null) {
+        z = j === last ? out : (plan.z[j] as TypedArray);
+        act.forward(a, z, z.length);
+      }
+      zShape = plan.shapes[j] as Shape;
+    }
+  },
+  overwrites: true,
+  vjp: (g, inputs, y, plan) => {
+    // a second derivative (createGraph) or a transform: the composition's own rules, which are
+    // written with ops
+    if (isGradEnabled() || activeDepth() > 0) {
+      const names = plan.acts.map(nameOf);
+      return composedGradients(inputs, g, () => compose(inputs, plan, names, g.shape));
+    }
+    const shapes: Shape[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i] as Tensor;
+      slots.push(t.requiresGrad ? shapes.push(t.shape) - 1 : -1);
+    }
+    const last = plan.acts.length - 1;
+    const ga: TypedArray[] = [];
+    const gz: TypedArray[] = [];
+    for (let j = 0; j <= last; j++) {
+      const size = plan.rows * ((plan.shapes[j] as Shape)[1] as number);
+      ga.push(plan.acts[j] === null ? EMPTY : allocate(g.dtype, size));
+      gz.push(j === last ? EMPTY : allocate(g.dtype, size));
+    }
+    const outs = bindMany(
+      'fusedMLP',
+      backwardKernel,
+      [g, y, ...inputs],
+      { plan, slots, ga, gz },
+      shapes,
+    );
+    const grads: (Tensor | null)[] = [];
+    for (let i = 0; i < slots.length; i++) {
+      const k = slots[i] as number;
+      grads.push(k < 0 ? null : (outs[k] as Tensor));
+    }
+    return grads;
+  },
+};
+// #endregion fused-mlp
+
+interface Backward {
+  readonly plan: Plan;
+  /** Where each input's gradient goes among the outputs (−1: it gets none). */
+  readonly slots: readonly number[];
+  /** ∂E/∂a and ∂E/∂z of each layer, [rows, out_j] (none where they are another array). */
+  readonly ga: readonly TypedArray[];
+  readonly gz: readonly TypedArray[];
+}
+
+/**
+ * From the last layer down (p. 10–18): ∂E/∂a = ∂E/∂z·f′ (the activation's derivative kernel),
+ * ∂E/∂W = zᵀ·∂E/∂a, ∂E/∂b = ∂E/∂a summed over the rows, and ∂E/∂z below = ∂E/∂a·Wᵀ, with the
+ * kernels of linear's and the activations' derivative rules.
+ */
+// #region backward
+function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: Backward): void {
+  const { plan, slots } = b;
+  const g = (ins[0] as Tensor).data;
+  const y = (ins[1] as Tensor).data;
+  const x = ins[2] as Tensor;
+  const last = plan.acts.length - 1;
+  // the lowest layer whose W or b (or x below it) wants a gradient: nothing below it runs
+  let lowest = last + 1;
+  for (let i = slots.length - 1; i >= 0; i--)
+    if ((slots[i] as number) >= 0) lowest = layerOf(plan, i);
+  let gz = g;
+  for (let j = last; j >= lowest; j--) {
+    const act = plan.acts[j] as LayerActivation | null;
+    const shape = plan.shapes[j] as Shape;
+    let ga = gz;
+    if (act !== null) {
+      const v = act.reads === 'input' ? plan.a[j] : j === last ? y : plan.z[j];
+      ga = b.ga[j] as TypedArray;
+      act.derivative(gz, v as TypedArray, ga, ga.length);
+    }
+    const below = j === 0 ? x.data : (plan.z[j - 1] as TypedArray);
+    const belowShape = j === 0 ? plan.rowsShape : (plan.shapes[j - 1] as Shape);
+    const w = ins[2 + (plan.weightAt[j] as number)] as Tensor;
+    const dw = slots[plan.weightAt[j] as number] as number;
+    if (dw >= 0)
+      kernel.matmul(below, belowShape, true, ga, shape, false, NO_BATCH, outs[dw] as TypedArray);
+    const bias = plan.biasAt[j] as number;
+    const db = bias < 0 ? -1 : (slots[bias] as number);
+    if (db >= 0) {
+      const out = outs[db] as TypedArray;
+      if (plan.rows === 1) out.set(ga);
+      else sumKernel(ga, shape, [0], out);
+    }
+    const dx = slots[0] as number;
+    if (j > lowest || (j === 0 && dx >= 0)) {
+      gz = j === 0 ? (outs[dx] as TypedArray) : (b.gz[j - 1] as TypedArray);
+      kernel.matmul(ga, shape, false, w.data, w.shape, true, NO_BATCH, gz);
+    }
+  }
+}
+// #endregion backward
+
+/** The layer input i of the op belongs to (x: layer 0). */
+function layerOf(plan: Plan, i: number): number {
+  for (let j = 0; j < plan.weightAt.length; j++) {
+    if (plan.weightAt[j] === i || plan.biasAt[j] === i) return j;
+  }
+  return 0;
+}
+
+/** The op as `linear` and activation ops, from its inputs. */
+function compose(
+  inputs: readonly Tensor[],
+  plan: Plan,
+  activations: readonly FusedActivation[],
+  shape: readonly number[],
+): Tensor {
+  const x = inputs[0] as Tensor;
+  let h = x.ndim === 2 ? x : x.reshape(plan.rowsShape);
+  for (let j = 0; j < plan.acts.length; j++) {
+    const b = plan.biasAt[j] as number;
+    const a = linear(h, inputs[plan.weightAt[j] as number] as Tensor, b < 0 ? null : inputs[b]);
+    h = OPS[activations[j] as FusedActivation](a);
+  }
+  return x.ndim === 2 ? h : h.reshape(shape);
+}
+
+function nameOf(act: LayerActivation | null): FusedActivation {
+  for (const [name, a] of Object.entries(LAYER_ACTIVATIONS))
+    if (a === act) return name as FusedActivation;
+  return 'identity';
+}
+
+/** The input as a tensor, with every layer checked against the one before. */
+function checkLayers(
+  input: TensorLike,
+  layers: readonly DenseLayer[],
+  activations: readonly FusedActivation[],
+): Tensor {
+  if (!Array.isArray(layers) || layers.length === 0) {
+    throw new ValueError('fusedMLP: expected a non-empty array of layers { weight, bias }');
+  }
+  if (!Array.isArray(activations) || activations.length !== layers.length) {
+    throw new ValueError(
+      `fusedMLP: expected one activation a layer (${layers.length}), got ${Array.isArray(activations) ? activations.length : String(activations)}`,
+    );
+  }
+  const [x, first] = operandPair('fusedMLP', input, (layers[0] as DenseLayer).weight);
+  if (x.ndim === 0) {
+    throw new ShapeError(
+      'fusedMLP: the input is a scalar; expected [..., in] (a row of features, or rows of them)',
+    );
+  }
+  let width = x.shape[x.ndim - 1] as number;
+  for (let j = 0; j < layers.length; j++) {
+    const { weight, bias } = layers[j] as DenseLayer;
+    if (weight.ndim !== 2 || weight.shape[0] !== width) {
+      throw new ShapeError(
+        `fusedMLP: layer ${j}: weight of shape ${formatShape(weight.shape)} does not fit the ${j === 0 ? `input of shape ${formatShape(x.shape)}` : `output of layer ${j - 1} (${width} wide)`}; expected [${width}, out]`,
+      );
+    }
+    width = weight.shape[1] as number;
+    if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== width)) {
+      throw new ShapeError(
+        `fusedMLP: layer ${j}: bias of shape ${formatShape(bias.shape)} does not fit its weight of shape ${formatShape(weight.shape)}; expected [${width}]`,
+      );
+    }
+    if (weight.dtype !== first.dtype || (bias !== null && bias.dtype !== first.dtype)) {
+      operands('fusedMLP', first, weight, ...(bias === null ? [] : [bias])); // throws, naming the dtypes
+    }
+    const name = activations[j];
+    if (name !== 'identity' && !Object.hasOwn(LAYER_ACTIVATIONS, name as string)) {
+      throw new ValueError(
+        `fusedMLP: layer ${j}: unknown activation ${String(name)}; expected one of identity, ${Object.keys(LAYER_ACTIVATIONS).join(', ')}`,
+      );
+    }
+  }
+  return x;
+}
