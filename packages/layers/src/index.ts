@@ -38,6 +38,7 @@ export {
   tanh,
 } from './builtin-activations.js';
 export type { SavableModel } from './codecs.js';
+export { isCompileSafe, isCompileSafeLoss } from './compile-safe.js';
 export { defaultInit } from './default-init.js';
 export {
   type Activation,

@@ -201,7 +201,7 @@ describe('MLP forward', () => {
 
 describe('MLP as one fused op', () => {
   /** The output and every parameter's gradient of Σ y·r, as plain arrays. */
-  function pass(net: MLP, x: Tensor, forward: () => Tensor): number[][] {
+  function pass(net: MLP, forward: () => Tensor): number[][] {
     net.zeroGrad();
     const y = forward();
     y.mul(
@@ -237,9 +237,9 @@ describe('MLP as one fused op', () => {
         // softmax (a row at a time) runs after the fused layers, on their output
         expect(outputActivation === 'softmax' ? y.inputs[0]?.op : y.op).toBe('fusedMLP');
         expect(
-          pass(net, x, () => net.forward(x)),
+          pass(net, () => net.forward(x)),
           `${activation} → ${outputActivation}`,
-        ).toEqual(pass(net, x, () => net.forward(x, { intermediates: true }).output));
+        ).toEqual(pass(net, () => net.forward(x, { intermediates: true }).output));
       }
     }
   });

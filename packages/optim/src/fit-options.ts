@@ -125,12 +125,14 @@ export interface FitOptions {
    */
   progress?: ProgressSetting;
   /**
-   * Run each batch's forward pass, loss and `backward()` through core's `compile` (default
-   * false): traced once per batch size, then only its kernel calls are replayed, which is faster
-   * for small models (the same numbers as without). The model's forward pass and the loss must
-   * then compute with backprop's ops only (what a model from `@backprop/layers` does); see
-   * `compile` for what it cannot follow. After each callback the step is traced again, so state a
-   * callback changes (a flag the model reads) counts from the next batch, as without compile.
+   * Run each batch's forward pass, loss and `backward()` through core's `compile`: traced once
+   * per batch size, then only its kernel calls are replayed, which is faster for small models
+   * (the same numbers as without). By default fit does so when the replay is known to be exact:
+   * a model and a loss of the library's own (layers' `isCompileSafe` and `isCompileSafeLoss`),
+   * and no `clipPerSampleGradNorm`. `true` compiles any model: its forward pass and loss must
+   * then compute with backprop's ops only (see `compile` for what it cannot follow); `false`
+   * never compiles. After each callback the step is traced again, so state a callback changes (a
+   * flag the model reads) counts from the next batch, as without compile.
    */
   compile?: boolean;
 }
@@ -304,7 +306,9 @@ const FIT_OPTIONS = {
   },
   // checked by ProgressDisplay.create, which knows whether stdout is a terminal
   progress: (progress): ProgressSetting => progress ?? 'auto',
-  compile: (compile = false) => checkBoolean('fit', 'compile', compile),
+  // undefined: fit decides (compiles what it knows replays exactly)
+  compile: (compile) =>
+    compile === undefined ? undefined : checkBoolean('fit', 'compile', compile),
 } satisfies Checks<FitOptions>;
 
 /** earlyStopping's options, in the order its errors list them and its checks run. */

@@ -13,6 +13,7 @@ import {
   type TypedArray,
   ValueError,
 } from '@backprop/core';
+import { isCompileSafe, isCompileSafeLoss } from '@backprop/layers';
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
 import { batchRows, type Data, splitData } from './fit-data.js';
@@ -87,9 +88,12 @@ export function fit(model: Trainable, options: FitOptions): History {
     if (perSampleClip === undefined) l.backward(); // else each sample's, clipped, after the batch
     return [l, metrics ? prediction : null];
   };
-  // A callback may change state the model reads (a JS flag, say), which a compiled step would
-  // have frozen at its trace: after any callback runs, the step is compiled afresh.
-  const compiled = () => (o.compile ? compile(forwardBackward) : forwardBackward);
+  // compiled by default only where the replay is known to be exact (the library's own model and
+  // loss); a callback may change state the model reads (a JS flag, say), which a compiled step
+  // would have frozen at its trace, so after any callback runs the step is compiled afresh
+  const compiling =
+    o.compile ?? (perSampleClip === undefined && isCompileSafe(model) && isCompileSafeLoss(loss));
+  const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
   let runBatch = compiled();
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
