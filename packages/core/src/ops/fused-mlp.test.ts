@@ -7,6 +7,7 @@ import { checkHessian } from '../../test/second-order.js';
 import {
   compile,
   type DenseLayer,
+  type DType,
   DTypeError,
   type FusedActivation,
   fusedMLP,
@@ -42,7 +43,14 @@ function composed(
   return h;
 }
 
-function network(sizes: number[], { bias = true, dtype = 'float64' as const, seed = 0 } = {}) {
+function network(
+  sizes: number[],
+  {
+    bias = true,
+    dtype = 'float64',
+    seed = 0,
+  }: { bias?: boolean; dtype?: DType; seed?: number } = {},
+) {
   return sizes.slice(1).map((n, j) => ({
     weight: randn([sizes[j] as number, n], { seed: seed + 10 + j, dtype, requiresGrad: true }),
     bias: bias ? randn([n], { seed: seed + 20 + j, dtype, requiresGrad: true }) : null,

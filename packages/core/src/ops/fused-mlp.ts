@@ -5,13 +5,14 @@
 // of 2k + 1, and its backward one kernel call instead of three or four derivative rules a layer,
 // each making tensors. Like tiny-cuda-nn's FullyFusedMLP, it is for small networks, whose training
 // steps are mostly that overhead (docs/performance.md).
-import { allocate, type TypedArray } from '../dtype.js';
+import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { activeDepth } from '../frames.js';
 import { isGradEnabled } from '../grad-mode.js';
 import * as kernel from '../kernels/matmul.js';
 import { sum as sumKernel } from '../kernels/reduce.js';
 import { bindFused, bindMany, composedGradients, type FusedPrimitive } from '../primitive.js';
+import { currentRecording } from '../recording.js';
 import { formatShape, type Shape, sizeOf } from '../shape-math.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { linear } from './matmul.js';
@@ -49,96 +50,164 @@ export function fusedMLP(
 ): Tensor {
   const x = checkLayers(input, layers, activations);
   const inputs: Tensor[] = [x];
-  const weightAt: number[] = [];
-  const biasAt: number[] = [];
-  for (const { weight, bias } of layers) {
-    weightAt.push(inputs.push(weight) - 1);
-    biasAt.push(bias === null ? -1 : inputs.push(bias) - 1);
+  for (let j = 0; j < layers.length; j++) {
+    const { weight, bias } = layers[j] as DenseLayer;
+    inputs.push(weight);
+    if (bias !== null) inputs.push(bias);
   }
-  const width = x.shape[x.ndim - 1] as number;
-  const rows = x.ndim === 2 ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
-  const rowsShape = x.ndim === 2 ? x.shape : [rows, width];
-  const last = layers.length - 1;
-  const acts: (LayerActivation | null)[] = [];
-  const shapes: Shape[] = [];
-  const a: TypedArray[] = [];
-  const z: TypedArray[] = [];
-  for (let j = 0; j <= last; j++) {
-    const name = activations[j] as FusedActivation;
-    const act = name === 'identity' ? null : LAYER_ACTIVATIONS[name];
-    const n = (layers[j] as DenseLayer).weight.shape[1] as number;
-    acts.push(act);
-    shapes.push([rows, n]);
-    // the layer's a (unless it is the output's) and z (the same array when f is the identity;
-    // the last layer's is the op's output)
-    const aj = j === last && act === null ? EMPTY : allocate(x.dtype, rows * n);
-    a.push(aj);
-    z.push(act === null ? aj : j === last ? EMPTY : allocate(x.dtype, rows * n));
-  }
-  const plan: Plan = { rows, rowsShape, weightAt, biasAt, acts, shapes, a, z };
-  const width2 = (shapes[last] as Shape)[1] as number;
-  const shape = x.ndim === 2 ? [rows, width2] : [...x.shape.slice(0, -1), width2];
-  return bindFused(FUSED, inputs, plan, shape, () => compose(inputs, plan, activations, shape));
+  const plan = planFor(x, layers, activations);
+  const width = (plan.shapes[plan.shapes.length - 1] as Shape)[1] as number;
+  const shape = x.ndim === 2 ? [plan.rows, width] : [...x.shape.slice(0, -1), width];
+  // each call's a and z go to the plan's arrays: the call is numbered, so that a backward after
+  // a later call sees its own are gone and computes them again
+  const call: Call = { plan, number: plan.shared ? ++plan.calls : 0 };
+  return bindFused(FUSED, inputs, call, shape, () => compose(inputs, plan, activations, shape));
 }
 
-/** What the kernels need besides the inputs: the layers' sizes and activations, and a, z per layer. */
+/**
+ * What the kernels need besides the inputs: the layers' sizes and activations, where W and b sit
+ * among the inputs, and arrays for every layer's a and z and their gradients.
+ */
 interface Plan {
+  readonly dtype: DType;
   readonly rows: number;
   /** x seen as a matrix [rows, in]. */
   readonly rowsShape: Shape;
+  readonly names: readonly FusedActivation[];
+  readonly acts: readonly (LayerActivation | null)[];
   /** Where layer j's W and b are among the op's inputs (b: −1 for none). */
   readonly weightAt: readonly number[];
   readonly biasAt: readonly number[];
-  readonly acts: readonly (LayerActivation | null)[];
   /** Layer j's a and z are [rows, out_j]. */
   readonly shapes: readonly Shape[];
-  /** Layer j's a and z, filled by the forward kernel for the backward one. */
+  /** Layer j's a and z (the same array when f is the identity; the last z is the op's output). */
   readonly a: readonly TypedArray[];
   readonly z: readonly TypedArray[];
+  /** ∂E/∂a and ∂E/∂z of each layer, for the backward kernel while it runs. */
+  readonly ga: readonly TypedArray[];
+  readonly gz: readonly TypedArray[];
+  /** Whether calls share it (eagerly; a compiled function's trace gets one of its own). */
+  readonly shared: boolean;
+  /** The number of the last call whose a and z the arrays hold. */
+  calls: number;
+}
+
+/** One call: its plan, and its number among the plan's calls (0: the plan is its own). */
+interface Call {
+  readonly plan: Plan;
+  readonly number: number;
+}
+
+// A network's plan, kept for its next call: a training step then makes no arrays for its layers'
+// a and z, which are most of what a small network's step allocates.
+const plans = new WeakMap<readonly DenseLayer[], Plan>();
+
+function planFor(
+  x: Tensor,
+  layers: readonly DenseLayer[],
+  activations: readonly FusedActivation[],
+): Plan {
+  if (currentRecording() !== null) return makePlan(x, layers, activations, false); // a trace's own
+  const kept = plans.get(layers);
+  if (kept !== undefined && fits(kept, x, layers, activations)) return kept;
+  const plan = makePlan(x, layers, activations, true);
+  plans.set(layers, plan);
+  return plan;
+}
+
+function makePlan(
+  x: Tensor,
+  layers: readonly DenseLayer[],
+  activations: readonly FusedActivation[],
+  shared: boolean,
+): Plan {
+  const width = x.shape[x.ndim - 1] as number;
+  const rows = x.ndim === 2 ? (x.shape[0] as number) : sizeOf(x.shape.slice(0, -1));
+  const last = layers.length - 1;
+  const plan = {
+    dtype: x.dtype,
+    rows,
+    rowsShape: [rows, width],
+    names: [...activations],
+    acts: [] as (LayerActivation | null)[],
+    weightAt: [] as number[],
+    biasAt: [] as number[],
+    shapes: [] as Shape[],
+    a: [] as TypedArray[],
+    z: [] as TypedArray[],
+    ga: [] as TypedArray[],
+    gz: [] as TypedArray[],
+    shared,
+    calls: 0,
+  };
+  let at = 1;
+  for (let j = 0; j <= last; j++) {
+    const { weight, bias } = layers[j] as DenseLayer;
+    const name = activations[j] as FusedActivation;
+    const act = name === 'identity' ? null : LAYER_ACTIVATIONS[name];
+    const size = rows * (weight.shape[1] as number);
+    plan.acts.push(act);
+    plan.weightAt.push(at++);
+    plan.biasAt.push(bias === null ? -1 : at++);
+    plan.shapes.push([rows, weight.shape[1] as number]);
+    const a = j === last && act === null ? EMPTY : allocate(x.dtype, size);
+    plan.a.push(a);
+    plan.z.push(act === null ? a : j === last ? EMPTY : allocate(x.dtype, size));
+    plan.ga.push(act === null ? EMPTY : allocate(x.dtype, size));
+    plan.gz.push(j === last ? EMPTY : allocate(x.dtype, size));
+  }
+  return plan;
+}
+
+/** Whether `plan` was made for a call like this one: the same sizes, biases and activations. */
+function fits(
+  plan: Plan,
+  x: Tensor,
+  layers: readonly DenseLayer[],
+  activations: readonly FusedActivation[],
+): boolean {
+  const rows = x.ndim === 2 ? x.shape[0] : sizeOf(x.shape.slice(0, -1));
+  if (plan.dtype !== x.dtype || plan.rows !== rows || plan.acts.length !== layers.length)
+    return false;
+  for (let j = 0; j < layers.length; j++) {
+    const { weight, bias } = layers[j] as DenseLayer;
+    if (
+      plan.names[j] !== activations[j] ||
+      (plan.shapes[j] as Shape)[1] !== weight.shape[1] ||
+      (plan.biasAt[j] as number) < 0 !== (bias === null)
+    ) {
+      return false;
+    }
+  }
+  return true;
 }
 
 const NO_BATCH: Shape = [];
 const EMPTY = new Float64Array(0);
 
 // #region fused-mlp
-const FUSED: FusedPrimitive<Plan> = {
+const FUSED: FusedPrimitive<Call> = {
   name: 'fusedMLP',
   // eqs. 1–4 layer by layer, with linear's and the activations' kernels
-  kernel: (inputs, out, plan) => {
-    const last = plan.acts.length - 1;
-    let z = (inputs[0] as Tensor).data;
-    let zShape = plan.rowsShape;
-    for (let j = 0; j <= last; j++) {
-      const w = inputs[plan.weightAt[j] as number] as Tensor;
-      const b = plan.biasAt[j] as number;
-      const act = plan.acts[j] as LayerActivation | null;
-      const a = j === last && act === null ? out : (plan.a[j] as TypedArray);
-      kernel.matmul(
-        z,
-        zShape,
-        false,
-        w.data,
-        w.shape,
-        false,
-        NO_BATCH,
-        a,
-        b < 0 ? null : (inputs[b] as Tensor).data,
-      );
-      z = a;
-      if (act !== null) {
-        z = j === last ? out : (plan.z[j] as TypedArray);
-        act.forward(a, z, z.length);
-      }
-      zShape = plan.shapes[j] as Shape;
-    }
+  kernel: (inputs, out, call) => {
+    const plan = call.plan;
+    forward(inputs, out, plan, plan.a, plan.z);
+    plan.calls = call.number;
   },
   overwrites: true,
-  vjp: (g, inputs, y, plan) => {
+  vjp: (g, inputs, y, call) => {
+    const plan = call.plan;
     // a second derivative (createGraph) or a transform: the composition's own rules, which are
     // written with ops
     if (isGradEnabled() || activeDepth() > 0) {
-      const names = plan.acts.map(nameOf);
-      return composedGradients(inputs, g, () => compose(inputs, plan, names, g.shape));
+      return composedGradients(inputs, g, () => compose(inputs, plan, plan.names, g.shape));
+    }
+    let { a, z } = plan;
+    if (call.number !== plan.calls) {
+      // a later call has filled the plan's arrays: this call's a and z again, in arrays of its own
+      const own = makePlan(inputs[0] as Tensor, layersOf(inputs, plan), plan.names, false);
+      forward(inputs, allocate(g.dtype, y.size), own, own.a, own.z);
+      ({ a, z } = own);
     }
     const shapes: Shape[] = [];
     const slots: number[] = [];
@@ -146,19 +215,11 @@ const FUSED: FusedPrimitive<Plan> = {
       const t = inputs[i] as Tensor;
       slots.push(t.requiresGrad ? shapes.push(t.shape) - 1 : -1);
     }
-    const last = plan.acts.length - 1;
-    const ga: TypedArray[] = [];
-    const gz: TypedArray[] = [];
-    for (let j = 0; j <= last; j++) {
-      const size = plan.rows * ((plan.shapes[j] as Shape)[1] as number);
-      ga.push(plan.acts[j] === null ? EMPTY : allocate(g.dtype, size));
-      gz.push(j === last ? EMPTY : allocate(g.dtype, size));
-    }
     const outs = bindMany(
       'fusedMLP',
       backwardKernel,
       [g, y, ...inputs],
-      { plan, slots, ga, gz },
+      { plan, a, z, slots },
       shapes,
     );
     const grads: (Tensor | null)[] = [];
@@ -169,15 +230,50 @@ const FUSED: FusedPrimitive<Plan> = {
     return grads;
   },
 };
+
+/** Eqs. 1–4 layer by layer, with linear's and the activations' kernels, into `a` and `z`. */
+function forward(
+  inputs: readonly Tensor[],
+  out: TypedArray,
+  plan: Plan,
+  as: readonly TypedArray[],
+  zs: readonly TypedArray[],
+): void {
+  const last = plan.acts.length - 1;
+  let z = (inputs[0] as Tensor).data;
+  let zShape = plan.rowsShape;
+  for (let j = 0; j <= last; j++) {
+    const w = inputs[plan.weightAt[j] as number] as Tensor;
+    const b = plan.biasAt[j] as number;
+    const act = plan.acts[j] as LayerActivation | null;
+    const a = j === last && act === null ? out : (as[j] as TypedArray);
+    const bias = b < 0 ? null : (inputs[b] as Tensor).data;
+    kernel.matmul(z, zShape, false, w.data, w.shape, false, NO_BATCH, a, bias);
+    z = a;
+    if (act !== null) {
+      z = j === last ? out : (zs[j] as TypedArray);
+      act.forward(a, z, z.length);
+    }
+    zShape = plan.shapes[j] as Shape;
+  }
+}
+
+/** The layers of a call, from its inputs. */
+function layersOf(inputs: readonly Tensor[], plan: Plan): DenseLayer[] {
+  return plan.weightAt.map((w, j) => {
+    const b = plan.biasAt[j] as number;
+    return { weight: inputs[w] as Tensor, bias: b < 0 ? null : (inputs[b] as Tensor) };
+  });
+}
 // #endregion fused-mlp
 
 interface Backward {
   readonly plan: Plan;
+  /** The call's a and z. */
+  readonly a: readonly TypedArray[];
+  readonly z: readonly TypedArray[];
   /** Where each input's gradient goes among the outputs (−1: it gets none). */
   readonly slots: readonly number[];
-  /** ∂E/∂a and ∂E/∂z of each layer, [rows, out_j] (none where they are another array). */
-  readonly ga: readonly TypedArray[];
-  readonly gz: readonly TypedArray[];
 }
 
 /**
@@ -188,6 +284,8 @@ interface Backward {
 // #region backward
 function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: Backward): void {
   const { plan, slots } = b;
+  const as = b.a;
+  const zs = b.z;
   const g = (ins[0] as Tensor).data;
   const y = (ins[1] as Tensor).data;
   const x = ins[2] as Tensor;
@@ -202,11 +300,11 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
     const shape = plan.shapes[j] as Shape;
     let ga = gz;
     if (act !== null) {
-      const v = act.reads === 'input' ? plan.a[j] : j === last ? y : plan.z[j];
-      ga = b.ga[j] as TypedArray;
+      const v = act.reads === 'input' ? as[j] : j === last ? y : zs[j];
+      ga = plan.ga[j] as TypedArray;
       act.derivative(gz, v as TypedArray, ga, ga.length);
     }
-    const below = j === 0 ? x.data : (plan.z[j - 1] as TypedArray);
+    const below = j === 0 ? x.data : (zs[j - 1] as TypedArray);
     const belowShape = j === 0 ? plan.rowsShape : (plan.shapes[j - 1] as Shape);
     const w = ins[2 + (plan.weightAt[j] as number)] as Tensor;
     const dw = slots[plan.weightAt[j] as number] as number;
@@ -221,7 +319,7 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
     }
     const dx = slots[0] as number;
     if (j > lowest || (j === 0 && dx >= 0)) {
-      gz = j === 0 ? (outs[dx] as TypedArray) : (b.gz[j - 1] as TypedArray);
+      gz = j === 0 ? (outs[dx] as TypedArray) : (plan.gz[j - 1] as TypedArray);
       kernel.matmul(ga, shape, false, w.data, w.shape, true, NO_BATCH, gz);
     }
   }
@@ -251,12 +349,6 @@ function compose(
     h = OPS[activations[j] as FusedActivation](a);
   }
   return x.ndim === 2 ? h : h.reshape(shape);
-}
-
-function nameOf(act: LayerActivation | null): FusedActivation {
-  for (const [name, a] of Object.entries(LAYER_ACTIVATIONS))
-    if (a === act) return name as FusedActivation;
-  return 'identity';
 }
 
 /** The input as a tensor, with every layer checked against the one before. */

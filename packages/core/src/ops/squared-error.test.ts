@@ -65,7 +65,8 @@ describe('squaredError', () => {
             t.grad = null;
             const loss = f();
             loss.backward(seed);
-            return [loss.item(), Array.from(p.grad?.data ?? []), Array.from(t.grad?.data ?? [])];
+            const grads = [p.grad, t.grad] as (Tensor | null)[];
+            return [loss.item(), ...grads.map((gr) => Array.from(gr?.data ?? []))];
           };
           const fused = of(() => squaredError(p, t, o));
           expect(fused, `${dtype} ${JSON.stringify(shape)} ${JSON.stringify(o)}`).toEqual(
