@@ -59,6 +59,10 @@ export function nonFiniteGradient(
     const g = params[i]?.grad;
     if (!g) continue;
     const d = g.data;
+    // v − v is 0 for a finite v and NaN otherwise: one comparison an array, not one call an element
+    let sum = 0;
+    for (let k = 0; k < d.length; k++) sum += (d[k] as number) - (d[k] as number);
+    if (sum === 0) continue;
     for (let k = 0; k < d.length; k++) {
       if (!Number.isFinite(d[k])) return { index: i, value: d[k] as number };
     }

@@ -103,11 +103,15 @@ export abstract class Optimizer<
   /** "SGD.step()": what a one-group step's errors start with, made once. */
   private readonly stepWhere: string;
   private stateOf = new Map<Tensor, ParamState>();
+  /** The option names, and each group's values when `step` last checked them. */
+  private readonly optionKeys: readonly string[];
+  private checked: (OptionValue[] | undefined)[] = [];
   /** stateOf's entries by group and position, as `step` finds them without hashing every step. */
   private states: (ParamState | undefined)[][] = [];
 
   protected constructor(params: Params<O>, options: Partial<O>, spec: OptimizerSpec<O>) {
     this.spec = spec;
+    this.optionKeys = Object.keys(spec.defaults);
     const name = spec.name;
     this.stepWhere = `${name}.step()`;
     checkOptions(name, options, Object.keys(spec.defaults), name);
@@ -187,11 +191,15 @@ export abstract class Optimizer<
     // is a few microseconds, and this runs on every one
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi] as ParamGroup<O>;
-      this.spec.check(
-        group,
-        groups.length > 1 ? `${name}.step() group ${gi}` : this.stepWhere,
-        true,
-      );
+      // the options are checked again only when one has changed (a schedule sets lr, say)
+      if (!sameOptions(group, this.checked[gi], this.optionKeys)) {
+        this.spec.check(
+          group,
+          groups.length > 1 ? `${name}.step() group ${gi}` : this.stepWhere,
+          true,
+        );
+        this.checked[gi] = snapshot(group, this.optionKeys);
+      }
       const params = group.params;
       for (let pi = 0; pi < params.length; pi++) {
         const p = params[pi] as Tensor;
@@ -465,6 +473,33 @@ export function definedEntries<O>(options: Partial<O>): Partial<O> {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
   ) as Partial<O>;
+}
+
+/** The values of `keys` in `group`, arrays copied (a user may change one in place). */
+function snapshot(group: object, keys: readonly string[]): OptionValue[] {
+  const values = group as Record<string, OptionValue>;
+  return keys.map((key) => {
+    const v = values[key] as OptionValue;
+    return Array.isArray(v) ? [...v] : v;
+  });
+}
+
+/** Whether `group` still has the option values of `last` (its snapshot), element by element. */
+function sameOptions(
+  group: object,
+  last: OptionValue[] | undefined,
+  keys: readonly string[],
+): boolean {
+  if (last === undefined) return false;
+  const values = group as Record<string, OptionValue>;
+  for (let i = 0; i < keys.length; i++) {
+    const v = values[keys[i] as string];
+    const w = last[i];
+    if (Array.isArray(v)) {
+      if (!Array.isArray(w) || !sameShape(v, w as readonly number[])) return false;
+    } else if (!Object.is(v, w)) return false;
+  }
+  return true;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
