@@ -109,11 +109,7 @@ function userTargets(rows: readonly Row[]): string[] {
   }
   const brainF = peer('brain.js', 'F');
   list.push(['F, fit() float64 ÷ brain.js train()', speedup(user('F', 'float64'), brainF), 1]);
-  list.push([
-    'F, fit({ compile: true }) float64 ÷ brain.js train()',
-    speedup(user('F', 'float64, compile'), brainF),
-    1,
-  ]);
+
   if (list.every(([, m]) => !Number.isFinite(m))) return [];
   const L = ['## Targets (issue 20: the path users write)', ''];
   L.push('| target | measured | goal | met? |');

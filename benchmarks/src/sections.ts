@@ -16,6 +16,7 @@ export const SHORT: Record<string, string> = {
   float64: 'f64',
   'float32, compile': 'f32 compile',
   'float64, compile': 'f64 compile',
+  'float64, eager': 'f64 eager',
   'float32, relaxed SIMD': 'f32 relaxed',
   'float64, relaxed SIMD': 'f64 relaxed',
   'float32, inputs requiresGrad (records a node)': 'f32 recording',
@@ -80,8 +81,9 @@ export function workloadSections(quick: boolean): Section[] {
         'MLP 10→8→1 with sigmoid hidden neurons, `halfSquaredError`, per-sample SGD (lr 0.01), 100 epochs, ' +
         "each in a fresh process, timed from building the model to the end of training. brain.js's " +
         '`train()` gets the same data, sizes, learning rate and epochs (its output neuron is sigmoid too: it has no ' +
-        'linear one). steps/s = samples × epochs ÷ seconds.',
-      ours: ['float64', 'float64, compile'],
+        "linear one). steps/s = samples × epochs ÷ seconds. `fit()` compiles this model's step by default " +
+        "(layers' `isCompileSafe`); the eager row is `fit({ compile: false })`, what a model of your own gets.",
+      ours: ['float64', 'float64, eager'],
       oursLib: 'backprop-user',
     },
     {
