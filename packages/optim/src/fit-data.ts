@@ -119,3 +119,33 @@ export function batchRows(t: Tensor, order: readonly number[], start: number, en
   }
   return new Tensor(out, shape);
 }
+
+/**
+ * `batchRows` into tensors of its own, refilled for every batch (one per batch size): for a
+ * compiled step, which copies its arguments into its trace and keeps nothing of them, so a
+ * batch costs no objects at all. Not for eager steps, whose graph (or a user's model) may keep
+ * the batch it was given.
+ */
+export class ReusedBatches {
+  private readonly made = new Map<number, Tensor>();
+  constructor(private readonly t: Tensor) {}
+
+  rows(order: readonly number[], start: number, end: number): Tensor {
+    const count = end - start;
+    let batch = this.made.get(count);
+    if (batch === undefined) {
+      batch = batchRows(this.t, order, start, end).clone();
+      this.made.set(count, batch);
+      return batch;
+    }
+    const n = this.t.shape[0] as number;
+    const width = this.t.size / n;
+    const from = this.t.data;
+    const to = batch.data;
+    for (let r = 0, o = 0; r < count; r++) {
+      for (let i = (order[start + r] as number) * width, end2 = i + width; i < end2; i++)
+        to[o++] = from[i] as number;
+    }
+    return batch;
+  }
+}

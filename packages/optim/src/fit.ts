@@ -16,7 +16,7 @@ import {
 import { isCompileSafe, isCompileSafeLoss } from '@backprop/layers';
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
-import { batchRows, type Data, splitData } from './fit-data.js';
+import { batchRows, type Data, ReusedBatches, splitData } from './fit-data.js';
 import {
   DivergenceError,
   divergence,
@@ -94,6 +94,8 @@ export function fit(model: Trainable, options: FitOptions): History {
   const compiling =
     o.compile ?? (perSampleClip === undefined && isCompileSafe(model) && isCompileSafeLoss(loss));
   const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
+  const xRows = compiling ? new ReusedBatches(x) : null;
+  const yRows = compiling ? new ReusedBatches(y) : null;
   let runBatch = compiled();
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
@@ -139,8 +141,8 @@ export function fit(model: Trainable, options: FitOptions): History {
         let value: number;
         try {
           optimizer.zeroGrad();
-          const xb = batchRows(x, order, first, end);
-          const yb = batchRows(y, order, first, end);
+          const xb = xRows ? xRows.rows(order, first, end) : batchRows(x, order, first, end);
+          const yb = yRows ? yRows.rows(order, first, end) : batchRows(y, order, first, end);
           const [l, prediction] = runBatch(xb, yb);
           if (perSampleClip !== undefined) {
             backwardClippedPerSample(model, loss, xb, yb, perSampleClip);
