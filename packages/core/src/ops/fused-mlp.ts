@@ -11,10 +11,16 @@ import { activeDepth } from '../frames.js';
 import { isGradEnabled } from '../grad-mode.js';
 import * as kernel from '../kernels/matmul.js';
 import { sum as sumKernel } from '../kernels/reduce.js';
-import { bindFused, bindMany, composedGradients, type FusedPrimitive } from '../primitive.js';
+import {
+  bindFused,
+  bindMany,
+  composedGradients,
+  type FusedPrimitive,
+  type Grads,
+} from '../primitive.js';
 import { currentRecording } from '../recording.js';
 import { formatShape, type Shape, sizeOf } from '../shape-math.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { linear } from './matmul.js';
 import { operandPair, operands } from './operands.js';
 import { LAYER_ACTIVATIONS, type LayerActivation, relu, sigmoid, tanh } from './unary.js';
@@ -48,20 +54,25 @@ export function fusedMLP(
   layers: readonly DenseLayer[],
   activations: readonly FusedActivation[],
 ): Tensor {
-  const x = checkLayers(input, layers, activations);
-  const inputs: Tensor[] = [x];
-  for (let j = 0; j < layers.length; j++) {
-    const { weight, bias } = layers[j] as DenseLayer;
-    inputs.push(weight);
-    if (bias !== null) inputs.push(bias);
+  // a network's next step: the plan it keeps fits, and checking that is all the checking
+  const eager = currentRecording() === null;
+  const kept = eager && input instanceof Tensor ? plans.get(layers) : undefined;
+  let inputs = kept === undefined ? null : inputsIfFits(kept, input as Tensor, layers, activations);
+  let plan = kept as Plan;
+  if (inputs === null) {
+    const x = checkLayers(input, layers, activations); // throws, saying what does not fit
+    plan = makePlan(x, layers, activations, eager); // a compiled function's trace gets its own
+    if (eager) plans.set(layers, plan);
+    inputs = inputsIfFits(plan, x, layers, activations) as Tensor[];
   }
-  const plan = planFor(x, layers, activations);
+  const x = inputs[0] as Tensor;
   const width = (plan.shapes[plan.shapes.length - 1] as Shape)[1] as number;
   const shape = x.ndim === 2 ? [plan.rows, width] : [...x.shape.slice(0, -1), width];
   // each call's a and z go to the plan's arrays: the call is numbered, so that a backward after
   // a later call sees its own are gone and computes them again
   const call: Call = { plan, number: plan.shared ? ++plan.calls : 0 };
-  return bindFused(FUSED, inputs, call, shape, () => compose(inputs, plan, activations, shape));
+  const all = inputs;
+  return bindFused(FUSED, all, call, shape, () => compose(all, plan, activations, shape));
 }
 
 /**
@@ -78,6 +89,8 @@ interface Plan {
   /** Where layer j's W and b are among the op's inputs (b: −1 for none). */
   readonly weightAt: readonly number[];
   readonly biasAt: readonly number[];
+  /** The layer each input belongs to (x: layer 0). */
+  readonly layerAt: readonly number[];
   /** Layer j's a and z are [rows, out_j]. */
   readonly shapes: readonly Shape[];
   /** Layer j's a and z (the same array when f is the identity; the last z is the op's output). */
@@ -102,19 +115,6 @@ interface Call {
 // a and z, which are most of what a small network's step allocates.
 const plans = new WeakMap<readonly DenseLayer[], Plan>();
 
-function planFor(
-  x: Tensor,
-  layers: readonly DenseLayer[],
-  activations: readonly FusedActivation[],
-): Plan {
-  if (currentRecording() !== null) return makePlan(x, layers, activations, false); // a trace's own
-  const kept = plans.get(layers);
-  if (kept !== undefined && fits(kept, x, layers, activations)) return kept;
-  const plan = makePlan(x, layers, activations, true);
-  plans.set(layers, plan);
-  return plan;
-}
-
 function makePlan(
   x: Tensor,
   layers: readonly DenseLayer[],
@@ -132,6 +132,7 @@ function makePlan(
     acts: [] as (LayerActivation | null)[],
     weightAt: [] as number[],
     biasAt: [] as number[],
+    layerAt: [0],
     shapes: [] as Shape[],
     a: [] as TypedArray[],
     z: [] as TypedArray[],
@@ -149,6 +150,7 @@ function makePlan(
     plan.acts.push(act);
     plan.weightAt.push(at++);
     plan.biasAt.push(bias === null ? -1 : at++);
+    while (plan.layerAt.length < at) plan.layerAt.push(j);
     plan.shapes.push([rows, weight.shape[1] as number]);
     const a = j === last && act === null ? EMPTY : allocate(x.dtype, size);
     plan.a.push(a);
@@ -159,27 +161,38 @@ function makePlan(
   return plan;
 }
 
-/** Whether `plan` was made for a call like this one: the same sizes, biases and activations. */
-function fits(
+/**
+ * The op's inputs (x, then each layer's W and b) if `plan` was made for a call like this one
+ * (the same sizes, dtype, biases and activations), else null: one pass, no message built.
+ */
+function inputsIfFits(
   plan: Plan,
   x: Tensor,
   layers: readonly DenseLayer[],
   activations: readonly FusedActivation[],
-): boolean {
-  const rows = x.ndim === 2 ? x.shape[0] : sizeOf(x.shape.slice(0, -1));
-  if (plan.dtype !== x.dtype || plan.rows !== rows || plan.acts.length !== layers.length)
-    return false;
+): Tensor[] | null {
+  const n = x.ndim;
+  const dtype = plan.dtype;
+  let width = plan.rowsShape[1] as number;
+  if (n === 0 || x.dtype !== dtype || x.shape[n - 1] !== width) return null;
+  if ((n === 2 ? x.shape[0] : sizeOf(x.shape.slice(0, -1))) !== plan.rows) return null;
+  if (layers.length !== plan.acts.length) return null;
+  const inputs = [x];
   for (let j = 0; j < layers.length; j++) {
     const { weight, bias } = layers[j] as DenseLayer;
-    if (
-      plan.names[j] !== activations[j] ||
-      (plan.shapes[j] as Shape)[1] !== weight.shape[1] ||
-      (plan.biasAt[j] as number) < 0 !== (bias === null)
-    ) {
-      return false;
+    const out = (plan.shapes[j] as Shape)[1] as number;
+    if (activations[j] !== plan.names[j] || weight.ndim !== 2 || weight.dtype !== dtype)
+      return null;
+    if (weight.shape[0] !== width || weight.shape[1] !== out) return null;
+    inputs.push(weight);
+    if ((bias === null) !== (plan.biasAt[j] as number) < 0) return null;
+    if (bias !== null) {
+      if (bias.ndim !== 1 || bias.shape[0] !== out || bias.dtype !== dtype) return null;
+      inputs.push(bias);
     }
+    width = out;
   }
-  return true;
+  return inputs;
 }
 
 const NO_BATCH: Shape = [];
@@ -196,32 +209,25 @@ const FUSED: FusedPrimitive<Call> = {
   },
   overwrites: true,
   vjp: (g, inputs, y, call) => {
+    // a second derivative (createGraph) or a transform: the composition's own rules
+    if (isGradEnabled() || activeDepth() > 0) return composedVjp(g, inputs, call.plan);
     const plan = call.plan;
-    // a second derivative (createGraph) or a transform: the composition's own rules, which are
-    // written with ops
-    if (isGradEnabled() || activeDepth() > 0) {
-      return composedGradients(inputs, g, () => compose(inputs, plan, plan.names, g.shape));
-    }
-    let { a, z } = plan;
-    if (call.number !== plan.calls) {
-      // a later call has filled the plan's arrays: this call's a and z again, in arrays of its own
-      const own = makePlan(inputs[0] as Tensor, layersOf(inputs, plan), plan.names, false);
-      forward(inputs, allocate(g.dtype, y.size), own, own.a, own.z);
-      ({ a, z } = own);
-    }
+    // a later call has filled the plan's arrays: this call's a and z again, in arrays of its own
+    const own = call.number === plan.calls ? plan : recomputed(inputs, y, plan);
     const shapes: Shape[] = [];
     const slots: number[] = [];
+    let lowest = plan.acts.length; // the lowest layer with a W, b (or x below it) that wants a gradient
+    for (let i = inputs.length - 1; i >= 0; i--) {
+      const t = inputs[i] as Tensor;
+      if (t.requiresGrad) lowest = plan.layerAt[i] as number;
+      slots.push(-1);
+    }
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i] as Tensor;
-      slots.push(t.requiresGrad ? shapes.push(t.shape) - 1 : -1);
+      if (t.requiresGrad) slots[i] = shapes.push(t.shape) - 1;
     }
-    const outs = bindMany(
-      'fusedMLP',
-      backwardKernel,
-      [g, y, ...inputs],
-      { plan, a, z, slots },
-      shapes,
-    );
+    const params: Backward = { plan, a: own.a, z: own.z, slots, lowest };
+    const outs = bindMany('fusedMLP', backwardKernel, [g, y, ...inputs], params, shapes);
     const grads: (Tensor | null)[] = [];
     for (let i = 0; i < slots.length; i++) {
       const k = slots[i] as number;
@@ -230,6 +236,18 @@ const FUSED: FusedPrimitive<Call> = {
     return grads;
   },
 };
+
+/** The derivative as the composition's ops give it (so it can be differentiated again). */
+function composedVjp(g: Tensor, inputs: readonly Tensor[], plan: Plan): Grads {
+  return composedGradients(inputs, g, () => compose(inputs, plan, plan.names, g.shape));
+}
+
+/** A call's a and z computed again from its inputs, in arrays of their own. */
+function recomputed(inputs: readonly Tensor[], y: Tensor, plan: Plan): Plan {
+  const own = makePlan(inputs[0] as Tensor, layersOf(inputs, plan), plan.names, false);
+  forward(inputs, allocate(y.dtype, y.size), own, own.a, own.z);
+  return own;
+}
 
 /** Eqs. 1–4 layer by layer, with linear's and the activations' kernels, into `a` and `z`. */
 function forward(
@@ -274,6 +292,8 @@ interface Backward {
   readonly z: readonly TypedArray[];
   /** Where each input's gradient goes among the outputs (−1: it gets none). */
   readonly slots: readonly number[];
+  /** The lowest layer whose W or b, or x below it, gets a gradient: the kernel stops there. */
+  readonly lowest: number;
 }
 
 /**
@@ -290,10 +310,7 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
   const y = (ins[1] as Tensor).data;
   const x = ins[2] as Tensor;
   const last = plan.acts.length - 1;
-  // the lowest layer whose W or b (or x below it) wants a gradient: nothing below it runs
-  let lowest = last + 1;
-  for (let i = slots.length - 1; i >= 0; i--)
-    if ((slots[i] as number) >= 0) lowest = layerOf(plan, i);
+  const lowest = b.lowest; // nothing below it wants a gradient
   let gz = g;
   for (let j = last; j >= lowest; j--) {
     const act = plan.acts[j] as LayerActivation | null;
@@ -325,14 +342,6 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
   }
 }
 // #endregion backward
-
-/** The layer input i of the op belongs to (x: layer 0). */
-function layerOf(plan: Plan, i: number): number {
-  for (let j = 0; j < plan.weightAt.length; j++) {
-    if (plan.weightAt[j] === i || plan.biasAt[j] === i) return j;
-  }
-  return 0;
-}
 
 /** The op as `linear` and activation ops, from its inputs. */
 function compose(
