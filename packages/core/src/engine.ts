@@ -230,11 +230,7 @@ function reverseSweep(
       } finally {
         leaveRule();
       }
-      if (inputGrads.length !== node.inputs.length) {
-        throw new GradError(
-          `${node.op}: its derivative rule returned ${inputGrads.length} gradient(s) for ${node.inputs.length} input(s)`,
-        );
-      }
+      if (inputGrads.length !== node.inputs.length) throw miscounted(node, inputGrads.length);
       for (let i = 0; i < inputGrads.length; i++) {
         const gi = inputGrads[i];
         const slot = edgeSlot[first + i];
@@ -252,6 +248,12 @@ function reverseSweep(
   }
 }
 // #endregion reverse-sweep
+
+function miscounted(node: GraphNode, count: number): GradError {
+  return new GradError(
+    `${node.op}: its derivative rule returned ${count} gradient(s) for ${node.inputs.length} input(s)`,
+  );
+}
 
 /** The versions of an op's inputs and output added up: they only grow, so any change shows. */
 function versionOf(inputs: readonly Tensor[], output: Tensor): number {
@@ -298,17 +300,11 @@ const BACKWARD_OPTIONS = ['createGraph'];
 const GRADIENTS_OPTIONS = ['gradOutputs', 'createGraph'];
 
 /**
- * Backpropagates from `root` and accumulates gradients into `.grad` of every leaf that requires
- * grad (and of tensors marked with `retainGrad()`), exactly like PyTorch's `backward`.
+ * The seed gradient of `backward(root, seed)`: `seed` checked against `root`, or ones for a
+ * one-element root; errors where `root` cannot be differentiated. Apart from `backward`, which
+ * runs on every training step, so that its messages are not in the code V8 optimises there.
  */
-// #region backward
-export function backward(
-  root: Tensor,
-  seed?: Tensor,
-  options: { createGraph?: boolean } = {},
-): void {
-  const before = madeSoFar(); // arrays the door makes from now on are this sweep's own
-  checkOptions('backward()', options, BACKWARD_OPTIONS);
+function seedOf(root: Tensor, seed: Tensor | undefined): Tensor {
   if (activeDepth() > 0 && batchFrameOf(root) !== undefined) {
     throw new GradError(
       'backward() inside vmap: this tensor holds one value per sample, so its gradients differ per ' +
@@ -336,7 +332,22 @@ export function backward(
       `backward(): the seed gradient has shape ${formatShape(g.shape)}; expected the tensor's shape ${formatShape(root.shape)}`,
     );
   }
-  if (g.dtype !== root.dtype) g = g.astype(root.dtype);
+  return g.dtype === root.dtype ? g : g.astype(root.dtype);
+}
+
+/**
+ * Backpropagates from `root` and accumulates gradients into `.grad` of every leaf that requires
+ * grad (and of tensors marked with `retainGrad()`), exactly like PyTorch's `backward`.
+ */
+// #region backward
+export function backward(
+  root: Tensor,
+  seed?: Tensor,
+  options: { createGraph?: boolean } = {},
+): void {
+  const before = madeSoFar(); // arrays the door makes from now on are this sweep's own
+  checkOptions('backward()', options, BACKWARD_OPTIONS);
+  const g = seedOf(root, seed);
   const createGraph = options.createGraph ?? false;
   const tracing = currentRecording();
   reverseSweep([root], [g], undefined, createGraph, (t, gt) => {

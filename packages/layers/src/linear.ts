@@ -149,17 +149,26 @@ export class Linear extends Module {
     // describe() builds a string: only an error needs it, and this runs on every forward pass
     const dtype = this.weight.dtype;
     const t = x instanceof Tensor ? x : tensor(x, { dtype });
+    if (
+      t.shape.length === 0 ||
+      t.shape[t.shape.length - 1] !== this.inFeatures ||
+      t.dtype !== dtype
+    ) {
+      throw this.misfit(t);
+    }
+    return t;
+  }
+
+  private misfit(t: Tensor): ShapeError | DTypeError {
+    const dtype = this.weight.dtype;
     if (t.shape.length === 0 || t.shape[t.shape.length - 1] !== this.inFeatures) {
-      throw new ShapeError(
+      return new ShapeError(
         `${this.describe()}: expected input with ${this.inFeatures} features (shape [batch, ${this.inFeatures}]), got [${t.shape.join(', ')}]`,
       );
     }
-    if (t.dtype !== dtype) {
-      throw new DTypeError(
-        `${this.describe()}: the layer's weights are ${dtype} but the input is ${t.dtype}; cast it with x.astype('${dtype}')`,
-      );
-    }
-    return t;
+    return new DTypeError(
+      `${this.describe()}: the layer's weights are ${dtype} but the input is ${t.dtype}; cast it with x.astype('${dtype}')`,
+    );
   }
 }
 

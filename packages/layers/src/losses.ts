@@ -249,12 +249,14 @@ function readOptions(
   }
   checkOptions(op, options, known);
   const reduction = (options as LossOptions).reduction ?? byDefault;
-  if (!REDUCTIONS.includes(reduction)) {
-    throw new ValueError(
-      `${op}: unknown reduction ${echoValue(reduction)}; expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}`,
-    );
-  }
+  if (!REDUCTIONS.includes(reduction)) throw unknownReduction(op, reduction);
   return reduction;
+}
+
+function unknownReduction(op: string, reduction: unknown): ValueError {
+  return new ValueError(
+    `${op}: unknown reduction ${echoValue(reduction)}; expected one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')}`,
+  );
 }
 
 /** The prediction and the target as tensors of one shape and dtype, or an error naming the loss. */
@@ -263,18 +265,20 @@ function matched(op: string, prediction: Tensor, target: TensorLike): [Tensor, T
     throw new ValueError(`${op}: the prediction must be a Tensor`);
   }
   const t = toTensor(target, prediction);
-  if (!sameShape(prediction.shape, t.shape)) {
-    const hint =
-      prediction.size === t.size
-        ? `; reshape one to the other's shape, e.g. target.reshape(${fmt(prediction.shape)})`
-        : '';
-    throw new ShapeError(
-      `${op}: prediction has shape ${fmt(prediction.shape)} but target has shape ${fmt(t.shape)}; ` +
-        `losses need equal shapes and do not broadcast${hint}`,
-    );
-  }
+  if (!sameShape(prediction.shape, t.shape)) throw misfit(op, prediction, t);
   checkDType(op, prediction, t);
   return [prediction, t];
+}
+
+function misfit(op: string, prediction: Tensor, t: Tensor): ShapeError {
+  const hint =
+    prediction.size === t.size
+      ? `; reshape one to the other's shape, e.g. target.reshape(${fmt(prediction.shape)})`
+      : '';
+  return new ShapeError(
+    `${op}: prediction has shape ${fmt(prediction.shape)} but target has shape ${fmt(t.shape)}; ` +
+      `losses need equal shapes and do not broadcast${hint}`,
+  );
 }
 
 function checkDType(op: string, prediction: Tensor, target: Tensor): void {

@@ -342,23 +342,36 @@ export class MLP extends Module {
   override forward(x: TensorLike, options?: MLPForwardOptions): Tensor | MLPIntermediates {
     // the plain call (no options) is every training step's: no options to check, no intermediates kept
     const wanted = options === undefined ? undefined : readForwardOptions(options);
-    const layers = this.layers;
-    let h: Tensor;
-    try {
-      h = (layers[0] as Linear).checkInput(x);
-    } catch (e) {
-      if (e instanceof BackpropError) e.message = `${where} layers.0: ${e.message}`;
-      throw e;
-    }
-    const activations = this.activations;
+    const h = this.input(x);
     if (!wanted) {
       // the usual call: the whole network as core's one fused op, where its activations allow
       const fused = this.fusedActivations();
       if (fused !== null) {
-        const y = fusedMLP(h, layers, fused);
-        return fused[layers.length - 1] === 'identity' ? this.outputActivation(y) : y;
+        const y = fusedMLP(h, this.layers, fused);
+        return fused[this.layers.length - 1] === 'identity' ? this.outputActivation(y) : y;
       }
     }
+    return this.layerByLayer(h, wanted);
+  }
+
+  /** x as a tensor the first layer takes, with errors naming the layer. */
+  private input(x: TensorLike): Tensor {
+    try {
+      return (this.layers[0] as Linear).checkInput(x);
+    } catch (e) {
+      if (e instanceof BackpropError) e.message = `${where} layers.0: ${e.message}`;
+      throw e;
+    }
+  }
+
+  /** Eqs. 1–4 one op at a time, keeping every a⁽ʲ⁾ and z⁽ʲ⁾ when they are wanted. */
+  private layerByLayer(
+    x: Tensor,
+    wanted: boolean | IntermediatesOptions | undefined,
+  ): Tensor | MLPIntermediates {
+    const layers = this.layers;
+    const activations = this.activations;
+    let h = x;
     const a: Tensor[] = [];
     const z: Tensor[] = [];
     for (let i = 0; i < activations.length; i++) {

@@ -183,50 +183,55 @@ export abstract class Optimizer<
 
   /** Applies one update to every parameter that has a gradient (those with `grad` null are skipped). */
   step(): void {
-    const { name } = this.spec;
     refuseWhileCompiling(this.stepWhere);
     const groups = this.paramGroups;
     let index = 0;
-    // a plain loop and no string built unless there are several groups: a small network's step
-    // is a few microseconds, and this runs on every one
+    // a plain loop, and the rare work (checks, messages, new states) in methods of its own: a
+    // small network's step is a few microseconds, and this runs on every one
     for (let gi = 0; gi < groups.length; gi++) {
       const group = groups[gi] as ParamGroup<O>;
       // the options are checked again only when one has changed (a schedule sets lr, say)
-      if (!sameOptions(group, this.checked[gi], this.optionKeys)) {
-        this.spec.check(
-          group,
-          groups.length > 1 ? `${name}.step() group ${gi}` : this.stepWhere,
-          true,
-        );
-        this.checked[gi] = snapshot(group, this.optionKeys);
-      }
+      if (!sameOptions(group, this.checked[gi], this.optionKeys)) this.checkGroup(gi);
       const params = group.params;
-      for (let pi = 0; pi < params.length; pi++) {
+      const states = this.states[gi] as (ParamState | undefined)[];
+      for (let pi = 0; pi < params.length; pi++, index++) {
         const p = params[pi] as Tensor;
         const g = p.grad;
-        if (g !== null) {
-          if (!sameShape(g.shape, p.shape)) {
-            throw new ShapeError(
-              `${name}.step(): parameter ${index} has shape [${p.shape.join(', ')}] but its gradient has shape [${g.shape.join(', ')}]`,
-            );
-          }
-          const states = this.states[gi] as (ParamState | undefined)[];
-          let state = states[pi];
-          if (state === undefined) {
-            state = this.stateOf.get(p); // one that loadState brought
-            if (state === undefined) {
-              state = { step: 0, buffers: {} };
-              this.stateOf.set(p, state);
-            }
-            states[pi] = state;
-          }
-          state.step += 1;
-          this.update(p.data, g.data, state, group);
-          p.markChanged(); // a graph recorded before this step can no longer be differentiated
-        }
-        index++;
+        if (g === null) continue;
+        if (!sameShape(g.shape, p.shape)) throw this.misfit(index, p, g);
+        const state = states[pi] ?? this.stateFor(gi, pi);
+        state.step += 1;
+        this.update(p.data, g.data, state, group);
+        p.markChanged(); // a graph recorded before this step can no longer be differentiated
       }
     }
+  }
+
+  /** Checks group `gi`'s options, and remembers them as checked. */
+  private checkGroup(gi: number): void {
+    const groups = this.paramGroups;
+    const group = groups[gi] as ParamGroup<O>;
+    const where = groups.length > 1 ? `${this.spec.name}.step() group ${gi}` : this.stepWhere;
+    this.spec.check(group, where, true);
+    this.checked[gi] = snapshot(group, this.optionKeys);
+  }
+
+  /** The state of parameter `pi` of group `gi`: one that loadState brought, or a new one. */
+  private stateFor(gi: number, pi: number): ParamState {
+    const p = (this.paramGroups[gi] as ParamGroup<O>).params[pi] as Tensor;
+    let state = this.stateOf.get(p);
+    if (state === undefined) {
+      state = { step: 0, buffers: {} };
+      this.stateOf.set(p, state);
+    }
+    (this.states[gi] as (ParamState | undefined)[])[pi] = state;
+    return state;
+  }
+
+  private misfit(index: number, p: Tensor, g: Tensor): ShapeError {
+    return new ShapeError(
+      `${this.spec.name}.step(): parameter ${index} has shape [${p.shape.join(', ')}] but its gradient has shape [${g.shape.join(', ')}]`,
+    );
   }
 
   /**

@@ -40,11 +40,7 @@ export function squaredError(
   options: SquaredErrorOptions = {},
 ): Tensor {
   const [p, t] = operandPair('squaredError', prediction, target);
-  if (!sameShape(p.shape, t.shape) || p.size === 0) {
-    throw new ShapeError(
-      `squaredError: prediction of shape ${formatShape(p.shape)} and target of shape ${formatShape(t.shape)}; expected one shape, with at least one element`,
-    );
-  }
+  if (!sameShape(p.shape, t.shape) || p.size === 0) throw misfit(p, t);
   const half = options.half === true;
   const perSample = options.perSample === true && p.ndim >= 2;
   // a vector's "samples" are its elements: its per-sample sum is each term alone
@@ -52,6 +48,12 @@ export function squaredError(
   const mean = options.mean === true;
   const plan: Plan = { half, rows, divisor: mean ? (rows === 1 ? p.size : rows) : 1, mean };
   return bindFused(SQUARED_ERROR, [p, t], plan, [], () => compose(p, t, plan));
+}
+
+function misfit(p: Tensor, t: Tensor): ShapeError {
+  return new ShapeError(
+    `squaredError: prediction of shape ${formatShape(p.shape)} and target of shape ${formatShape(t.shape)}; expected one shape, with at least one element`,
+  );
 }
 
 interface Plan {
