@@ -30,7 +30,9 @@ export type FusedActivation = 'identity' | keyof typeof LAYER_ACTIVATIONS;
 
 /** One layer of `fusedMLP`: W of shape [in, out] and b of shape [out] (or none), as `linear` takes. */
 export interface DenseLayer {
+  /** W, shape [in, out]: W[p][i] is the weight from input p to output i. */
   readonly weight: Tensor;
+  /** b, shape [out], or null for a layer without bias. */
   readonly bias: Tensor | null;
 }
 

@@ -170,10 +170,10 @@ export const cos = unaryOp(
   (g, x) => g.mul(x.sin()).neg(),
 ); // (cos x)' = −sin x
 
-/** Hyperbolic tangent. */
 const tanhLoop: UnaryKernel = (x, out, n) => {
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
 };
+/** Hyperbolic tangent. */
 export const tanh = unaryOp('tanh', tanhLoop, (g, _x, y) => tanhGrad(g, y));
 
 const tanhGradLoop: PairKernel = (g, y, out, n) => {
@@ -188,15 +188,15 @@ export const tanhGrad = derivativeOp(
   (gg, g, y) => gg.mul(g).mul(y).mul(-2), // ∂/∂y = −2gy
 );
 
-/**
- * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
- * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
- */
 // #region sigmoid
 const sigmoidLoop: UnaryKernel = (x, out, n) => {
   // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
   for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
 };
+/**
+ * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
+ * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
+ */
 export const sigmoid = unaryOp('sigmoid', sigmoidLoop, (g, _x, y) => sigmoidGrad(g, y));
 
 const sigmoidGradLoop: PairKernel = (g, y, out, n) => {
@@ -215,10 +215,10 @@ export const sigmoidGrad = derivativeOp(
 );
 // #endregion sigmoid
 
-/** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
 const reluLoop: UnaryKernel = (x, out, n) => {
   for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
 };
+/** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
 export const relu = unaryOp('relu', reluLoop, (g, x) => reluGrad(g, x));
 
 const reluGradLoop: PairKernel = (g, x, out, n) => {
