@@ -10,15 +10,14 @@ import { MLP } from './mlp.js';
 import { Module } from './module.js';
 import { Sequential } from './sequential.js';
 
-const ACTIVATIONS = new Set<unknown>(BUILT_INS.activations);
-const LOSSES = new Set<unknown>([
-  mse,
-  mae,
-  huber,
-  halfSquaredError,
-  crossEntropy,
-  binaryCrossEntropy,
-]);
+// made on first use: importing a module does nothing, so a bundle keeps only what it calls
+let activations: Set<unknown> | undefined;
+let losses: Set<unknown> | undefined;
+
+function isBuiltIn(fn: unknown): boolean {
+  activations ??= new Set<unknown>(BUILT_INS.activations);
+  return activations.has(fn);
+}
 
 /**
  * Whether `compile` replays `model`'s forward pass exactly: an `MLP`, `Linear` or `Sequential` of
@@ -31,8 +30,8 @@ export function isCompileSafe(model: unknown): boolean {
   if (model instanceof MLP) {
     return (
       model.forward === MLP.prototype.forward &&
-      model.activations.every((f) => ACTIVATIONS.has(f)) &&
-      ACTIVATIONS.has(model.outputActivation)
+      model.activations.every((f) => isBuiltIn(f)) &&
+      isBuiltIn(model.outputActivation)
     );
   }
   if (model instanceof Linear) return model.forward === Linear.prototype.forward;
@@ -40,7 +39,7 @@ export function isCompileSafe(model: unknown): boolean {
     return (
       model.forward === Sequential.prototype.forward &&
       model.layers.every((item) =>
-        item instanceof Module ? isCompileSafe(item) : ACTIVATIONS.has(item as Activation),
+        item instanceof Module ? isCompileSafe(item) : isBuiltIn(item as Activation),
       )
     );
   }
@@ -49,5 +48,13 @@ export function isCompileSafe(model: unknown): boolean {
 
 /** Whether `loss` is one of the library's losses (mse, mae, huber, halfSquaredError, crossEntropy, binaryCrossEntropy). */
 export function isCompileSafeLoss(loss: unknown): boolean {
-  return LOSSES.has(loss);
+  losses ??= new Set<unknown>([
+    mse,
+    mae,
+    huber,
+    halfSquaredError,
+    crossEntropy,
+    binaryCrossEntropy,
+  ]);
+  return losses.has(loss);
 }

@@ -136,13 +136,19 @@ function readForwardOptions(
   return wanted;
 }
 
-/** The catalog's activations that core's `fusedMLP` runs inside its layers. */
-const FUSED = new Map<Activation, FusedActivation>([
-  [identity, 'identity'],
-  [sigmoid, 'sigmoid'],
-  [tanh, 'tanh'],
-  [relu, 'relu'],
-]);
+// The catalog's activations that core's `fusedMLP` runs inside its layers, made on first use:
+// importing a module does nothing, so a bundle without MLP drops the catalog (release test).
+let fusedNames: Map<Activation, FusedActivation> | undefined;
+
+function fusedName(fn: Activation): FusedActivation | undefined {
+  fusedNames ??= new Map<Activation, FusedActivation>([
+    [identity, 'identity'],
+    [sigmoid, 'sigmoid'],
+    [tanh, 'tanh'],
+    [relu, 'relu'],
+  ]);
+  return fusedNames.get(fn);
+}
 
 function sameList(a: readonly Activation[], b: readonly Activation[]): boolean {
   if (a.length !== b.length) return false;
@@ -408,11 +414,11 @@ export class MLP extends Module {
     }
     const names: FusedActivation[] = [];
     for (const fn of acts) {
-      const name = FUSED.get(fn);
+      const name = fusedName(fn);
       if (name === undefined) return null;
       names.push(name);
     }
-    names.push(FUSED.get(this.outputActivation) ?? 'identity');
+    names.push(fusedName(this.outputActivation) ?? 'identity');
     this.fused = { hidden: [...acts], output: this.outputActivation, names };
     return names;
   }
