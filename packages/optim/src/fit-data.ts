@@ -6,6 +6,7 @@ import {
   ShapeError,
   Tensor,
   type TensorLike,
+  type TypedArray,
   toTensor,
   ValueError,
 } from '@backprop/core';
@@ -102,22 +103,39 @@ export function splitData(
  * microseconds, and an op (index checks, a node, its arrays) for each batch would cost as much.
  */
 export function batchRows(t: Tensor, order: readonly number[], start: number, end: number): Tensor {
-  const n = t.shape[0] as number;
-  const width = n === 0 ? 0 : t.size / n;
-  const data = t.data;
   const count = end - start;
   const shape = [count, ...t.shape.slice(1)];
   if (count === 1) {
+    const width = t.size / (t.shape[0] as number);
     const row = order[start] as number;
-    return new Tensor(data.subarray(row * width, (row + 1) * width), shape);
+    return new Tensor(t.data.subarray(row * width, (row + 1) * width), shape);
   }
   const out =
-    t.dtype === 'float32' ? new Float32Array(count * width) : new Float64Array(count * width);
-  for (let r = 0; r < count; r++) {
-    const row = order[start + r] as number;
-    out.set(data.subarray(row * width, (row + 1) * width), r * width);
-  }
+    t.dtype === 'float32' ? new Float32Array(count * width(t)) : new Float64Array(count * width(t));
+  copyRows(t, order, start, end, out);
   return new Tensor(out, shape);
+}
+
+/** The number of values in a row (a sample) of `t`. */
+function width(t: Tensor): number {
+  const n = t.shape[0] as number;
+  return n === 0 ? 0 : t.size / n;
+}
+
+/** Rows `order[start]`, …, `order[end − 1]` of `t`, one after another into `out`. */
+function copyRows(
+  t: Tensor,
+  order: readonly number[],
+  start: number,
+  end: number,
+  out: TypedArray,
+): void {
+  const w = width(t);
+  const from = t.data;
+  for (let r = start, o = 0; r < end; r++) {
+    for (let i = (order[r] as number) * w, stop = i + w; i < stop; i++)
+      out[o++] = from[i] as number;
+  }
 }
 
 /**
@@ -136,16 +154,7 @@ export class ReusedBatches {
     if (batch === undefined) {
       batch = batchRows(this.t, order, start, end).clone();
       this.made.set(count, batch);
-      return batch;
-    }
-    const n = this.t.shape[0] as number;
-    const width = this.t.size / n;
-    const from = this.t.data;
-    const to = batch.data;
-    for (let r = 0, o = 0; r < count; r++) {
-      for (let i = (order[start + r] as number) * width, end2 = i + width; i < end2; i++)
-        to[o++] = from[i] as number;
-    }
+    } else copyRows(this.t, order, start, end, batch.data);
     return batch;
   }
 }

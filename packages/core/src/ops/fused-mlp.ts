@@ -218,15 +218,11 @@ const FUSED: FusedPrimitive<Call> = {
     const own = call.number === plan.calls ? plan : recomputed(inputs, y, plan);
     const shapes: Shape[] = [];
     const slots: number[] = [];
-    let lowest = plan.acts.length; // the lowest layer with a W, b (or x below it) that wants a gradient
-    for (let i = inputs.length - 1; i >= 0; i--) {
-      const t = inputs[i] as Tensor;
-      if (t.requiresGrad) lowest = plan.layerAt[i] as number;
-      slots.push(-1);
-    }
+    let lowest = -1; // the lowest layer with a W, b (or x below it) that wants a gradient
     for (let i = 0; i < inputs.length; i++) {
       const t = inputs[i] as Tensor;
-      if (t.requiresGrad) slots[i] = shapes.push(t.shape) - 1;
+      slots.push(t.requiresGrad ? shapes.push(t.shape) - 1 : -1);
+      if (t.requiresGrad && lowest < 0) lowest = plan.layerAt[i] as number; // inputs go by layer
     }
     const params: Backward = { plan, a: own.a, z: own.z, slots, lowest };
     const outs = bindMany('fusedMLP', backwardKernel, [g, y, ...inputs], params, shapes);
