@@ -4,7 +4,7 @@
 // `jax.jit`, it is for functions whose work depends on the shapes of their inputs, not on values.
 
 import { isDetectAnomalyEnabled } from './anomaly.js';
-import { allocate, type DType } from './dtype.js';
+import { allocate, type DType, type TypedArray } from './dtype.js';
 import { echoValue } from './echo.js';
 import { ValueError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -49,8 +49,9 @@ interface Program {
   /** The tensors the trace ran on, one per tensor argument: each call copies its arguments in. */
   readonly inputs: Tensor[];
   readonly steps: Step[];
-  /** Tensors the function used without making them, with `requiresGrad` as it was. */
-  readonly leaves: [Tensor, boolean][];
+  /** Tensors the function used without making them, and (below) each one's `requiresGrad` as it was. */
+  readonly leaves: Tensor[];
+  readonly leavesRequireGrad: boolean[];
   /** Gradients `backward()` gave, and to whom: a tensor argument's index, or −1 for `write.leaf`. */
   readonly gradWrites: { write: GradWrite; argument: number }[];
   /** What the function returned while it was traced (its tensors are refilled by the steps). */
@@ -181,15 +182,20 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
     if (argument >= 0) giveGrad(write, given[argument] as Tensor); // the caller's tensor, not the copy
   }
   for (const t of inputs) t.grad = null;
-  const leaves = [...r.leaves].filter(([t]) => !own.has(t));
-  return { slots, gradMode, inputs, steps: r.steps, leaves, gradWrites, result };
+  const leaves = [...r.leaves.keys()].filter((t) => !own.has(t));
+  const leavesRequireGrad = leaves.map((t) => r.leaves.get(t) as boolean);
+  return { slots, gradMode, inputs, steps: r.steps, leaves, leavesRequireGrad, gradWrites, result };
 }
 
 /** A later call: the arguments' values in, the steps in order, the gradients out. */
 // #region replay
+// Indexed loops, no destructuring: this runs once per call, and until V8 optimises it (a few
+// thousand calls) for-of and destructuring cost an iterator each (docs/performance.md).
 function replay(p: Program, tensors: readonly Tensor[]): unknown {
-  for (const w of p.gradWrites) {
+  const writes = p.gradWrites;
+  for (let i = 0; i < writes.length; i++) {
     // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
+    const w = writes[i] as Program['gradWrites'][number];
     const leaf = receiver(w, tensors);
     if (leaf.grad === w.write.grad) leaf.grad = w.write.grad.clone();
   }
@@ -199,10 +205,13 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
   const steps = p.steps;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i] as Step;
-    if (s.zero) s.out.fill(0);
-    s.run();
+    if (s.zero) (s.out as TypedArray).fill(0);
+    s.kernel(s.inputs, s.out, s.params);
   }
-  for (const w of p.gradWrites) giveGrad(w.write, receiver(w, tensors));
+  for (let i = 0; i < writes.length; i++) {
+    const w = writes[i] as Program['gradWrites'][number];
+    giveGrad(w.write, receiver(w, tensors));
+  }
   return copyOut(p.result);
 }
 // #endregion replay
@@ -283,9 +292,9 @@ function sameLayout(a: Tensor, s: Slot & { kind: 'tensor' }): boolean {
 }
 
 function sameLeaves(p: Program): boolean {
-  for (let i = 0; i < p.leaves.length; i++) {
-    const [t, requiresGrad] = p.leaves[i] as [Tensor, boolean];
-    if (t.requiresGrad !== requiresGrad) return false;
+  const leaves = p.leaves;
+  for (let i = 0; i < leaves.length; i++) {
+    if ((leaves[i] as Tensor).requiresGrad !== p.leavesRequireGrad[i]) return false;
   }
   return true;
 }

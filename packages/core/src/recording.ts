@@ -7,11 +7,18 @@ import { withGradMode } from './grad-mode.js';
 import type { Inputs, Primitive } from './primitive.js';
 import type { Tensor } from './tensor.js';
 
-/** One kernel call, to run again: it refills `out` from its inputs' arrays, read when it runs. */
+/**
+ * One kernel call, to run again as `kernel(inputs, out, params)`: it refills `out` (or, for a
+ * kernel with several outputs, each array of it) from its inputs' arrays, read when it runs. The
+ * call's parts are kept rather than a closure over them: a replay is then one call per step.
+ */
 export interface Step {
-  readonly out: TypedArray;
-  readonly run: () => void;
-  /** Whether `out` must be zeroed before `run` (kernels that add into their output, or skip elements). */
+  // biome-ignore lint/suspicious/noExplicitAny: every kernel's own types, called with its own values
+  readonly kernel: (inputs: any, out: any, params: any) => void;
+  readonly inputs: Inputs;
+  readonly out: TypedArray | readonly TypedArray[];
+  readonly params: unknown;
+  /** Whether `out` (one array) must be zeroed first (kernels that add into their output, or skip elements). */
   readonly zero: boolean;
 }
 
@@ -59,7 +66,7 @@ export function keepStep<P, I extends Inputs>(
   params: P,
 ): void {
   if (recording === null) return;
-  recording.steps.push({ out, run: () => p.kernel(inputs, out, params), zero: !p.overwrites });
+  recording.steps.push({ kernel: p.kernel, inputs, out, params, zero: !p.overwrites });
   recording.written.add(out);
 }
 // #endregion keep-step
@@ -72,11 +79,7 @@ export function keepSteps<P, I extends Inputs>(
   params: P,
 ): void {
   if (recording === null) return;
-  recording.steps.push({
-    out: outs[0] as TypedArray,
-    run: () => kernel(inputs, outs, params),
-    zero: false,
-  });
+  recording.steps.push({ kernel, inputs, out: outs, params, zero: false });
   for (const out of outs) recording.written.add(out);
 }
 
