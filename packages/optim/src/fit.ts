@@ -28,6 +28,7 @@ import {
 } from './fit-errors.js';
 import {
   type FitOptions,
+  type FitSettings,
   type LossFn,
   type MetricFn,
   readMonitor,
@@ -78,15 +79,13 @@ export function fit(model: Trainable, options: FitOptions): History {
   const params = model.parameters();
   // one batch: forward, loss, backward (the loss is checked for divergence before the step).
   // Errors name the epoch and batch; the words are put together only when one is thrown.
-  let epochNow = 0;
-  let batchNow = 0;
-  const batchWhere = () => `fit: epoch ${epochNow}, batch ${batchNow}/${batches}`;
+  const batchWhere = () => `fit: epoch ${t.epoch}, batch ${t.batch}/${batches}`;
   const perSampleClip = o.clipPerSampleGradNorm;
-  const forwardBackward = (xb: Tensor, yb: Tensor): [Tensor, Tensor | null] => {
+  const forwardBackward = (xb: Tensor, yb: Tensor): Tensor | [Tensor, Tensor] => {
     const prediction = model.forward(xb);
     const l = lossValue(batchWhere, loss, prediction, yb);
     if (perSampleClip === undefined) l.backward(); // else each sample's, clipped, after the batch
-    return [l, metrics ? prediction : null];
+    return metrics ? [l, prediction] : l; // the prediction only where a metric needs it
   };
   // compiled by default only where the replay is known to be exact (the library's own model and
   // loss); a callback may change state the model reads (a JS flag, say), which a compiled step
@@ -94,9 +93,28 @@ export function fit(model: Trainable, options: FitOptions): History {
   const compiling =
     o.compile ?? (perSampleClip === undefined && isCompileSafe(model) && isCompileSafeLoss(loss));
   const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
-  const xRows = compiling ? new ReusedBatches(x) : null;
-  const yRows = compiling ? new ReusedBatches(y) : null;
-  let runBatch = compiled();
+  // the loss before training and on validation data, compiled where that is exact
+  const evaluating = o.compile ?? (isCompileSafe(model) && isCompileSafeLoss(loss));
+  let ev = evaluator(model, loss, evaluating);
+  const t: Trainer = {
+    settings: o,
+    model,
+    x,
+    y,
+    rows,
+    batches,
+    xRows: compiling ? new ReusedBatches(x) : null,
+    yRows: compiling ? new ReusedBatches(y) : null,
+    runBatch: compiled(),
+    renew: () => {
+      t.runBatch = compiled();
+      ev = evaluator(model, loss, evaluating);
+    },
+    display: null,
+    where: batchWhere,
+    epoch: 0,
+    batch: 0,
+  };
 
   const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false };
   if (validationIndices) history.validationIndices = validationIndices;
@@ -107,8 +125,7 @@ export function fit(model: Trainable, options: FitOptions): History {
     history.initialLoss = inContext('fit', () =>
       evaluate(
         'fit: before training',
-        model,
-        loss,
+        ev,
         { x, y },
         batchSize,
         undefined,
@@ -121,6 +138,7 @@ export function fit(model: Trainable, options: FitOptions): History {
   let badEpochs = 0;
   let bestWeights: TypedArray[] | null = null;
   const display = ProgressDisplay.create(o.progress, epochs, n);
+  t.display = display;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const start = nowMs();
@@ -129,61 +147,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       const order = o.shuffle
         ? shuffleIndices(n, { generator: o.generator })
         : Array.from({ length: n }, (_, i) => i);
-      let lossSum = 0;
-      let done = 0;
-      const predictions: Tensor[] = [];
-      const optimized = optimizer.params; // a new array on every read: read once an epoch
-      epochNow = epoch;
-      for (let b = 0; b < batches; b++) {
-        const first = b * batchSize;
-        const end = Math.min(first + batchSize, n);
-        batchNow = b + 1;
-        let value: number;
-        try {
-          optimizer.zeroGrad();
-          const xb = xRows ? xRows.rows(order, first, end) : batchRows(x, order, first, end);
-          const yb = yRows ? yRows.rows(order, first, end) : batchRows(y, order, first, end);
-          const [l, prediction] = runBatch(xb, yb);
-          if (perSampleClip !== undefined) {
-            backwardClippedPerSample(model, loss, xb, yb, perSampleClip);
-          }
-          value = l.item();
-          if (!Number.isFinite(value)) {
-            throw divergence(
-              batchWhere(),
-              `the loss is ${value}`,
-              lr,
-              order.slice(first, end),
-              rows,
-            );
-          }
-          // a non-finite gradient must not reach the weights, even when the loss is finite
-          const bad = nonFiniteGradient(optimized);
-          if (bad !== null) {
-            const p = optimized[bad.index] as Tensor;
-            const what = `the loss is ${value} but the gradient of parameter ${bad.index} (shape ${shapeOf(p)}) holds ${bad.value}`;
-            throw divergence(batchWhere(), what, lr, order.slice(first, end), rows);
-          }
-          if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
-          optimizer.step();
-          if (prediction) predictions.push(prediction.detach());
-        } catch (e) {
-          throw withContext(batchWhere(), e);
-        }
-        lossSum += value * (end - first);
-        done += end - first;
-        display?.batchEnd(done, lossSum / done);
-        if (callbacks?.onBatchEnd) {
-          callbacks.onBatchEnd({
-            epoch,
-            batch: b + 1,
-            batches,
-            loss: value,
-            indices: order.slice(first, end).map((i) => (rows ? (rows[i] as number) : i)),
-          });
-          runBatch = compiled();
-        }
-      }
+      const { lossSum, predictions } = trainEpoch(t, epoch, order, lr);
 
       const log: EpochLog = { epoch, loss: lossSum / n, metrics: {}, lr, seconds: 0 };
       const initial = history.initialLoss;
@@ -197,8 +161,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       if (validation) {
         const v = evaluate(
           `fit: epoch ${epoch}, validation`,
-          model,
-          loss,
+          ev,
           validation,
           batchSize,
           metrics,
@@ -232,7 +195,7 @@ export function fit(model: Trainable, options: FitOptions): History {
           history.stoppedEarly = true;
           history.stopReason = 'callback';
         }
-        runBatch = compiled();
+        t.renew();
       }
       display?.endEpoch(log, history.stoppedEarly || epoch === epochs);
       if (stop && history.stopReason === 'earlyStopping') {
@@ -274,6 +237,116 @@ function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[
   });
 }
 
+// ---------------------------------------------------------------- one epoch
+
+/** What `trainEpoch` needs: fit's settings and data, and the step it runs. */
+interface Trainer {
+  readonly settings: FitSettings;
+  readonly model: Trainable;
+  readonly x: Tensor;
+  readonly y: Tensor;
+  /** Rows of x as the user passed it, where validationSplit took some out (for errors). */
+  readonly rows: number[] | null;
+  readonly batches: number;
+  /** The batches' tensors, refilled, for a compiled step (null: a fresh view or copy each). */
+  readonly xRows: ReusedBatches | null;
+  readonly yRows: ReusedBatches | null;
+  /** Forward, loss and backward: the loss, with the prediction where a metric needs it. */
+  runBatch: (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
+  /** Compiles the step afresh, after a callback (it may change state the model reads). */
+  readonly renew: () => void;
+  display: ProgressDisplay | null;
+  /** Where training is, for errors: "fit: epoch 3, batch 7/20". */
+  readonly where: () => string;
+  epoch: number;
+  batch: number;
+}
+
+/**
+ * One epoch: the minibatches of `order`, each zeroGrad, forward, loss, backward, the checks and
+ * the step. Returns the loss summed over the samples, and the predictions if a metric needs them.
+ * A function of its own, not a loop inside `fit`: V8 optimises a function once it has run its
+ * bytecode about 450 times over (more for a longer one), and a loop inside a function as long as
+ * `fit` ran unoptimised for most of a short training (docs/performance.md).
+ */
+function trainEpoch(
+  t: Trainer,
+  epoch: number,
+  order: readonly number[],
+  lr: number,
+): { lossSum: number; predictions: Tensor[] } {
+  const o = t.settings;
+  const optimizer = o.optimizer;
+  const batchSize = o.batchSize;
+  const n = t.x.shape[0] as number;
+  const optimized = optimizer.params; // a new array on every read: read once an epoch
+  const perSampleClip = o.clipPerSampleGradNorm;
+  const callbacks = o.callbacks;
+  const predictions: Tensor[] = [];
+  let lossSum = 0;
+  let done = 0;
+  t.epoch = epoch;
+  for (let b = 0; b < t.batches; b++) {
+    const first = b * batchSize;
+    const end = Math.min(first + batchSize, n);
+    t.batch = b + 1;
+    let value: number;
+    try {
+      optimizer.zeroGrad();
+      const xb = t.xRows ? t.xRows.rows(order, first, end) : batchRows(t.x, order, first, end);
+      const yb = t.yRows ? t.yRows.rows(order, first, end) : batchRows(t.y, order, first, end);
+      const out = t.runBatch(xb, yb);
+      const l = out instanceof Tensor ? out : out[0];
+      if (perSampleClip !== undefined) {
+        backwardClippedPerSample(t.model, o.loss, xb, yb, perSampleClip);
+      }
+      value = l.item();
+      if (!Number.isFinite(value)) throw badStep(t, value, null, optimized, lr, order, first, end);
+      // a non-finite gradient must not reach the weights, even when the loss is finite
+      const bad = nonFiniteGradient(optimized);
+      if (bad !== null) throw badStep(t, value, bad, optimized, lr, order, first, end);
+      if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
+      optimizer.step();
+      if (!(out instanceof Tensor)) predictions.push(out[1].detach());
+    } catch (e) {
+      throw withContext(t.where(), e);
+    }
+    lossSum += value * (end - first);
+    done += end - first;
+    t.display?.batchEnd(done, lossSum / done);
+    if (callbacks?.onBatchEnd) {
+      const rows = t.rows;
+      callbacks.onBatchEnd({
+        epoch,
+        batch: b + 1,
+        batches: t.batches,
+        loss: value,
+        indices: order.slice(first, end).map((i) => (rows ? (rows[i] as number) : i)),
+      });
+      t.renew();
+    }
+  }
+  return { lossSum, predictions };
+}
+
+/** The error for a batch whose loss, or a gradient (`bad`), is not finite: the step is not taken. */
+function badStep(
+  t: Trainer,
+  value: number,
+  bad: { index: number; value: number } | null,
+  params: readonly Tensor[],
+  lr: number,
+  order: readonly number[],
+  first: number,
+  end: number,
+): NonFiniteError {
+  const what =
+    bad === null
+      ? `the loss is ${value}`
+      : `the loss is ${value} but the gradient of parameter ${bad.index} (shape ${shapeOf(params[bad.index] as Tensor)}) holds ${bad.value}`;
+  return divergence(t.where(), what, lr, order.slice(first, end), t.rows);
+}
+
 // ---------------------------------------------------------------- one batch
 
 /** Calls the loss and checks it gave a one-element tensor; names the shapes when they do not fit. */
@@ -303,33 +376,61 @@ function lossValue(where: () => string, loss: LossFn, prediction: Tensor, target
 // ---------------------------------------------------------------- validation and metrics
 
 /**
+ * What `evaluate` runs on each batch: the model's prediction and the loss on it. Compiled where
+ * fit compiles its step (a replay runs the same kernels on the same values, so the numbers are
+ * the eager ones), for a validation pass of a few microseconds a batch. `where` names the pass
+ * in progress in an error's message.
+ */
+interface Evaluator {
+  run: (xb: Tensor, yb: Tensor) => [Tensor, Tensor];
+  readonly compiled: boolean;
+  where: string;
+}
+
+function evaluator(model: Trainable, loss: LossFn, compiling: boolean): Evaluator {
+  const ev: Evaluator = { run: (xb, yb) => forward(xb, yb), compiled: compiling, where: 'fit' };
+  const forward = (xb: Tensor, yb: Tensor): [Tensor, Tensor] => {
+    const prediction = model.forward(xb);
+    return [lossValue(() => ev.where, loss, prediction, yb), prediction];
+  };
+  if (compiling) ev.run = compile(forward);
+  return ev;
+}
+
+/**
  * The loss (Σ nᵦ·Lᵦ / n in batches of batchSize, as in training) and metrics, with no graph. A
  * batch whose loss is not finite is a `NonFiniteError` that `nonFinite` words (samples first…last).
  */
 function evaluate(
   where: string,
-  model: Trainable,
-  loss: LossFn,
+  ev: Evaluator,
   data: Data,
   batchSize: number,
   metrics: Record<string, MetricFn> | undefined,
   nonFinite: (value: number, first: number, last: number) => string,
 ): { loss: number; metrics: Record<string, number> } {
   const n = data.x.shape[0];
+  const order = Array.from({ length: n }, (_, i) => i);
+  // a compiled pass copies its arguments in and keeps nothing of them: one tensor per batch size
+  const xRows = ev.compiled ? new ReusedBatches(data.x) : null;
+  const yRows = ev.compiled ? new ReusedBatches(data.y) : null;
+  ev.where = where;
   const predictions: Tensor[] = [];
   let sum = 0;
   noGrad(() => {
     for (let start = 0; start < n; start += batchSize) {
-      const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
+      const end = Math.min(start + batchSize, n);
       const v = inContext(where, () => {
-        const prediction = model.forward(data.x.gather(indices));
-        predictions.push(prediction);
-        return lossValue(() => where, loss, prediction, data.y.gather(indices)).item();
+        const xb = xRows ? xRows.rows(order, start, end) : batchRows(data.x, order, start, end);
+        const yb = yRows ? yRows.rows(order, start, end) : batchRows(data.y, order, start, end);
+        const [l, prediction] = ev.run(xb, yb);
+        if (metrics) predictions.push(prediction);
+        return l.item();
       });
       if (!Number.isFinite(v)) {
-        throw new NonFiniteError(`${where}: ${nonFinite(v, start, start + indices.length - 1)}`);
+        throw new NonFiniteError(`${where}: ${nonFinite(v, start, end - 1)}`);
       }
-      sum += v * indices.length;
+      sum += v * (end - start);
     }
   });
   return {
