@@ -3,11 +3,13 @@
 // slows both alike. For "did this change cost speed?" where `pnpm bench --baseline` (a process
 // per run) is too noisy: it resolves a few percent on a shared two-core machine.
 //
-//   pnpm bench:ab --baseline=../other [--workload=C|B] [--mode=eager|compile]
+//   pnpm bench:ab --baseline=../other [--workload=C|B|F] [--mode=eager|compile]
 //                 [--dtype=float64|float32] [--blocks=30] [--cold]
 //
 // --cold: each block is a fresh process per checkout (alternating), timing 2,000 steps after the
 // first 200, as a short script runs them (the K rows of `pnpm bench`): the cost of V8's warm-up.
+// F (cold only) is the F row of `pnpm bench`: fit() on the diabetes data, end to end, with
+// fit's default (--mode=compile) or fit({ compile: false }) (--mode=eager).
 //
 // C is issue 20's small network (2→16→16→1 sigmoid, batch 1, the lecture's per-sample SGD), B the
 // larger one (16→64→64→1, batch 64). Each checkout trains its own copy of the same network on
@@ -15,6 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { diabetesData, diabetesSettings } from './diabetes.js';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -33,10 +36,14 @@ const workload = args.get('workload') ?? 'C';
 const mode = args.get('mode') ?? 'eager';
 const dtype = args.get('dtype') ?? 'float64';
 const blocks = Number(args.get('blocks') ?? 30);
-if (!['B', 'C'].includes(workload) || !['eager', 'compile'].includes(mode)) {
+if (!['B', 'C', 'F'].includes(workload) || !['eager', 'compile'].includes(mode)) {
   console.error(
-    `bench:ab: expected --workload=B|C and --mode=eager|compile, got ${workload} and ${mode}`,
+    `bench:ab: expected --workload=B|C|F and --mode=eager|compile, got ${workload} and ${mode}`,
   );
+  process.exit(2);
+}
+if (workload === 'F' && !args.has('cold') && !args.has('child')) {
+  console.error('bench:ab: F is a whole fresh process (a fit() from start to end): add --cold');
   process.exit(2);
 }
 if (!['float64', 'float32'].includes(dtype) || !Number.isInteger(blocks) || blocks < 2) {
@@ -91,12 +98,47 @@ function trainer({ core, layers, optim }: { core: Any; layers: Any; optim: Any }
   };
 }
 
+/** F: one checkout's fit() on the diabetes data (user.ts F): samples a second, the last epoch's loss. */
+function fitDiabetes({ core, layers, optim }: { core: Any; layers: Any; optim: Any }) {
+  const data = diabetesData();
+  const x = core.tensor(data.x, { dtype, shape: [data.samples, 10] });
+  const y = core.tensor(data.y, { dtype, shape: [data.samples, 1] });
+  const t0 = performance.now();
+  const model = new layers.MLP({
+    inputs: 10,
+    hidden: [8],
+    activation: 'sigmoid',
+    seed: diabetesSettings.initSeed,
+    dtype,
+  });
+  const history = optim.fit(model, {
+    x,
+    y,
+    loss: layers.halfSquaredError,
+    optimizer: new optim.SGD(model.parameters(), { lr: diabetesSettings.lr }),
+    epochs: diabetesSettings.epochs,
+    batchSize: 1,
+    seed: 0,
+    progress: false,
+    ...(mode === 'eager' ? { compile: false } : {}),
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    rate: (data.samples * diabetesSettings.epochs) / seconds,
+    total: history.epochs.at(-1).loss,
+  };
+}
+
 const names = ['baseline', 'this'] as const;
 const rates = { baseline: [] as number[], this: [] as number[] };
 const totals = { baseline: 0, this: 0 };
 const child = args.get('child');
 if (child !== undefined) {
   // one cold run (see --cold): this fresh process's steps 201 to 2,200, then its rate and losses
+  if (workload === 'F') {
+    console.log(JSON.stringify(fitDiabetes(await load(child))));
+    process.exit(0);
+  }
   const train = trainer(await load(child));
   train(200);
   const t0 = performance.now();
@@ -148,7 +190,7 @@ if (args.has('cold')) {
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1] ?? Number.NaN;
 const [base, now] = [median(rates.baseline), median(rates.this)];
 const same = totals.baseline === totals.this;
-const unit = workload === 'B' ? 'samples/s' : 'steps/s';
+const unit = workload === 'C' ? 'steps/s' : 'samples/s';
 console.log(
   `${workload} ${mode} ${dtype}${args.has('cold') ? ' cold' : ''}: baseline ${base.toFixed(0)} ${unit}, this ${now.toFixed(0)} ${unit}, ` +
     `this ÷ baseline ${(now / base).toFixed(3)} (medians of ${blocks} alternating ${args.has('cold') ? 'processes' : 'blocks'}; ` +
