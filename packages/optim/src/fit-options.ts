@@ -132,7 +132,9 @@ export interface FitOptions {
    * and no `clipPerSampleGradNorm`. `true` compiles any model: its forward pass and loss must
    * then compute with backprop's ops only (see `compile` for what it cannot follow); `false`
    * never compiles. After each callback the step is traced again, so state a callback changes (a
-   * flag the model reads) counts from the next batch, as without compile.
+   * flag the model reads) counts from the next batch, as without compile. The loss before
+   * training and on validation data is computed the same way (compiled by default for the
+   * library's own model and loss, clipping or not).
    */
   compile?: boolean;
 }
