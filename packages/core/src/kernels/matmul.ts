@@ -312,6 +312,19 @@ function itemOffsets(
   return offsets;
 }
 
+/**
+ * Whether `matmul` computes a product of `total` multiply-adds (one matrix, no batch) with the
+ * loops of `small`: no threads or WebAssembly take it, and it is small. A caller that does such
+ * a product in loops of its own, with the same sums in the same order, then has its bits
+ * (fusedMLP does, for one sample).
+ */
+export function loopsTake(total: number): boolean {
+  const setting = kernelSetting();
+  if (total > 0 && (setting === 'wasm' || (setting === 'auto' && total >= WASM_MIN_MULTIPLY_ADDS)))
+    return false;
+  return total <= SMALL && total < PARALLEL_MIN_MULTIPLY_ADDS;
+}
+
 /** out[r, j] += bias[j] for every row r of the rows × n matrix `out` (the bias of a layer). */
 export function addRows(out: TypedArray, bias: TypedArray, rows: number, n: number): void {
   for (let r = 0, o = 0; r < rows; r++) {

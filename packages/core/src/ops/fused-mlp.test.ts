@@ -20,6 +20,7 @@ import {
   tensor,
   ValueError,
   vmap,
+  zeros,
 } from '../index.js';
 
 const ACTIVATIONS: FusedActivation[] = ['identity', 'sigmoid', 'tanh', 'relu'];
@@ -106,6 +107,34 @@ describe('fusedMLP', () => {
               const fused = run(() => fusedMLP(x, layers, acts), all);
               const ops = run(() => composed(x, layers, acts), all);
               expect(fused, `${dtype} rows ${rows} bias ${bias} ${acts}`).toEqual(ops);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('computes them for one sample in its own loops: one input or output, eight outputs a turn, −0', () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const sizes of [
+        [1, 9, 17, 1],
+        [3, 8, 16, 2],
+        [20, 7, 1],
+      ]) {
+        for (const bias of [true, false]) {
+          // relu's derivative is 0 for a negative input: ∂E/∂a then holds ±0, and so do products
+          for (const act of ['tanh', 'relu'] as const) {
+            const layers = network(sizes, { bias, dtype, seed: 4 });
+            const acts = sizes.slice(1).map(() => act);
+            // x = 0 makes x·W's products ±0: a sum started at 0 would turn −0 into 0
+            for (const x of [
+              randn([1, sizes[0] as number], { seed: 5, dtype, requiresGrad: true }),
+              zeros([1, sizes[0] as number], { dtype }),
+            ]) {
+              const all = leaves(x, layers);
+              const fused = run(() => fusedMLP(x, layers, acts), all);
+              const ops = run(() => composed(x, layers, acts), all);
+              expect(fused, `${dtype} ${sizes} bias ${bias} ${act}`).toEqual(ops);
             }
           }
         }

@@ -247,7 +247,13 @@ function recomputed(inputs: readonly Tensor[], y: Tensor, plan: Plan): Plan {
   return own;
 }
 
-/** Eqs. 1–4 layer by layer, with linear's and the activations' kernels, into `a` and `z`. */
+/**
+ * Eqs. 1–4 layer by layer, with linear's and the activations' kernels, into `a` and `z`. One
+ * sample's x·W + b is computed here, in loops of this function, with the sums `matmul` forms
+ * (its `small` loops: each output's sum from 0 in the order of k, eight outputs a turn) and so
+ * the same bits: this function runs once a step, and V8 optimises a function that loops within
+ * its first calls but one that only calls after a thousand or more (docs/performance.md).
+ */
 function forward(
   inputs: readonly Tensor[],
   out: TypedArray,
@@ -264,7 +270,52 @@ function forward(
     const act = plan.acts[j] as LayerActivation | null;
     const a = j === last && act === null ? out : (as[j] as TypedArray);
     const bias = b < 0 ? null : (inputs[b] as Tensor).data;
-    kernel.matmul(z, zShape, false, w.data, w.shape, false, NO_BATCH, a, bias);
+    const k = w.shape[0] as number;
+    const n = w.shape[1] as number;
+    if (plan.rows === 1 && kernel.loopsTake(k * n)) {
+      const W = w.data;
+      if (k === 1) {
+        const v = z[0] as number;
+        for (let c = 0; c < n; c++) a[c] = v * (W[c] as number); // a product, not 0 + it (−0)
+      } else {
+        let c = 0;
+        for (; c + 8 <= n; c += 8) {
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          let s4 = 0;
+          let s5 = 0;
+          let s6 = 0;
+          let s7 = 0;
+          for (let p = 0, y = c; p < k; p++, y += n) {
+            const v = z[p] as number;
+            s0 += v * (W[y] as number);
+            s1 += v * (W[y + 1] as number);
+            s2 += v * (W[y + 2] as number);
+            s3 += v * (W[y + 3] as number);
+            s4 += v * (W[y + 4] as number);
+            s5 += v * (W[y + 5] as number);
+            s6 += v * (W[y + 6] as number);
+            s7 += v * (W[y + 7] as number);
+          }
+          a[c] = s0;
+          a[c + 1] = s1;
+          a[c + 2] = s2;
+          a[c + 3] = s3;
+          a[c + 4] = s4;
+          a[c + 5] = s5;
+          a[c + 6] = s6;
+          a[c + 7] = s7;
+        }
+        for (; c < n; c++) {
+          let s = 0;
+          for (let p = 0, y = c; p < k; p++, y += n) s += (z[p] as number) * (W[y] as number);
+          a[c] = s;
+        }
+      }
+      if (bias !== null) for (let c = 0; c < n; c++) a[c] = (a[c] as number) + (bias[c] as number);
+    } else kernel.matmul(z, zShape, false, w.data, w.shape, false, NO_BATCH, a, bias);
     z = a;
     if (act !== null) {
       z = j === last ? out : (zs[j] as TypedArray);
@@ -297,7 +348,9 @@ interface Backward {
 /**
  * From the last layer down (p. 10–18): ∂E/∂a = ∂E/∂z·f′ (the activation's derivative kernel),
  * ∂E/∂W = zᵀ·∂E/∂a, ∂E/∂b = ∂E/∂a summed over the rows, and ∂E/∂z below = ∂E/∂a·Wᵀ, with the
- * kernels of linear's and the activations' derivative rules.
+ * kernels of linear's and the activations' derivative rules. For one sample the two products are
+ * loops here, as in `forward` and for the same reason, with `matmul`'s sums: ∂E/∂W an outer
+ * product (one multiplication an element), ∂E/∂z a sum from 0 over ∂E/∂a's order per element.
  */
 // #region backward
 function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: Backward): void {
@@ -322,9 +375,19 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
     const below = j === 0 ? x.data : (zs[j - 1] as TypedArray);
     const belowShape = j === 0 ? plan.rowsShape : (plan.shapes[j - 1] as Shape);
     const w = ins[2 + (plan.weightAt[j] as number)] as Tensor;
+    const k = w.shape[0] as number;
+    const n = w.shape[1] as number;
+    const row = plan.rows === 1 && kernel.loopsTake(k * n); // one sample: loops here, as forward
     const dw = slots[plan.weightAt[j] as number] as number;
-    if (dw >= 0)
-      kernel.matmul(below, belowShape, true, ga, shape, false, NO_BATCH, outs[dw] as TypedArray);
+    if (dw >= 0) {
+      const out = outs[dw] as TypedArray;
+      if (row) {
+        for (let i = 0, o = 0; i < k; i++) {
+          const v = below[i] as number;
+          for (let c = 0; c < n; c++, o++) out[o] = v * (ga[c] as number);
+        }
+      } else kernel.matmul(below, belowShape, true, ga, shape, false, NO_BATCH, out);
+    }
     const bias = plan.biasAt[j] as number;
     const db = bias < 0 ? -1 : (slots[bias] as number);
     if (db >= 0) {
@@ -335,7 +398,19 @@ function backwardKernel(ins: readonly Tensor[], outs: readonly TypedArray[], b: 
     const dx = slots[0] as number;
     if (j > lowest || (j === 0 && dx >= 0)) {
       gz = j === 0 ? (outs[dx] as TypedArray) : (plan.gz[j - 1] as TypedArray);
-      kernel.matmul(ga, shape, false, w.data, w.shape, true, NO_BATCH, gz);
+      if (row) {
+        const W = w.data;
+        if (n === 1) {
+          const v = ga[0] as number;
+          for (let c = 0; c < k; c++) gz[c] = v * (W[c] as number);
+        } else {
+          for (let c = 0, r = 0; c < k; c++, r += n) {
+            let s = 0;
+            for (let p = 0; p < n; p++) s += (ga[p] as number) * (W[r + p] as number);
+            gz[c] = s;
+          }
+        }
+      } else kernel.matmul(ga, shape, false, w.data, w.shape, true, NO_BATCH, gz);
     }
   }
 }
