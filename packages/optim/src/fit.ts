@@ -95,7 +95,7 @@ export function fit(model: Trainable, options: FitOptions): History {
   const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
   // the loss before training and on validation data, compiled where that is exact
   const evaluating = o.compile ?? (isCompileSafe(model) && isCompileSafeLoss(loss));
-  let ev = evaluator(model, loss, evaluating);
+  let ev = evaluator(model, loss, evaluating, metrics !== undefined);
   const t: Trainer = {
     settings: o,
     model,
@@ -108,7 +108,7 @@ export function fit(model: Trainable, options: FitOptions): History {
     runBatch: compiled(),
     renew: () => {
       t.runBatch = compiled();
-      ev = evaluator(model, loss, evaluating);
+      ev = evaluator(model, loss, evaluating, metrics !== undefined);
     },
     display: null,
     where: batchWhere,
@@ -382,16 +382,23 @@ function lossValue(where: () => string, loss: LossFn, prediction: Tensor, target
  * in progress in an error's message.
  */
 interface Evaluator {
-  run: (xb: Tensor, yb: Tensor) => [Tensor, Tensor];
+  /** The loss, with the prediction where a metric needs it. */
+  run: (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
   readonly compiled: boolean;
   where: string;
 }
 
-function evaluator(model: Trainable, loss: LossFn, compiling: boolean): Evaluator {
+function evaluator(
+  model: Trainable,
+  loss: LossFn,
+  compiling: boolean,
+  predictions: boolean,
+): Evaluator {
   const ev: Evaluator = { run: (xb, yb) => forward(xb, yb), compiled: compiling, where: 'fit' };
-  const forward = (xb: Tensor, yb: Tensor): [Tensor, Tensor] => {
+  const forward = (xb: Tensor, yb: Tensor): Tensor | [Tensor, Tensor] => {
     const prediction = model.forward(xb);
-    return [lossValue(() => ev.where, loss, prediction, yb), prediction];
+    const l = lossValue(() => ev.where, loss, prediction, yb);
+    return predictions ? [l, prediction] : l;
   };
   if (compiling) ev.run = compile(forward);
   return ev;
@@ -423,9 +430,10 @@ function evaluate(
       const v = inContext(where, () => {
         const xb = xRows ? xRows.rows(order, start, end) : batchRows(data.x, order, start, end);
         const yb = yRows ? yRows.rows(order, start, end) : batchRows(data.y, order, start, end);
-        const [l, prediction] = ev.run(xb, yb);
-        if (metrics) predictions.push(prediction);
-        return l.item();
+        const out = ev.run(xb, yb);
+        if (out instanceof Tensor) return out.item();
+        if (metrics) predictions.push(out[1]);
+        return out[0].item();
       });
       if (!Number.isFinite(v)) {
         throw new NonFiniteError(`${where}: ${nonFinite(v, start, end - 1)}`);
