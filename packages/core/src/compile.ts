@@ -43,6 +43,12 @@ type Slot =
   | { readonly kind: 'array'; readonly length: number }
   | { readonly kind: 'value'; readonly value: unknown };
 
+/** A gradient `backward()` gave, and to whom: a tensor argument's index, or −1 for `write.leaf`. */
+interface GradWriteTo {
+  readonly write: GradWrite;
+  readonly argument: number;
+}
+
 interface Program {
   readonly slots: Slot[];
   readonly gradMode: boolean;
@@ -52,8 +58,7 @@ interface Program {
   /** Tensors the function used without making them, and (below) each one's `requiresGrad` as it was. */
   readonly leaves: Tensor[];
   readonly leavesRequireGrad: boolean[];
-  /** Gradients `backward()` gave, and to whom: a tensor argument's index, or −1 for `write.leaf`. */
-  readonly gradWrites: { write: GradWrite; argument: number }[];
+  readonly gradWrites: GradWriteTo[];
   /** What the function returned while it was traced (its tensors are refilled by the steps). */
   readonly result: unknown;
 }
@@ -195,7 +200,7 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
   const writes = p.gradWrites;
   for (let i = 0; i < writes.length; i++) {
     // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
-    const w = writes[i] as Program['gradWrites'][number];
+    const w = writes[i] as GradWriteTo;
     const leaf = receiver(w, tensors);
     if (leaf.grad === w.write.grad) leaf.grad = w.write.grad.clone();
   }
@@ -209,7 +214,7 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
     s.kernel(s.inputs, s.out, s.params);
   }
   for (let i = 0; i < writes.length; i++) {
-    const w = writes[i] as Program['gradWrites'][number];
+    const w = writes[i] as GradWriteTo;
     giveGrad(w.write, receiver(w, tensors));
   }
   return copyOut(p.result);
@@ -217,7 +222,7 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
 // #endregion replay
 
 /** Who gets a gradient on this call: the caller's tensor argument, or the closed-over leaf. */
-function receiver(w: Program['gradWrites'][number], tensors: readonly Tensor[]): Tensor {
+function receiver(w: GradWriteTo, tensors: readonly Tensor[]): Tensor {
   return w.argument >= 0 ? (tensors[w.argument] as Tensor) : w.write.leaf;
 }
 

@@ -102,16 +102,15 @@ export function splitData(
  * row seen in place; more are copied row by row. With per-sample SGD (p. 10) a step is a few
  * microseconds, and an op (index checks, a node, its arrays) for each batch would cost as much.
  */
-export function batchRows(t: Tensor, order: readonly number[], start: number, end: number): Tensor {
+function batchRows(t: Tensor, order: readonly number[], start: number, end: number): Tensor {
   const count = end - start;
   const shape = [count, ...t.shape.slice(1)];
+  const w = width(t);
   if (count === 1) {
-    const width = t.size / (t.shape[0] as number);
     const row = order[start] as number;
-    return new Tensor(t.data.subarray(row * width, (row + 1) * width), shape);
+    return new Tensor(t.data.subarray(row * w, (row + 1) * w), shape);
   }
-  const out =
-    t.dtype === 'float32' ? new Float32Array(count * width(t)) : new Float64Array(count * width(t));
+  const out = t.dtype === 'float32' ? new Float32Array(count * w) : new Float64Array(count * w);
   copyRows(t, order, start, end, out);
   return new Tensor(out, shape);
 }
@@ -138,13 +137,25 @@ function copyRows(
   }
 }
 
+/** The minibatches of a tensor: `rows(order, start, end)` is rows `order[start]`, …, `order[end − 1]`. */
+export interface Batches {
+  rows(order: readonly number[], start: number, end: number): Tensor;
+}
+
 /**
- * `batchRows` into tensors of its own, refilled for every batch (one per batch size): for a
- * compiled step, which copies its arguments into its trace and keeps nothing of them, so a
- * batch costs no objects at all. Not for eager steps, whose graph (or a user's model) may keep
- * the batch it was given.
+ * The minibatches of `t`. With `reuse`, in tensors of its own refilled for every batch (one per
+ * batch size): for a compiled step, which copies its arguments into its trace and keeps nothing
+ * of them, so a batch costs no objects at all. Without, each a fresh view or copy (`batchRows`):
+ * for eager steps, whose graph (or a user's model) may keep the batch it was given.
  */
-export class ReusedBatches {
+export function batchesOf(t: Tensor, reuse: boolean): Batches {
+  return reuse
+    ? new ReusedBatches(t)
+    : { rows: (order, start, end) => batchRows(t, order, start, end) };
+}
+
+/** `batchRows` into a tensor per batch size, refilled for every batch. */
+class ReusedBatches implements Batches {
   private readonly made = new Map<number, Tensor>();
   constructor(private readonly t: Tensor) {}
 

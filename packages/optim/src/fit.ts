@@ -16,7 +16,7 @@ import {
 import { isCompileSafe, isCompileSafeLoss } from '@backprop/layers';
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
-import { batchRows, type Data, ReusedBatches, splitData } from './fit-data.js';
+import { type Batches, batchesOf, type Data, splitData } from './fit-data.js';
 import {
   DivergenceError,
   divergence,
@@ -90,21 +90,21 @@ export function fit(model: Trainable, options: FitOptions): History {
   // compiled by default only where the replay is known to be exact (the library's own model and
   // loss); a callback may change state the model reads (a JS flag, say), which a compiled step
   // would have frozen at its trace, so after any callback runs the step is compiled afresh
-  const compiling =
-    o.compile ?? (perSampleClip === undefined && isCompileSafe(model) && isCompileSafeLoss(loss));
+  const exact = isCompileSafe(model) && isCompileSafeLoss(loss);
+  const compiling = o.compile ?? (perSampleClip === undefined && exact);
   const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
-  // the loss before training and on validation data, compiled where that is exact
-  const evaluating = o.compile ?? (isCompileSafe(model) && isCompileSafeLoss(loss));
+  // the loss before training and on validation data, compiled on the same terms (nothing is
+  // clipped there)
+  const evaluating = o.compile ?? exact;
   let ev = evaluator(model, loss, evaluating, metrics !== undefined);
   const t: Trainer = {
     settings: o,
     model,
-    x,
-    y,
+    n,
     rows,
     batches,
-    xRows: compiling ? new ReusedBatches(x) : null,
-    yRows: compiling ? new ReusedBatches(y) : null,
+    xRows: batchesOf(x, compiling),
+    yRows: batchesOf(y, compiling),
     runBatch: compiled(),
     renew: () => {
       t.runBatch = compiled();
@@ -243,14 +243,14 @@ function restoreWeights(params: readonly Tensor[], weights: readonly TypedArray[
 interface Trainer {
   readonly settings: FitSettings;
   readonly model: Trainable;
-  readonly x: Tensor;
-  readonly y: Tensor;
+  /** The number of training samples. */
+  readonly n: number;
   /** Rows of x as the user passed it, where validationSplit took some out (for errors). */
   readonly rows: number[] | null;
   readonly batches: number;
-  /** The batches' tensors, refilled, for a compiled step (null: a fresh view or copy each). */
-  readonly xRows: ReusedBatches | null;
-  readonly yRows: ReusedBatches | null;
+  /** The batches of x and y: refilled tensors for a compiled step, fresh ones for an eager one. */
+  readonly xRows: Batches;
+  readonly yRows: Batches;
   /** Forward, loss and backward: the loss, with the prediction where a metric needs it. */
   runBatch: (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
   /** Compiles the step afresh, after a callback (it may change state the model reads). */
@@ -278,7 +278,7 @@ function trainEpoch(
   const o = t.settings;
   const optimizer = o.optimizer;
   const batchSize = o.batchSize;
-  const n = t.x.shape[0] as number;
+  const n = t.n;
   const optimized = optimizer.params; // a new array on every read: read once an epoch
   const perSampleClip = o.clipPerSampleGradNorm;
   const callbacks = o.callbacks;
@@ -293,8 +293,8 @@ function trainEpoch(
     let value: number;
     try {
       optimizer.zeroGrad();
-      const xb = t.xRows ? t.xRows.rows(order, first, end) : batchRows(t.x, order, first, end);
-      const yb = t.yRows ? t.yRows.rows(order, first, end) : batchRows(t.y, order, first, end);
+      const xb = t.xRows.rows(order, first, end);
+      const yb = t.yRows.rows(order, first, end);
       const out = t.runBatch(xb, yb);
       const l = out instanceof Tensor ? out : out[0];
       if (perSampleClip !== undefined) {
@@ -394,13 +394,16 @@ function evaluator(
   compiling: boolean,
   predictions: boolean,
 ): Evaluator {
-  const ev: Evaluator = { run: (xb, yb) => forward(xb, yb), compiled: compiling, where: 'fit' };
   const forward = (xb: Tensor, yb: Tensor): Tensor | [Tensor, Tensor] => {
     const prediction = model.forward(xb);
     const l = lossValue(() => ev.where, loss, prediction, yb);
     return predictions ? [l, prediction] : l;
   };
-  if (compiling) ev.run = compile(forward);
+  const ev: Evaluator = {
+    run: compiling ? compile(forward) : forward,
+    compiled: compiling,
+    where: 'fit',
+  };
   return ev;
 }
 
@@ -419,8 +422,8 @@ function evaluate(
   const n = data.x.shape[0];
   const order = Array.from({ length: n }, (_, i) => i);
   // a compiled pass copies its arguments in and keeps nothing of them: one tensor per batch size
-  const xRows = ev.compiled ? new ReusedBatches(data.x) : null;
-  const yRows = ev.compiled ? new ReusedBatches(data.y) : null;
+  const xRows = batchesOf(data.x, ev.compiled);
+  const yRows = batchesOf(data.y, ev.compiled);
   ev.where = where;
   const predictions: Tensor[] = [];
   let sum = 0;
@@ -428,9 +431,7 @@ function evaluate(
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       const v = inContext(where, () => {
-        const xb = xRows ? xRows.rows(order, start, end) : batchRows(data.x, order, start, end);
-        const yb = yRows ? yRows.rows(order, start, end) : batchRows(data.y, order, start, end);
-        const out = ev.run(xb, yb);
+        const out = ev.run(xRows.rows(order, start, end), yRows.rows(order, start, end));
         if (out instanceof Tensor) return out.item();
         if (metrics) predictions.push(out[1]);
         return out[0].item();

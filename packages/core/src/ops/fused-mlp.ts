@@ -314,7 +314,7 @@ function forward(
           a[c] = s;
         }
       }
-      if (bias !== null) for (let c = 0; c < n; c++) a[c] = (a[c] as number) + (bias[c] as number);
+      if (bias !== null) kernel.addRows(a, bias, 1, n);
     } else kernel.matmul(z, zShape, false, w.data, w.shape, false, NO_BATCH, a, bias);
     z = a;
     if (act !== null) {

@@ -62,8 +62,8 @@ function derivativeOp(
   loop: PairKernel,
   dg: (gg: Tensor, v: Tensor) => Tensor,
   dv: ((gg: Tensor, g: Tensor, v: Tensor) => Tensor) | null,
+  kernel = pairKernel(name, loop),
 ): (g: Tensor, v: Tensor) => Tensor {
-  const kernel = pairKernel(name, loop);
   const p: Primitive<undefined, readonly [Tensor, Tensor]> = {
     name,
     kernel: (gv, out) => kernel(gv[0].data, gv[1].data, out, out.length),
@@ -173,12 +173,13 @@ export const cos = unaryOp(
 const tanhLoop: UnaryKernel = (x, out, n) => {
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]);
 };
-/** Hyperbolic tangent. */
-export const tanh = unaryOp('tanh', tanhLoop, (g, _x, y) => tanhGrad(g, y));
-
 const tanhGradLoop: PairKernel = (g, y, out, n) => {
   for (let i = 0; i < n; i++) out[i] = g[i] * (1 - y[i] * y[i]);
 };
+const TANH = layerActivation('tanh', tanhLoop, 'tanhGrad', tanhGradLoop, 'output');
+
+/** Hyperbolic tangent. */
+export const tanh = unaryOp('tanh', tanhLoop, (g, _x, y) => tanhGrad(g, y), TANH.forward);
 
 /** tanh's derivative rule from its output y: g·(1 − y²). */
 export const tanhGrad = derivativeOp(
@@ -186,6 +187,7 @@ export const tanhGrad = derivativeOp(
   tanhGradLoop,
   (gg, y) => tanhGrad(gg, y), // ∂/∂g = 1 − y²
   (gg, g, y) => gg.mul(g).mul(y).mul(-2), // ∂/∂y = −2gy
+  TANH.derivative,
 );
 
 // #region sigmoid
@@ -193,18 +195,24 @@ const sigmoidLoop: UnaryKernel = (x, out, n) => {
   // exact at both ends without a branch: e^−v overflows to ∞ for v ≪ 0, giving 1/∞ = 0
   for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
 };
-/**
- * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
- * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
- */
-export const sigmoid = unaryOp('sigmoid', sigmoidLoop, (g, _x, y) => sigmoidGrad(g, y));
-
 const sigmoidGradLoop: PairKernel = (g, y, out, n) => {
   for (let i = 0; i < n; i++) {
     const v = y[i];
     out[i] = g[i] * (v * (1 - v));
   }
 };
+const SIGMOID = layerActivation('sigmoid', sigmoidLoop, 'sigmoidGrad', sigmoidGradLoop, 'output');
+
+/**
+ * The logistic sigmoid 1 / (1 + e⁻ˣ). Computed in a form that never overflows (so a = −800 gives
+ * 0 and gradient 0, not NaN), with the derivative from the output: σ' = σ(1 − σ).
+ */
+export const sigmoid = unaryOp(
+  'sigmoid',
+  sigmoidLoop,
+  (g, _x, y) => sigmoidGrad(g, y),
+  SIGMOID.forward,
+);
 
 /** sigmoid's derivative rule from its output y: g·y(1 − y). */
 export const sigmoidGrad = derivativeOp(
@@ -212,18 +220,20 @@ export const sigmoidGrad = derivativeOp(
   sigmoidGradLoop,
   (gg, y) => sigmoidGrad(gg, y), // ∂/∂g = y(1 − y)
   (gg, g, y) => gg.mul(g).mul(y.mul(-2).add(1)), // ∂/∂y = g(1 − 2y)
+  SIGMOID.derivative,
 );
 // #endregion sigmoid
 
 const reluLoop: UnaryKernel = (x, out, n) => {
   for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
 };
-/** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
-export const relu = unaryOp('relu', reluLoop, (g, x) => reluGrad(g, x));
-
 const reluGradLoop: PairKernel = (g, x, out, n) => {
   for (let i = 0; i < n; i++) out[i] = g[i] * (x[i] > 0 ? 1 : 0);
 };
+const RELU = layerActivation('relu', reluLoop, 'reluGrad', reluGradLoop, 'input');
+
+/** max(0, x). NOTE: relu'(0) is taken as 0 (as PyTorch and JAX do). */
+export const relu = unaryOp('relu', reluLoop, (g, x) => reluGrad(g, x), RELU.forward);
 
 /** relu's derivative rule: g where x > 0, else 0 (as g·0, so an infinite g gives NaN there). */
 export const reluGrad = derivativeOp(
@@ -231,6 +241,7 @@ export const reluGrad = derivativeOp(
   reluGradLoop,
   (gg, x) => reluGrad(gg, x), // ∂/∂g = [x > 0]
   null, // ∂/∂x = 0 wherever it exists: no gradient
+  RELU.derivative,
 );
 
 /**
@@ -380,7 +391,7 @@ export function copy(x: Tensor, shape: readonly number[] = x.shape): Tensor {
 /**
  * An activation that `fusedMLP` (fused-mlp.ts) runs inside its layers: the op's kernel, its
  * derivative rule's kernel, and which value that rule reads, the input a or the output z. The
- * very kernels of the ops above, so the fused network computes the numbers they compute.
+ * ops above are built on these very kernels, so the fused network computes their numbers.
  */
 export interface LayerActivation {
   readonly forward: UnaryKernel;
@@ -390,9 +401,9 @@ export interface LayerActivation {
 
 /** The activations `fusedMLP` can run in a layer (besides 'identity', which runs nothing). */
 export const LAYER_ACTIVATIONS = {
-  sigmoid: layerActivation('sigmoid', sigmoidLoop, 'sigmoidGrad', sigmoidGradLoop, 'output'),
-  tanh: layerActivation('tanh', tanhLoop, 'tanhGrad', tanhGradLoop, 'output'),
-  relu: layerActivation('relu', reluLoop, 'reluGrad', reluGradLoop, 'input'),
+  sigmoid: SIGMOID,
+  tanh: TANH,
+  relu: RELU,
 } as const satisfies Record<string, LayerActivation>;
 
 function layerActivation(
