@@ -49,11 +49,14 @@ interface GradWriteTo {
   readonly argument: number;
 }
 
-interface Program {
+/** @internal A traced function: what a call replays (compile.ts, capture.ts). */
+export interface Program {
   readonly slots: Slot[];
   readonly gradMode: boolean;
   /** The tensors the trace ran on, one per tensor argument: each call copies its arguments in. */
   readonly inputs: Tensor[];
+  /** The arguments the trace ran on: the caller's, with `inputs` for its tensors. */
+  readonly args: readonly unknown[];
   readonly steps: Step[];
   /** Tensors the function used without making them, and (below) each one's `requiresGrad` as it was. */
   readonly leaves: Tensor[];
@@ -142,7 +145,7 @@ export function compile<F extends (...args: any[]) => unknown>(
       if (i > 0) programs.unshift(...programs.splice(i, 1));
       return replay(p, tensors);
     }
-    const p = trace(fn, args, gradMode);
+    const p = trace(fn, args, gradMode, false);
     programs.unshift(p);
     if (programs.length > maxTraces) programs.pop();
     return copyOut(p.result);
@@ -159,13 +162,23 @@ export function isCompiling(): boolean {
   return currentRecording() !== null;
 }
 
-/** The first call: runs `fn` on copies of the tensor arguments, recording every step. */
-function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: boolean): Program {
+/**
+ * @internal The first call: runs `fn` on copies of the tensor arguments, recording every step.
+ * The caller's tensors get the arguments' gradients (compile), or with `keepInputs` the copies
+ * keep them, and are the arrays each replay reads (capture).
+ */
+export function trace(
+  fn: (...args: unknown[]) => unknown,
+  args: readonly unknown[],
+  gradMode: boolean,
+  keepInputs: boolean,
+): Program {
   const slots: Slot[] = [];
   const given: Tensor[] = [];
   const inputs: Tensor[] = [];
+  const name = keepInputs ? 'capture' : 'compile'; // who called, for errors
   const traced = args.map((a, i) =>
-    describeArgument(a, `argument ${i}`, slots, (t) => {
+    describeArgument(a, `${name}: argument ${i}`, slots, (t) => {
       const copy = new Tensor(t.data.slice(), t.shape);
       copy.requiresGrad = t.requiresGrad;
       given.push(t);
@@ -175,10 +188,10 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
   );
   const r: Recording = { steps: [], written: new Set(), leaves: new Map(), gradWrites: [] };
   const result = recordingInto(r, () => fn(...traced));
-  checkResult(result, 'the result');
+  checkResult(result, `${name}: the result`);
   const own = new Map(inputs.map((t, i) => [t, i]));
   const gradWrites = r.gradWrites.map((write) => {
-    const argument = own.get(write.leaf) ?? -1;
+    const argument = keepInputs ? -1 : (own.get(write.leaf) ?? -1);
     // an argument is a different tensor on each call: it gets a gradient of its own, never the
     // array that the next call refills (a parameter's .grad is reused, as documented)
     return { write: argument >= 0 ? { ...write, copy: true } : write, argument };
@@ -186,26 +199,46 @@ function trace(fn: (...args: unknown[]) => unknown, args: unknown[], gradMode: b
   for (const { write, argument } of gradWrites) {
     if (argument >= 0) giveGrad(write, given[argument] as Tensor); // the caller's tensor, not the copy
   }
-  for (const t of inputs) t.grad = null;
-  const leaves = [...r.leaves.keys()].filter((t) => !own.has(t));
+  if (!keepInputs) for (const t of inputs) t.grad = null;
+  // an argument's requiresGrad is checked with its shape (compile), or like a parameter's (capture)
+  const leaves = [...r.leaves.keys()].filter((t) => keepInputs || !own.has(t));
   const leavesRequireGrad = leaves.map((t) => r.leaves.get(t) as boolean);
-  return { slots, gradMode, inputs, steps: r.steps, leaves, leavesRequireGrad, gradWrites, result };
+  return {
+    slots,
+    gradMode,
+    inputs,
+    args: traced,
+    steps: r.steps,
+    leaves,
+    leavesRequireGrad,
+    gradWrites,
+    result,
+  };
 }
 
-/** A later call: the arguments' values in, the steps in order, the gradients out. */
 // #region replay
-// Indexed loops, no destructuring: this runs once per call, and until V8 optimises it (a few
-// thousand calls) for-of and destructuring cost an iterator each (docs/performance.md).
+/** A later call: the arguments' values in, the steps, the result out. */
 function replay(p: Program, tensors: readonly Tensor[]): unknown {
+  for (let i = 0; i < p.inputs.length; i++) {
+    (p.inputs[i] as Tensor).data.set((tensors[i] as Tensor).data);
+  }
+  runSteps(p, tensors);
+  return copyOut(p.result);
+}
+
+/**
+ * @internal The steps in order on the arrays they were recorded on, and the gradients to the
+ * leaves (or for compile, to `tensors`, this call's tensor arguments). Indexed loops, no
+ * destructuring: this runs once per call, and until V8 optimises it (a few thousand calls)
+ * for-of and destructuring cost an iterator each (docs/performance.md).
+ */
+export function runSteps(p: Program, tensors: readonly Tensor[]): void {
   const writes = p.gradWrites;
   for (let i = 0; i < writes.length; i++) {
     // a .grad still holding the gradient the last call gave keeps its values, in storage of its own
     const w = writes[i] as GradWriteTo;
     const leaf = receiver(w, tensors);
     if (leaf.grad === w.write.grad) leaf.grad = w.write.grad.clone();
-  }
-  for (let i = 0; i < p.inputs.length; i++) {
-    (p.inputs[i] as Tensor).data.set((tensors[i] as Tensor).data);
   }
   const steps = p.steps;
   for (let i = 0; i < steps.length; i++) {
@@ -217,7 +250,6 @@ function replay(p: Program, tensors: readonly Tensor[]): unknown {
     const w = writes[i] as GradWriteTo;
     giveGrad(w.write, receiver(w, tensors));
   }
-  return copyOut(p.result);
 }
 // #endregion replay
 
@@ -236,7 +268,7 @@ function describeArgument(
   if (a instanceof Tensor) {
     if (a._node !== null) {
       throw new ValueError(
-        `compile: ${where} was computed by ${a._node.op} and requires grad; a compiled function cannot send ` +
+        `${where} was computed by ${a._node.op} and requires grad; a compiled function cannot send ` +
           'gradients back through its arguments: pass it detached (.detach()), or compute it inside the function',
       );
     }
@@ -258,7 +290,7 @@ function describeArgument(
     return a;
   }
   throw new ValueError(
-    `compile: ${where} is ${echoValue(a)}; a compiled function takes tensors, arrays of them, and numbers, ` +
+    `${where} is ${echoValue(a)}; a compiled function takes tensors, arrays of them, and numbers, ` +
       'strings or booleans (those are part of its trace: a new value traces it again)',
   );
 }
@@ -296,7 +328,8 @@ function sameLayout(a: Tensor, s: Slot & { kind: 'tensor' }): boolean {
   return true;
 }
 
-function sameLeaves(p: Program): boolean {
+/** @internal Whether every leaf the trace read still has the `requiresGrad` it had then. */
+export function sameLeaves(p: Program): boolean {
   const leaves = p.leaves;
   for (let i = 0; i < leaves.length; i++) {
     if ((leaves[i] as Tensor).requiresGrad !== p.leavesRequireGrad[i]) return false;
@@ -309,7 +342,7 @@ function checkResult(v: unknown, where: string): void {
   if (v instanceof Tensor || v === null || typeof v !== 'object') {
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
       throw new ValueError(
-        `compile: ${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
+        `${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
       );
     }
     return;
@@ -320,7 +353,7 @@ function checkResult(v: unknown, where: string): void {
     for (const [k, u] of Object.entries(v)) checkResult(u, `${where}.${k}`);
   } else {
     throw new ValueError(
-      `compile: ${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
+      `${where} is ${echoValue(v)}; return tensors, arrays or plain objects of them`,
     );
   }
 }

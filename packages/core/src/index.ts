@@ -13,6 +13,7 @@
  */
 
 export { detectAnomaly, isDetectAnomalyEnabled, setDetectAnomaly } from './anomaly.js';
+export { type Captured, capture } from './capture.js';
 export { type CompileOptions, compile, isCompiling } from './compile.js';
 export {
   arange,
