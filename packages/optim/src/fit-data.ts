@@ -1,6 +1,8 @@
 // fit's data: x and y as tensors with a sample axis, finite and row for row, and the rows that
 // validationSplit holds out.
 import {
+  type Captured,
+  capture,
   type Generator,
   noGrad,
   ShapeError,
@@ -137,35 +139,81 @@ function copyRows(
   }
 }
 
-/** The minibatches of a tensor: `rows(order, start, end)` is rows `order[start]`, …, `order[end − 1]`. */
-export interface Batches {
-  rows(order: readonly number[], start: number, end: number): Tensor;
+/** What fit runs on a minibatch: the model and the loss (and backward), given x's and y's rows. */
+export type BatchFn = (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
+
+/** fit's step, or its evaluation, on minibatches of x and y. */
+export interface BatchRunner {
+  /**
+   * `fn` on rows `order[start]`, …, `order[end − 1]` of x and y: the loss, with the prediction
+   * where fit asked for it. A captured runner's next batch refills these tensors.
+   */
+  run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor];
+  /** The x and y rows of the last batch `run` was given. */
+  batch(): [Tensor, Tensor];
 }
 
 /**
- * The minibatches of `t`. With `reuse`, in tensors of its own refilled for every batch (one per
- * batch size): for a compiled step, which copies its arguments into its trace and keeps nothing
- * of them, so a batch costs no objects at all. Without, each a fresh view or copy (`batchRows`):
- * for eager steps, whose graph (or a user's model) may keep the batch it was given.
+ * A runner of `fn` on minibatches of `x` and `y`. Captured (`capture` from core, one trace per
+ * batch size) where fit compiles: each batch's rows are copied into the trace's inputs and its
+ * steps replayed, with nothing else around them. Otherwise eager, on a fresh view or copy of the
+ * rows (`batchRows`): a graph, or a user's model, may keep the batch it was given.
  */
-export function batchesOf(t: Tensor, reuse: boolean): Batches {
-  return reuse
-    ? new ReusedBatches(t)
-    : { rows: (order, start, end) => batchRows(t, order, start, end) };
+export function batchRunner(fn: BatchFn, x: Tensor, y: Tensor, captured: boolean): BatchRunner {
+  return captured ? new CapturedRunner(fn, x, y) : new EagerRunner(fn, x, y);
 }
 
-/** `batchRows` into a tensor per batch size, refilled for every batch. */
-class ReusedBatches implements Batches {
-  private readonly made = new Map<number, Tensor>();
-  constructor(private readonly t: Tensor) {}
+class EagerRunner implements BatchRunner {
+  private last: [Tensor, Tensor] | null = null;
+  constructor(
+    private readonly fn: BatchFn,
+    private readonly x: Tensor,
+    private readonly y: Tensor,
+  ) {}
 
-  rows(order: readonly number[], start: number, end: number): Tensor {
+  run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor] {
+    const xb = batchRows(this.x, order, start, end);
+    const yb = batchRows(this.y, order, start, end);
+    this.last = [xb, yb];
+    return this.fn(xb, yb);
+  }
+
+  batch(): [Tensor, Tensor] {
+    return this.last as [Tensor, Tensor];
+  }
+}
+
+class CapturedRunner implements BatchRunner {
+  private readonly made = new Map<number, Captured<Tensor | [Tensor, Tensor]>>();
+  private last: Captured<Tensor | [Tensor, Tensor]> | null = null;
+  constructor(
+    private readonly fn: BatchFn,
+    private readonly x: Tensor,
+    private readonly y: Tensor,
+  ) {}
+
+  run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor] {
     const count = end - start;
-    let batch = this.made.get(count);
-    if (batch === undefined) {
-      batch = batchRows(this.t, order, start, end).clone();
-      this.made.set(count, batch);
-    } else copyRows(this.t, order, start, end, batch.data);
-    return batch;
+    let c = this.made.get(count);
+    if (c === undefined) {
+      // the batch's first run is the trace (capture copies its arguments)
+      c = capture(
+        this.fn,
+        batchRows(this.x, order, start, end),
+        batchRows(this.y, order, start, end),
+      );
+      this.made.set(count, c);
+    } else {
+      copyRows(this.x, order, start, end, (c.inputs[0] as Tensor).data);
+      copyRows(this.y, order, start, end, (c.inputs[1] as Tensor).data);
+      c.replay();
+    }
+    this.last = c;
+    return c.outputs;
+  }
+
+  batch(): [Tensor, Tensor] {
+    const inputs = (this.last as Captured<unknown>).inputs;
+    return [inputs[0] as Tensor, inputs[1] as Tensor];
   }
 }

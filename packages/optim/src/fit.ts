@@ -3,7 +3,6 @@
 // early stopping with the best weights restored, LR schedules, clipping, callbacks and progress.
 // Its options and their checks are in fit-options.ts, what it returns in history.ts.
 import {
-  compile,
   concat,
   echoValue,
   NonFiniteError,
@@ -16,7 +15,7 @@ import {
 import { isCompileSafe, isCompileSafeLoss } from '@backprop/layers';
 import { clipGradNorm } from './clip.js';
 import { shuffleIndices } from './data/split.js';
-import { type Batches, batchesOf, type Data, splitData } from './fit-data.js';
+import { type BatchFn, type BatchRunner, batchRunner, type Data, splitData } from './fit-data.js';
 import {
   DivergenceError,
   divergence,
@@ -81,34 +80,32 @@ export function fit(model: Trainable, options: FitOptions): History {
   // Errors name the epoch and batch; the words are put together only when one is thrown.
   const batchWhere = () => `fit: epoch ${t.epoch}, batch ${t.batch}/${batches}`;
   const perSampleClip = o.clipPerSampleGradNorm;
-  const forwardBackward = (xb: Tensor, yb: Tensor): Tensor | [Tensor, Tensor] => {
+  const forwardBackward: BatchFn = (xb, yb) => {
     const prediction = model.forward(xb);
     const l = lossValue(batchWhere, loss, prediction, yb);
     if (perSampleClip === undefined) l.backward(); // else each sample's, clipped, after the batch
     return metrics ? [l, prediction] : l; // the prediction only where a metric needs it
   };
-  // compiled by default only where the replay is known to be exact (the library's own model and
-  // loss); a callback may change state the model reads (a JS flag, say), which a compiled step
-  // would have frozen at its trace, so after any callback runs the step is compiled afresh
+  // compiled (captured: compile's trace, replayed on its own arrays) by default only where the
+  // replay is known to be exact (the library's own model and loss); a callback may change state
+  // the model reads (a JS flag, say), which a trace would have frozen, so after any callback
+  // runs the step is traced afresh
   const exact = isCompileSafe(model) && isCompileSafeLoss(loss);
   const compiling = o.compile ?? (perSampleClip === undefined && exact);
-  const compiled = () => (compiling ? compile(forwardBackward) : forwardBackward);
   // the loss before training and on validation data, compiled on the same terms (nothing is
   // clipped there)
-  const evaluating = o.compile ?? exact;
-  let ev = evaluator(model, loss, evaluating, metrics !== undefined);
+  const ev = evaluator(model, loss, o.compile ?? exact, metrics !== undefined);
   const t: Trainer = {
     settings: o,
     model,
     n,
     rows,
     batches,
-    xRows: batchesOf(x, compiling),
-    yRows: batchesOf(y, compiling),
-    runBatch: compiled(),
+    step: batchRunner(forwardBackward, x, y, compiling),
+    validating: validation && ev.runner(validation),
     renew: () => {
-      t.runBatch = compiled();
-      ev = evaluator(model, loss, evaluating, metrics !== undefined);
+      t.step = batchRunner(forwardBackward, x, y, compiling);
+      t.validating = validation && ev.runner(validation);
     },
     display: null,
     where: batchWhere,
@@ -126,6 +123,7 @@ export function fit(model: Trainable, options: FitOptions): History {
       evaluate(
         'fit: before training',
         ev,
+        ev.runner({ x, y }),
         { x, y },
         batchSize,
         undefined,
@@ -158,10 +156,11 @@ export function fit(model: Trainable, options: FitOptions): History {
         const prediction = noGrad(() => concat(predictions));
         log.metrics = scores(`fit: epoch ${epoch}`, metrics, y.gather(order), prediction);
       }
-      if (validation) {
+      if (validation && t.validating) {
         const v = evaluate(
           `fit: epoch ${epoch}, validation`,
           ev,
+          t.validating,
           validation,
           batchSize,
           metrics,
@@ -248,12 +247,11 @@ interface Trainer {
   /** Rows of x as the user passed it, where validationSplit took some out (for errors). */
   readonly rows: number[] | null;
   readonly batches: number;
-  /** The batches of x and y: refilled tensors for a compiled step, fresh ones for an eager one. */
-  readonly xRows: Batches;
-  readonly yRows: Batches;
-  /** Forward, loss and backward: the loss, with the prediction where a metric needs it. */
-  runBatch: (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
-  /** Compiles the step afresh, after a callback (it may change state the model reads). */
+  /** Forward, loss and backward of a batch: the loss, with the prediction where a metric needs it. */
+  step: BatchRunner;
+  /** The validation pass's runner, where there is validation data. */
+  validating: BatchRunner | undefined;
+  /** Traces the step and the validation pass afresh, after a callback (it may change state the model reads). */
   readonly renew: () => void;
   display: ProgressDisplay | null;
   /** Where training is, for errors: "fit: epoch 3, batch 7/20". */
@@ -293,11 +291,10 @@ function trainEpoch(
     let value: number;
     try {
       optimizer.zeroGrad();
-      const xb = t.xRows.rows(order, first, end);
-      const yb = t.yRows.rows(order, first, end);
-      const out = t.runBatch(xb, yb);
+      const out = t.step.run(order, first, end);
       const l = out instanceof Tensor ? out : out[0];
       if (perSampleClip !== undefined) {
+        const [xb, yb] = t.step.batch();
         backwardClippedPerSample(t.model, o.loss, xb, yb, perSampleClip);
       }
       value = l.item();
@@ -307,7 +304,8 @@ function trainEpoch(
       if (bad !== null) throw badStep(t, value, bad, optimized, lr, order, first, end);
       if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
       optimizer.step();
-      if (!(out instanceof Tensor)) predictions.push(out[1].detach());
+      // a copy: a captured step refills its prediction on the next batch
+      if (!(out instanceof Tensor)) predictions.push(out[1].detach().clone());
     } catch (e) {
       throw withContext(t.where(), e);
     }
@@ -376,15 +374,14 @@ function lossValue(where: () => string, loss: LossFn, prediction: Tensor, target
 // ---------------------------------------------------------------- validation and metrics
 
 /**
- * What `evaluate` runs on each batch: the model's prediction and the loss on it. Compiled where
+ * What `evaluate` runs on each batch: the model's prediction and the loss on it. Captured where
  * fit compiles its step (a replay runs the same kernels on the same values, so the numbers are
  * the eager ones), for a validation pass of a few microseconds a batch. `where` names the pass
  * in progress in an error's message.
  */
 interface Evaluator {
-  /** The loss, with the prediction where a metric needs it. */
-  run: (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
-  readonly compiled: boolean;
+  /** A runner of the pass on `data`'s batches (the loss, with the prediction where a metric needs it). */
+  runner(data: Data): BatchRunner;
   where: string;
 }
 
@@ -394,14 +391,13 @@ function evaluator(
   compiling: boolean,
   predictions: boolean,
 ): Evaluator {
-  const forward = (xb: Tensor, yb: Tensor): Tensor | [Tensor, Tensor] => {
+  const forward: BatchFn = (xb, yb) => {
     const prediction = model.forward(xb);
     const l = lossValue(() => ev.where, loss, prediction, yb);
     return predictions ? [l, prediction] : l;
   };
   const ev: Evaluator = {
-    run: compiling ? compile(forward) : forward,
-    compiled: compiling,
+    runner: (data) => batchRunner(forward, data.x, data.y, compiling),
     where: 'fit',
   };
   return ev;
@@ -414,6 +410,7 @@ function evaluator(
 function evaluate(
   where: string,
   ev: Evaluator,
+  runner: BatchRunner,
   data: Data,
   batchSize: number,
   metrics: Record<string, MetricFn> | undefined,
@@ -421,9 +418,6 @@ function evaluate(
 ): { loss: number; metrics: Record<string, number> } {
   const n = data.x.shape[0];
   const order = Array.from({ length: n }, (_, i) => i);
-  // a compiled pass copies its arguments in and keeps nothing of them: one tensor per batch size
-  const xRows = batchesOf(data.x, ev.compiled);
-  const yRows = batchesOf(data.y, ev.compiled);
   ev.where = where;
   const predictions: Tensor[] = [];
   let sum = 0;
@@ -431,9 +425,9 @@ function evaluate(
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       const v = inContext(where, () => {
-        const out = ev.run(xRows.rows(order, start, end), yRows.rows(order, start, end));
+        const out = runner.run(order, start, end);
         if (out instanceof Tensor) return out.item();
-        if (metrics) predictions.push(out[1]);
+        if (metrics) predictions.push(out[1].clone()); // a captured pass refills it
         return out[0].item();
       });
       if (!Number.isFinite(v)) {
