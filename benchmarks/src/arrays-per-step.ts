@@ -31,3 +31,6 @@ for (let i = 0; i < 10; i++) step();
 const before = made;
 for (let i = 0; i < 100; i++) step();
 console.log(`C, user path, float64: ${(made - before) / 100} arrays a step`);
+
+// a module (its imports are dynamic, after the counter is in place), for its top-level awaits
+export {};
