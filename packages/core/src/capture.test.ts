@@ -143,6 +143,26 @@ describe('capture', () => {
     expect(Number.isNaN(step.outputs.item())).toBe(true);
   });
 
+  it('records its trace under anomaly detection too, for replays without it', () => {
+    const w = tensor([2, 3], { requiresGrad: true });
+    const step = detectAnomaly(() =>
+      capture(
+        (x: Tensor) => {
+          const loss = x.mul(w).sum().square();
+          loss.backward(); // 2(x·w)x
+          return loss;
+        },
+        tensor([1, 1]),
+      ),
+    );
+    expect(values(step.outputs)).toEqual([25]);
+    step.inputs[0]?.data.set([1, 2]);
+    w.grad = null;
+    step.replay();
+    expect(values(step.outputs)).toEqual([64]);
+    expect(values(w.grad)).toEqual([16, 32]);
+  });
+
   it('replays under noGrad what was captured under it', () => {
     const w = tensor([2], { requiresGrad: true });
     const step = noGrad(() => capture((x: Tensor) => x.mul(w), tensor([3])));
