@@ -2,7 +2,8 @@
 // step. Its activation applies to every layer, output included, and its update is SGD with
 // momentum on ½(t−o)²; it rejects momentum 0, so 1e-9 stands in for none.
 // Usage: tsx benchmarks/src/brain.ts <B|C|K|F> [--quick]
-import brain, { type TrainingPattern } from 'brain.js';
+import brain from 'brain.js';
+import { brainStep } from './brain-step.js';
 import {
   childArgs,
   coldLoop,
@@ -21,34 +22,6 @@ import { diabetesData, diabetesSettings, FIT_METHOD } from './diabetes.js';
 const LIB = 'brain.js';
 const { workload, quick } = childArgs();
 
-/** A brain.js network with `spec`'s sizes and initial weights; trained one pattern per step. */
-function trainer(spec: TrainSpec): (k: number) => number {
-  const net = new brain.NeuralNetwork({
-    hiddenLayers: spec.sizes.slice(1, -1),
-    activation: 'sigmoid',
-    learningRate: spec.lr,
-    momentum: 1e-9,
-  });
-  net.sizes = [...spec.sizes];
-  net.initialize();
-  spec.init.forEach((l, i) => {
-    const layer = i + 1;
-    for (let j = 0; j < l.outSize; j++) {
-      const w = net.weights[layer]?.[j] as Float32Array;
-      for (let k = 0; k < l.inSize; k++) w[k] = l.w[k * l.outSize + j];
-      (net.biases[layer] as Float32Array)[j] = l.b[j];
-    }
-  });
-  const d = spec.sizes[0];
-  const patterns = Array.from({ length: spec.samples }, (_, s) => ({
-    input: Float32Array.from(spec.x.subarray(s * d, (s + 1) * d)),
-    output: Float32Array.from(spec.y.subarray(s, s + 1)),
-  }));
-  // trainPattern's error is mean((t−o)²); the loss every library reports for C is ½ of it
-  return (k) =>
-    0.5 * (net.trainPattern(patterns[k % spec.samples] as TrainingPattern, true) as number);
-}
-
 await guard(LIB, workload, () => {
   switch (workload) {
     case 'C': {
@@ -57,7 +30,7 @@ await guard(LIB, workload, () => {
         LIB,
         spec,
         'float32',
-        trainLoop(spec, () => trainer(spec)),
+        trainLoop(spec, () => brainStep(spec)),
       );
       break;
     }
@@ -66,7 +39,7 @@ await guard(LIB, workload, () => {
       emitCold(
         LIB,
         'float32',
-        coldLoop(spec, () => trainer(spec)),
+        coldLoop(spec, () => brainStep(spec)),
       );
       break;
     }
@@ -125,7 +98,7 @@ await guard(LIB, workload, () => {
         LIB,
         spec,
         'float32, batch 1, sigmoid everywhere',
-        trainLoop(spec, () => trainer(spec)),
+        trainLoop(spec, () => brainStep(spec)),
         'different model (batch 1, sigmoid output): its loss is not comparable',
       );
       break;

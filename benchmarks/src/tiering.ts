@@ -1,15 +1,18 @@
-// How much of F (fit() on the diabetes data, a fresh process) is V8 getting to optimised code,
-// rather than the training itself. Each variant runs in fresh processes three ways:
-// - as Node runs it (median of --rounds): the time `pnpm bench` measures;
+// How much of a short training run is V8 getting to optimised code, rather than the training
+// itself. F is fit() on the diabetes data (100 epochs); K is C's first 2,200 steps on the path a
+// user writes (MLP, halfSquaredError, SGD, zeroGrad; the model built inside the timing). Each
+// variant runs in fresh processes three ways:
+// - as Node runs it (median of --rounds): what `pnpm bench` measures;
 // - with --no-opt (Ignition and Sparkplug only): the work of the training itself, unoptimised;
 // - with --no-concurrent-recompilation --trace-opt: TurboFan compiles on the main thread, so its
 //   reports time the compiler alone; they are summed over the training, function by function.
 //
-//   pnpm --filter @backprop/benchmarks run tiering [--rounds=5] [--top=6]
+//   pnpm --filter @backprop/benchmarks run tiering [--workload=F|K] [--rounds=5] [--top=6]
 //
-// Variants: fit() as `pnpm bench` runs it (compiled step), fit({ compile: false }), brain.js's
-// train() on the same data, and a floor: the compiled step's own kernels (core's trace of the
-// forward pass, loss and backward) and the SGD update in one plain loop, with nothing else.
+// Variants: backprop's own (F: fit() with its compiled step, and fit({ compile: false }); K: the
+// step under compile, and eager), brain.js on the same data and sizes, and a floor: the compiled
+// step's own kernels (core's trace of the forward pass, loss and backward) and θ ← θ − ηg in one
+// plain loop, with nothing else.
 import { execFileSync } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,15 +23,26 @@ import { fit, SGD, shuffleIndices } from '@backprop/optim';
 import brain from 'brain.js';
 // the floor needs the recorded steps themselves, which only core's internals expose
 import { type Recording, recordingInto } from '../../packages/core/src/recording.js';
+import { brainStep } from './brain-step.js';
+import { allBatches, COLD_TIMED_STEPS, COLD_WARMUP_STEPS, specC } from './common.js';
 import { diabetesData, diabetesSettings } from './diabetes.js';
+import { buildMLP, userStep } from './user-step.js';
 
-const VARIANTS = {
-  fit: 'fit(), compiled step (its default here)',
-  'fit-eager': 'fit({ compile: false })',
-  brain: 'brain.js train()',
-  floor: 'floor: the step’s kernels and the update in one loop',
+const WORKLOADS = {
+  F: {
+    fit: 'fit(), compiled step (its default here)',
+    'fit-eager': 'fit({ compile: false })',
+    brain: 'brain.js train()',
+    floor: 'floor: the step’s kernels and the update in one loop',
+  },
+  K: {
+    compile: 'the user’s step, forward and backward under compile',
+    eager: 'the user’s step, eager',
+    brain: 'brain.js trainPattern()',
+    floor: 'floor: the step’s kernels and the update in one loop',
+  },
 } as const;
-type Variant = keyof typeof VARIANTS;
+type Workload = keyof typeof WORKLOADS;
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -42,8 +56,19 @@ function mark(text: string): void {
   writeSync(1, `@@ ${text}\n`);
 }
 
-/** Trains F once with `variant`, between the two marks; prints the milliseconds it took. */
-function child(variant: Variant): void {
+/** Trains `workload` once with `variant`, between the two marks; prints the milliseconds. */
+function child(workload: Workload, variant: string): void {
+  const run = workload === 'F' ? trainF(variant) : trainK(variant);
+  mark('start');
+  const t0 = performance.now();
+  run();
+  const ms = performance.now() - t0;
+  mark('end');
+  mark(`ms ${ms}`);
+}
+
+/** F with `variant`, its data ready: a function that builds the model and trains it. */
+function trainF(variant: string): () => void {
   const data = diabetesData();
   const { lr, epochs, initSeed } = diabetesSettings;
   const n = data.samples;
@@ -53,60 +78,95 @@ function child(variant: Variant): void {
   }));
   const x = tensor(data.x, { shape: [n, 10] });
   const y = tensor(data.y, { shape: [n, 1] });
-  mark('start');
-  const t0 = performance.now();
   if (variant === 'brain') {
     // as benchmarks/src/brain.ts runs it: every epoch (the threshold is never reached)
     const settings = { learningRate: lr, momentum: 1e-9 };
-    new brain.NeuralNetwork({ hiddenLayers: [8], activation: 'sigmoid', ...settings }).train(
-      patterns,
-      { iterations: epochs, errorThresh: 1e-12, log: false, ...settings },
-    );
-  } else {
-    const model = new MLP({ inputs: 10, hidden: [8], activation: 'sigmoid', seed: initSeed });
-    const optimizer = new SGD(model.parameters(), { lr });
-    const settings = { x, y, loss: halfSquaredError, optimizer, epochs, batchSize: 1, seed: 0 };
-    if (variant === 'floor') floor(model, x.data, y.data, n);
-    else fit(model, { ...settings, progress: false, compile: variant === 'fit' });
+    return () => {
+      new brain.NeuralNetwork({ hiddenLayers: [8], activation: 'sigmoid', ...settings }).train(
+        patterns,
+        { iterations: epochs, errorThresh: 1e-12, log: false, ...settings },
+      );
+    };
   }
-  const ms = performance.now() - t0;
-  mark('end');
-  mark(`ms ${ms}`);
+  return () => {
+    const model = new MLP({ inputs: 10, hidden: [8], activation: 'sigmoid', seed: initSeed });
+    if (variant === 'floor') {
+      // each epoch a shuffle, as fit's
+      const generator = new Generator(0);
+      let order: number[] = [];
+      floor(model, [10, 1], lr, epochs * n, (xs, ys, k) => {
+        if (k % n === 0) order = shuffleIndices(n, { generator });
+        const s = order[k % n] as number;
+        xs.set(data.x.subarray(s * 10, (s + 1) * 10));
+        ys[0] = data.y[s] as number;
+      });
+    } else {
+      const optimizer = new SGD(model.parameters(), { lr });
+      const settings = { x, y, loss: halfSquaredError, optimizer, epochs, batchSize: 1, seed: 0 };
+      fit(model, { ...settings, progress: false, compile: variant === 'fit' });
+    }
+  };
 }
 
-/** The floor: the traced step's kernels, then θ ← θ − ηg, for each sample of each epoch. */
-function floor(model: MLP, xs: ArrayLike<number>, ys: ArrayLike<number>, n: number): void {
-  const x = tensor(new Float64Array(10), { shape: [1, 10] });
-  const y = tensor(new Float64Array(1), { shape: [1, 1] });
+/** K with `variant`: a function that builds the model and runs C's first 2,200 steps. */
+function trainK(variant: string): () => void {
+  const spec = specC(false);
+  const steps = COLD_WARMUP_STEPS + COLD_TIMED_STEPS;
+  if (variant === 'floor') {
+    const batches = allBatches(spec);
+    return () =>
+      floor(buildMLP(spec, 'float64'), [2, 1], spec.lr, steps, (xs, ys, k) => {
+        const [bx, by] = batches[k % batches.length] as [Float64Array, Float64Array];
+        xs.set(bx);
+        ys.set(by);
+      });
+  }
+  return () => {
+    const step =
+      variant === 'brain' ? brainStep(spec) : userStep(spec, 'float64', variant === 'compile');
+    for (let k = 0; k < steps; k++) step(k);
+  };
+}
+
+/**
+ * The floor: `model`'s traced step (forward, halfSquaredError, backward) on one sample of
+ * `sizes` [in, out], then θ ← θ − ηg, `count` times, `fill` writing step k's sample first.
+ */
+function floor(
+  model: MLP,
+  [inputs, outputs]: [number, number],
+  lr: number,
+  count: number,
+  fill: (x: Float64Array, y: Float64Array, k: number) => void,
+): void {
+  const x = tensor(new Float64Array(inputs), { shape: [1, inputs] });
+  const y = tensor(new Float64Array(outputs), { shape: [1, outputs] });
   const r: Recording = { steps: [], written: new Set(), leaves: new Map(), gradWrites: [] };
   recordingInto(r, () => halfSquaredError(model.forward(x), y).backward());
   const params = model.parameters().map((p) => p.data);
   const grads = model.parameters().map((p) => (p.grad as Tensor).data);
   const steps = r.steps;
-  const lr = diabetesSettings.lr;
-  const generator = new Generator(0);
-  for (let epoch = 0; epoch < diabetesSettings.epochs; epoch++) {
-    const order = shuffleIndices(n, { generator });
-    for (let b = 0; b < n; b++) {
-      const s = order[b] as number;
-      for (let i = 0; i < 10; i++) x.data[i] = xs[s * 10 + i] as number;
-      y.data[0] = ys[s] as number;
-      for (let i = 0; i < steps.length; i++) {
-        const step = steps[i] as (typeof steps)[number];
-        if (step.zero) (step.out as Float64Array).fill(0);
-        step.kernel(step.inputs, step.out, step.params);
-      }
-      for (let j = 0; j < params.length; j++) {
-        const p = params[j] as Float64Array;
-        const g = grads[j] as Float64Array;
-        for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - lr * (g[i] as number);
-      }
+  for (let k = 0; k < count; k++) {
+    fill(x.data as Float64Array, y.data as Float64Array, k);
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as (typeof steps)[number];
+      if (step.zero) (step.out as Float64Array).fill(0);
+      step.kernel(step.inputs, step.out, step.params);
+    }
+    for (let j = 0; j < params.length; j++) {
+      const p = params[j] as Float64Array;
+      const g = grads[j] as Float64Array;
+      for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - lr * (g[i] as number);
     }
   }
 }
 
 /** Runs one child with Node's `flags`: its milliseconds, and V8's lines during its training. */
-function run(variant: Variant, flags: string[]): { ms: number; lines: string[] } {
+function run(
+  workload: Workload,
+  variant: string,
+  flags: string[],
+): { ms: number; lines: string[] } {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const out = execFileSync(
     process.execPath,
@@ -116,7 +176,7 @@ function run(variant: Variant, flags: string[]): { ms: number; lines: string[] }
       '--import',
       tsx,
       fileURLToPath(import.meta.url),
-      `--child=${variant}`,
+      `--child=${workload}:${variant}`,
     ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   ).split('\n');
@@ -124,7 +184,7 @@ function run(variant: Variant, flags: string[]): { ms: number; lines: string[] }
   const end = out.indexOf('@@ end');
   const ms = Number(out.find((l) => l.startsWith('@@ ms '))?.slice(6));
   if (start < 0 || end < start || !Number.isFinite(ms)) {
-    throw new Error(`tiering: the ${variant} child printed no training marks`);
+    throw new Error(`tiering: the ${workload} ${variant} child printed no training marks`);
   }
   return { ms, lines: out.slice(start + 1, end) };
 }
@@ -151,29 +211,44 @@ function median(xs: number[]): number {
 
 const only = args.get('child');
 if (only !== undefined) {
-  if (!(only in VARIANTS)) throw new Error(`tiering: no variant ${only}`);
-  child(only as Variant);
+  const [workload = '', variant = ''] = only.split(':');
+  if (!(workload in WORKLOADS) || !(variant in WORKLOADS[workload as Workload])) {
+    throw new Error(`tiering: no variant ${only}`);
+  }
+  child(workload as Workload, variant);
 } else {
+  const workload = (args.get('workload') ?? 'F') as Workload;
+  if (!(workload in WORKLOADS)) {
+    console.error(`tiering: expected --workload=F or K, got ${workload}`);
+    process.exit(2);
+  }
   const rounds = Number(args.get('rounds') ?? 5);
   const top = Number(args.get('top') ?? 6);
+  const what =
+    workload === 'F'
+      ? `F (${diabetesSettings.epochs} epochs of the diabetes regression)`
+      : `K (C's first ${COLD_WARMUP_STEPS + COLD_TIMED_STEPS} steps, the model built inside the timing)`;
   console.log(
-    `F (${diabetesSettings.epochs} epochs of the diabetes regression) in fresh processes: ms as Node runs it (median of ${rounds}), ` +
-      'ms with --no-opt, and TurboFan’s ms on the training with --no-concurrent-recompilation --trace-opt',
+    `${what} in fresh processes: ms as Node runs it (median of ${rounds}), ms with --no-opt, ` +
+      'and TurboFan’s ms on the training with --no-concurrent-recompilation --trace-opt',
   );
-  const names = Object.keys(VARIANTS) as Variant[];
-  const usual = new Map<Variant, number[]>(names.map((v) => [v, []]));
+  const variants = WORKLOADS[workload];
+  const names = Object.keys(variants) as (keyof typeof variants)[];
+  const usual = new Map<string, number[]>(names.map((v) => [v, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const v of names) usual.get(v)?.push(run(v, []).ms); // interleaved, as pnpm bench runs
+    for (const v of names) usual.get(v)?.push(run(workload, v, []).ms); // interleaved
   }
   for (const v of names) {
-    const unoptimised = run(v, ['--no-opt']).ms;
-    const times = compileTimes(run(v, ['--no-concurrent-recompilation', '--trace-opt']).lines);
+    const unoptimised = run(workload, v, ['--no-opt']).ms;
+    const times = compileTimes(
+      run(workload, v, ['--no-concurrent-recompilation', '--trace-opt']).lines,
+    );
     const total = [...times.values()].reduce((a, b) => a + b, 0);
     const biggest = [...times]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
-    console.log(`\n${VARIANTS[v]}`);
+    console.log(`\n${variants[v]}`);
     console.log(
       `  ${median(usual.get(v) ?? []).toFixed(1)} ms; --no-opt ${unoptimised.toFixed(1)} ms; ` +
         `TurboFan ${total.toFixed(1)} ms over ${times.size} functions`,

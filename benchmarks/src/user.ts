@@ -7,11 +7,10 @@
 //   K     C cold: this fresh process's first 200 + 2,000 steps (the 2,000 timed)
 //   F     fit() on the diabetes data (10→8→1 sigmoid, batch 1, 100 epochs), end to end; with
 //         --compile, fit({ compile: false }) instead (fit compiles this model by default)
-import { compile, type DType, type Tensor, tensor } from '@backprop/core';
-import { halfSquaredError, MLP, mse } from '@backprop/layers';
+import { type DType, tensor } from '@backprop/core';
+import { halfSquaredError, MLP } from '@backprop/layers';
 import { fit, SGD } from '@backprop/optim';
 import {
-  allBatches,
   childArgs,
   coldLoop,
   dtypesToRun,
@@ -22,64 +21,15 @@ import {
   peakRssMB,
   specB,
   specC,
-  type TrainSpec,
   trainLoop,
 } from './common.js';
 import { diabetesData, diabetesSettings, FIT_METHOD } from './diabetes.js';
+import { userStep } from './user-step.js';
 
 const LIB = 'backprop-user';
 const { workload, quick, dtype: onlyDtype } = childArgs();
 const compiled = process.argv.includes('--compile');
 const suffix = compiled ? ', compile' : '';
-
-/** `spec`'s network as a user builds it, with the spec's initial weights copied in. */
-function buildMLP(spec: TrainSpec, dtype: DType): MLP {
-  const [inputs = 0, ...rest] = spec.sizes;
-  const net = new MLP({
-    inputs,
-    hidden: rest.slice(0, -1),
-    outputs: rest[rest.length - 1],
-    activation: [...spec.hidden],
-    outputActivation: spec.output === 'linear' ? 'identity' : spec.output,
-    dtype,
-  });
-  spec.init.forEach((l, i) => {
-    const layer = net.layers[i];
-    layer?.weight.data.set(l.w); // both [in, out], row-major
-    layer?.bias?.data.set(l.b);
-  });
-  return net;
-}
-
-/**
- * One training step as the README writes it: zeroGrad, the loss of the model's forward pass,
- * backward, step, the loss read into JS. With --compile the forward pass, loss and backward go
- * through core's `compile` (the optimiser's step stays outside it, as it must).
- */
-function trainer(spec: TrainSpec, dtype: DType): (k: number) => number {
-  const net = buildMLP(spec, dtype);
-  // ½(o − y)² summed over a batch of 1 is the spec's ½·mean((o − y)²): brain.js's error
-  const loss = spec.loss === 'half-se' ? halfSquaredError : mse;
-  const opt = new SGD(net.parameters(), { lr: spec.lr });
-  const d = spec.sizes[0];
-  const batches = allBatches(spec).map(([x, y]) => [
-    tensor(x, { dtype, shape: [spec.batch, d] }),
-    tensor(y, { dtype, shape: [spec.batch, 1] }),
-  ]);
-  const forwardBackward = (x: Tensor, y: Tensor): Tensor => {
-    const l = loss(net.forward(x), y);
-    l.backward();
-    return l;
-  };
-  const step = compiled ? compile(forwardBackward) : forwardBackward;
-  return (k) => {
-    const [x, y] = batches[k % batches.length] as [Tensor, Tensor];
-    opt.zeroGrad();
-    const l = step(x, y);
-    opt.step();
-    return l.item();
-  };
-}
 
 /** F: the demo's regression trained by fit(), timed from building the model to fit's return. */
 function fitDiabetes(dtype: DType): void {
@@ -135,7 +85,7 @@ await guard(LIB, workload, () => {
           LIB,
           spec,
           `${d}${suffix}`,
-          trainLoop(spec, () => trainer(spec, d)),
+          trainLoop(spec, () => userStep(spec, d, compiled)),
         );
       }
       break;
@@ -146,7 +96,7 @@ await guard(LIB, workload, () => {
       emitCold(
         LIB,
         `${d}${suffix}`,
-        coldLoop(spec, () => trainer(spec, d)),
+        coldLoop(spec, () => userStep(spec, d, compiled)),
       );
       break;
     }
