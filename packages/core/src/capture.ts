@@ -3,7 +3,7 @@
 // the steps and nothing else: no argument checks, no copies in or out, no new tensors. As
 // PyTorch's CUDA graphs keep static inputs and outputs, for the same reason: per-call overhead.
 import { isDetectAnomalyEnabled } from './anomaly.js';
-import { runSteps, sameLeaves, trace } from './compile.js';
+import { mapTensors, runSteps, sameLeaves, trace } from './compile.js';
 import { echoValue } from './echo.js';
 import { ShapeError, ValueError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
@@ -67,7 +67,8 @@ export function capture<A extends unknown[], R>(fn: (...args: A) => R, ...args: 
     );
   }
   const p = trace(fn as (...args: unknown[]) => unknown, args, isGradEnabled(), true);
-  const outputs = leavesOf(p.result) as R;
+  // leaves on the arrays the steps refill
+  const outputs = mapTensors(p.result, (t) => new Tensor(t.data, t.shape)) as R;
   const replay = (): void => {
     if (currentRecording() !== null) {
       throw new ValueError(
@@ -91,16 +92,6 @@ export function capture<A extends unknown[], R>(fn: (...args: A) => R, ...args: 
   return { inputs: p.inputs, outputs, replay };
 }
 
-/** The result with each tensor replaced by a leaf on the same array (the steps refill it). */
-function leavesOf(v: unknown): unknown {
-  if (v instanceof Tensor) return new Tensor(v.data, v.shape);
-  if (Array.isArray(v)) return v.map(leavesOf);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, leavesOf(u)]));
-  }
-  return v;
-}
-
 /** Copies an eager run's result tensors into `outputs`' arrays, tensor by tensor. */
 function refill(outputs: unknown, result: unknown): void {
   const to = tensorsOf(outputs);
@@ -117,10 +108,12 @@ function refill(outputs: unknown, result: unknown): void {
   }
 }
 
-function tensorsOf(v: unknown, into: Tensor[] = []): Tensor[] {
-  if (v instanceof Tensor) into.push(v);
-  else if (Array.isArray(v)) for (const u of v) tensorsOf(u, into);
-  else if (v !== null && typeof v === 'object')
-    for (const u of Object.values(v)) tensorsOf(u, into);
-  return into;
+/** The tensors of a function's result, in order. */
+function tensorsOf(v: unknown): Tensor[] {
+  const found: Tensor[] = [];
+  mapTensors(v, (t) => {
+    found.push(t);
+    return t;
+  });
+  return found;
 }

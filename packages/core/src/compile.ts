@@ -358,19 +358,29 @@ function checkResult(v: unknown, where: string): void {
   }
 }
 
-/** The result with every tensor replaced by a copy of its values (a new leaf, no graph). */
-function copyOut(v: unknown): unknown {
-  if (v instanceof Tensor) {
-    // clone() also leaves its copy as a step of an enclosing trace; outside one, a bare copy
-    // spares every call a closure
-    if (currentRecording() !== null) return v.clone();
-    const data = allocate(v.dtype, v.size);
-    data.set(v.data);
-    return new Tensor(data, v.shape);
-  }
-  if (Array.isArray(v)) return v.map(copyOut);
+/**
+ * @internal `v` (a function's result: tensors, arrays and plain objects of them, plain values)
+ * with every tensor replaced by `f(tensor)`, in order.
+ */
+export function mapTensors(v: unknown, f: (t: Tensor) => Tensor): unknown {
+  if (v instanceof Tensor) return f(v);
+  if (Array.isArray(v)) return v.map((u) => mapTensors(u, f));
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, copyOut(u)]));
+    return Object.fromEntries(Object.entries(v).map(([k, u]) => [k, mapTensors(u, f)]));
   }
   return v;
+}
+
+/** The result with every tensor replaced by a copy of its values (a new leaf, no graph). */
+function copyOut(v: unknown): unknown {
+  return mapTensors(v, copyTensor);
+}
+
+function copyTensor(t: Tensor): Tensor {
+  // clone() also leaves its copy as a step of an enclosing trace; outside one, a bare copy
+  // spares every call a closure
+  if (currentRecording() !== null) return t.clone();
+  const data = allocate(t.dtype, t.size);
+  data.set(t.data);
+  return new Tensor(data, t.shape);
 }

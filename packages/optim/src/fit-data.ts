@@ -144,6 +144,9 @@ export type BatchFn = (xb: Tensor, yb: Tensor) => Tensor | [Tensor, Tensor];
 
 /** fit's step, or its evaluation, on minibatches of x and y. */
 export interface BatchRunner {
+  /** The data it takes the rows of. */
+  readonly x: Tensor;
+  readonly y: Tensor;
   /**
    * `fn` on rows `order[start]`, …, `order[end − 1]` of x and y: the loss, with the prediction
    * where fit asked for it. A captured runner's next batch refills these tensors.
@@ -151,6 +154,8 @@ export interface BatchRunner {
   run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor];
   /** The x and y rows of the last batch `run` was given. */
   batch(): [Tensor, Tensor];
+  /** `t`, one of the tensors `run` returned, kept past the next batch (and cut off from any graph). */
+  keep(t: Tensor): Tensor;
 }
 
 /**
@@ -167,8 +172,8 @@ class EagerRunner implements BatchRunner {
   private last: [Tensor, Tensor] | null = null;
   constructor(
     private readonly fn: BatchFn,
-    private readonly x: Tensor,
-    private readonly y: Tensor,
+    readonly x: Tensor,
+    readonly y: Tensor,
   ) {}
 
   run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor] {
@@ -181,6 +186,10 @@ class EagerRunner implements BatchRunner {
   batch(): [Tensor, Tensor] {
     return this.last as [Tensor, Tensor];
   }
+
+  keep(t: Tensor): Tensor {
+    return t.detach(); // each batch's tensors are its own
+  }
 }
 
 class CapturedRunner implements BatchRunner {
@@ -188,8 +197,8 @@ class CapturedRunner implements BatchRunner {
   private last: Captured<Tensor | [Tensor, Tensor]> | null = null;
   constructor(
     private readonly fn: BatchFn,
-    private readonly x: Tensor,
-    private readonly y: Tensor,
+    readonly x: Tensor,
+    readonly y: Tensor,
   ) {}
 
   run(order: readonly number[], start: number, end: number): Tensor | [Tensor, Tensor] {
@@ -215,5 +224,9 @@ class CapturedRunner implements BatchRunner {
   batch(): [Tensor, Tensor] {
     const inputs = (this.last as Captured<unknown>).inputs;
     return [inputs[0] as Tensor, inputs[1] as Tensor];
+  }
+
+  keep(t: Tensor): Tensor {
+    return t.clone(); // the next batch's replay refills it
   }
 }

@@ -95,17 +95,19 @@ export function fit(model: Trainable, options: FitOptions): History {
   // the loss before training and on validation data, compiled on the same terms (nothing is
   // clipped there)
   const ev = evaluator(model, loss, o.compile ?? exact, metrics !== undefined);
+  const stepRunner = () => batchRunner(forwardBackward, x, y, compiling);
+  const validationRunner = () => (validation ? ev.runner(validation) : null);
   const t: Trainer = {
     settings: o,
     model,
     n,
     rows,
     batches,
-    step: batchRunner(forwardBackward, x, y, compiling),
-    validating: validation && ev.runner(validation),
+    step: stepRunner(),
+    validating: validationRunner(),
     renew: () => {
-      t.step = batchRunner(forwardBackward, x, y, compiling);
-      t.validating = validation && ev.runner(validation);
+      t.step = stepRunner();
+      t.validating = validationRunner();
     },
     display: null,
     where: batchWhere,
@@ -124,7 +126,6 @@ export function fit(model: Trainable, options: FitOptions): History {
         'fit: before training',
         ev,
         ev.runner({ x, y }),
-        { x, y },
         batchSize,
         undefined,
         (v, s, e) =>
@@ -156,12 +157,11 @@ export function fit(model: Trainable, options: FitOptions): History {
         const prediction = noGrad(() => concat(predictions));
         log.metrics = scores(`fit: epoch ${epoch}`, metrics, y.gather(order), prediction);
       }
-      if (validation && t.validating) {
+      if (t.validating) {
         const v = evaluate(
           `fit: epoch ${epoch}, validation`,
           ev,
           t.validating,
-          validation,
           batchSize,
           metrics,
           (value, first, last) =>
@@ -250,7 +250,7 @@ interface Trainer {
   /** Forward, loss and backward of a batch: the loss, with the prediction where a metric needs it. */
   step: BatchRunner;
   /** The validation pass's runner, where there is validation data. */
-  validating: BatchRunner | undefined;
+  validating: BatchRunner | null;
   /** Traces the step and the validation pass afresh, after a callback (it may change state the model reads). */
   readonly renew: () => void;
   display: ProgressDisplay | null;
@@ -304,8 +304,7 @@ function trainEpoch(
       if (bad !== null) throw badStep(t, value, bad, optimized, lr, order, first, end);
       if (o.clipGradNorm !== undefined) clipGradNorm(optimized, o.clipGradNorm);
       optimizer.step();
-      // a copy: a captured step refills its prediction on the next batch
-      if (!(out instanceof Tensor)) predictions.push(out[1].detach().clone());
+      if (!(out instanceof Tensor)) predictions.push(t.step.keep(out[1]));
     } catch (e) {
       throw withContext(t.where(), e);
     }
@@ -411,12 +410,11 @@ function evaluate(
   where: string,
   ev: Evaluator,
   runner: BatchRunner,
-  data: Data,
   batchSize: number,
   metrics: Record<string, MetricFn> | undefined,
   nonFinite: (value: number, first: number, last: number) => string,
 ): { loss: number; metrics: Record<string, number> } {
-  const n = data.x.shape[0];
+  const n = runner.x.shape[0];
   const order = Array.from({ length: n }, (_, i) => i);
   ev.where = where;
   const predictions: Tensor[] = [];
@@ -427,7 +425,7 @@ function evaluate(
       const v = inContext(where, () => {
         const out = runner.run(order, start, end);
         if (out instanceof Tensor) return out.item();
-        if (metrics) predictions.push(out[1].clone()); // a captured pass refills it
+        if (metrics) predictions.push(runner.keep(out[1]));
         return out[0].item();
       });
       if (!Number.isFinite(v)) {
@@ -442,7 +440,7 @@ function evaluate(
       ? scores(
           where,
           metrics,
-          data.y,
+          runner.y,
           noGrad(() => concat(predictions)),
         )
       : {},
