@@ -8,6 +8,10 @@
 //   reports time the compiler alone; they are summed over the training, function by function.
 //
 //   pnpm --filter @backprop/benchmarks run tiering [--workload=F|K] [--rounds=5] [--top=6]
+//     [--repeat=N]
+//
+// --repeat=N also trains each variant N times over in one process (a fresh model each time, as
+// Node runs it): the last runs find everything optimised, so they time the warm training alone.
 //
 // Variants: backprop's own (F: fit() with its compiled step, and fit({ compile: false }); K: the
 // step under compile, and eager), brain.js on the same data and sizes, and a floor: the compiled
@@ -56,15 +60,20 @@ function mark(text: string): void {
   writeSync(1, `@@ ${text}\n`);
 }
 
-/** Trains `workload` once with `variant`, between the two marks; prints the milliseconds. */
-function child(workload: Workload, variant: string): void {
+/**
+ * Trains `workload` with `variant` `repeat` times, the first between the two marks; prints the
+ * milliseconds of each.
+ */
+function child(workload: Workload, variant: string, repeat: number): void {
   const run = workload === 'F' ? trainF(variant) : trainK(variant);
-  mark('start');
-  const t0 = performance.now();
-  run();
-  const ms = performance.now() - t0;
-  mark('end');
-  mark(`ms ${ms}`);
+  for (let r = 0; r < repeat; r++) {
+    if (r === 0) mark('start');
+    const t0 = performance.now();
+    run();
+    const ms = performance.now() - t0;
+    if (r === 0) mark('end');
+    mark(`ms ${ms}`);
+  }
 }
 
 /** F with `variant`, its data ready: a function that builds the model and trains it. */
@@ -161,12 +170,16 @@ function floor(
   }
 }
 
-/** Runs one child with Node's `flags`: its milliseconds, and V8's lines during its training. */
+/**
+ * Runs one child with Node's `flags`: its first training's milliseconds, each training's (with
+ * `repeat`), and V8's lines during the first.
+ */
 function run(
   workload: Workload,
   variant: string,
   flags: string[],
-): { ms: number; lines: string[] } {
+  repeat = 1,
+): { ms: number; runs: number[]; lines: string[] } {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const out = execFileSync(
     process.execPath,
@@ -177,21 +190,26 @@ function run(
       tsx,
       fileURLToPath(import.meta.url),
       `--child=${workload}:${variant}`,
+      `--repeat=${repeat}`,
     ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   ).split('\n');
   const start = out.indexOf('@@ start');
   const end = out.indexOf('@@ end');
-  const ms = Number(out.find((l) => l.startsWith('@@ ms '))?.slice(6));
-  if (start < 0 || end < start || !Number.isFinite(ms)) {
+  const runs = out.filter((l) => l.startsWith('@@ ms ')).map((l) => Number(l.slice(6)));
+  const ms = runs[0] as number;
+  if (start < 0 || end < start || runs.length !== repeat || !runs.every(Number.isFinite)) {
     throw new Error(`tiering: the ${workload} ${variant} child printed no training marks`);
   }
-  return { ms, lines: out.slice(start + 1, end) };
+  return { ms, runs, lines: out.slice(start + 1, end) };
 }
 
-/** TurboFan's time per function, from --trace-opt's "completed compiling … took a, b, c ms". */
-function compileTimes(lines: readonly string[]): Map<string, number> {
-  const times = new Map<string, number>();
+/**
+ * TurboFan's time per function, and how many times it compiled it, from --trace-opt's
+ * "completed compiling … took a, b, c ms".
+ */
+function compileTimes(lines: readonly string[]): Map<string, { ms: number; times: number }> {
+  const times = new Map<string, { ms: number; times: number }>();
   for (const line of lines) {
     const m = /completed compiling .*<JSFunction (\S*).*took ([\d.]+), ([\d.]+), ([\d.]+) ms/.exec(
       line,
@@ -199,7 +217,8 @@ function compileTimes(lines: readonly string[]): Map<string, number> {
     if (m === null) continue;
     const name = !m[1] || m[1].startsWith('(sfi') ? '(anonymous)' : m[1]; // V8 names none
     const ms = Number(m[2]) + Number(m[3]) + Number(m[4]);
-    times.set(name, (times.get(name) ?? 0) + ms);
+    const sum = times.get(name) ?? { ms: 0, times: 0 };
+    times.set(name, { ms: sum.ms + ms, times: sum.times + 1 });
   }
   return times;
 }
@@ -215,7 +234,7 @@ if (only !== undefined) {
   if (!(workload in WORKLOADS) || !(variant in WORKLOADS[workload as Workload])) {
     throw new Error(`tiering: no variant ${only}`);
   }
-  child(workload as Workload, variant);
+  child(workload as Workload, variant, Number(args.get('repeat') ?? 1));
 } else {
   const workload = (args.get('workload') ?? 'F') as Workload;
   if (!(workload in WORKLOADS)) {
@@ -224,6 +243,7 @@ if (only !== undefined) {
   }
   const rounds = Number(args.get('rounds') ?? 5);
   const top = Number(args.get('top') ?? 6);
+  const repeat = Number(args.get('repeat') ?? 1);
   const what =
     workload === 'F'
       ? `F (${diabetesSettings.epochs} epochs of the diabetes regression)`
@@ -243,16 +263,20 @@ if (only !== undefined) {
     const times = compileTimes(
       run(workload, v, ['--no-concurrent-recompilation', '--trace-opt']).lines,
     );
-    const total = [...times.values()].reduce((a, b) => a + b, 0);
+    const total = [...times.values()].reduce((a, b) => a + b.ms, 0);
     const biggest = [...times]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].ms - a[1].ms)
       .slice(0, top)
-      .map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+      .map(([name, c]) => `${name} ${c.ms.toFixed(1)}${c.times > 1 ? ` (${c.times}×)` : ''}`);
     console.log(`\n${variants[v]}`);
     console.log(
       `  ${median(usual.get(v) ?? []).toFixed(1)} ms; --no-opt ${unoptimised.toFixed(1)} ms; ` +
         `TurboFan ${total.toFixed(1)} ms over ${times.size} functions`,
     );
     console.log(`  the costliest to compile (ms): ${biggest.join(', ') || '—'}`);
+    if (repeat > 1) {
+      const runs = run(workload, v, [], repeat).runs.map((ms) => ms.toFixed(1));
+      console.log(`  ${repeat} trainings in one process (ms): ${runs.join(', ')}`);
+    }
   }
 }
