@@ -223,6 +223,17 @@ function compileTimes(lines: readonly string[]): Map<string, { ms: number; times
   return times;
 }
 
+/** Option `name` as a whole number ≥ 1 (`fallback` when absent); exits with a message otherwise. */
+function count(name: string, fallback: number): number {
+  const text = args.get(name);
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`tiering: expected --${name} to be a whole number ≥ 1, got ${text}`);
+    process.exit(2);
+  }
+  return n;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
@@ -234,16 +245,16 @@ if (only !== undefined) {
   if (!(workload in WORKLOADS) || !(variant in WORKLOADS[workload as Workload])) {
     throw new Error(`tiering: no variant ${only}`);
   }
-  child(workload as Workload, variant, Number(args.get('repeat') ?? 1));
+  child(workload as Workload, variant, count('repeat', 1));
 } else {
   const workload = (args.get('workload') ?? 'F') as Workload;
   if (!(workload in WORKLOADS)) {
     console.error(`tiering: expected --workload=F or K, got ${workload}`);
     process.exit(2);
   }
-  const rounds = Number(args.get('rounds') ?? 5);
-  const top = Number(args.get('top') ?? 6);
-  const repeat = Number(args.get('repeat') ?? 1);
+  const rounds = count('rounds', 5);
+  const top = count('top', 6);
+  const repeat = count('repeat', 1);
   const what =
     workload === 'F'
       ? `F (${diabetesSettings.epochs} epochs of the diabetes regression)`
