@@ -1,7 +1,9 @@
-// brain.js's training step for C and K: a network with a spec's sizes and initial weights,
-// trained one pattern per step with `trainPattern` (brain.ts runs it; tiering.ts too).
+// brain.js's training for C and K (a network with a spec's sizes and initial weights, trained one
+// pattern per step with `trainPattern`) and for F (`train()` on the diabetes data): brain.ts runs
+// them, tiering.ts too.
 import brain, { type TrainingPattern } from 'brain.js';
 import type { TrainSpec } from './common.js';
+import { type DiabetesData, diabetesSettings } from './diabetes.js';
 
 /** A brain.js network with `spec`'s sizes and initial weights; trained one pattern per step. */
 export function brainStep(spec: TrainSpec): (k: number) => number {
@@ -29,4 +31,25 @@ export function brainStep(spec: TrainSpec): (k: number) => number {
   // trainPattern's error is mean((t−o)²); the loss every library reports for C is ½ of it
   return (k) =>
     0.5 * (net.trainPattern(patterns[k % spec.samples] as TrainingPattern, true) as number);
+}
+
+/**
+ * F as brain.js runs it, its patterns made from `data` beforehand: a function that builds the
+ * 10→8→1 sigmoid network and runs `train()` for every epoch (the error threshold is never reached;
+ * brain.js refuses 0). Its activation is on the output too (it has no other), so its loss differs
+ * from fit()'s linear-output model; the work per step is the same size.
+ */
+export function brainTrainDiabetes(
+  data: DiabetesData,
+): () => { error: number; iterations: number } {
+  const patterns = Array.from({ length: data.samples }, (_, s) => ({
+    input: Float32Array.from(data.x.subarray(s * 10, (s + 1) * 10)),
+    output: Float32Array.of(data.y[s] as number),
+  }));
+  const settings = { learningRate: diabetesSettings.lr, momentum: 1e-9 };
+  return () =>
+    new brain.NeuralNetwork({ hiddenLayers: [8], activation: 'sigmoid', ...settings }).train(
+      patterns,
+      { iterations: diabetesSettings.epochs, errorThresh: 1e-12, log: false, ...settings },
+    );
 }

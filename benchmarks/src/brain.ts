@@ -2,8 +2,7 @@
 // step. Its activation applies to every layer, output included, and its update is SGD with
 // momentum on ½(t−o)²; it rejects momentum 0, so 1e-9 stands in for none.
 // Usage: tsx benchmarks/src/brain.ts <B|C|K|F> [--quick]
-import brain from 'brain.js';
-import { brainStep } from './brain-step.js';
+import { brainStep, brainTrainDiabetes } from './brain-step.js';
 import {
   childArgs,
   coldLoop,
@@ -17,7 +16,7 @@ import {
   type TrainSpec,
   trainLoop,
 } from './common.js';
-import { diabetesData, diabetesSettings, FIT_METHOD } from './diabetes.js';
+import { diabetesData, FIT_METHOD } from './diabetes.js';
 
 const LIB = 'brain.js';
 const { workload, quick } = childArgs();
@@ -44,27 +43,10 @@ await guard(LIB, workload, () => {
       break;
     }
     case 'F': {
-      // train() on the demo's data: its activation is on the output too (it has no other), so
-      // its loss differs from fit()'s linear-output model; the work per step is the same size
       const data = diabetesData();
-      const patterns = Array.from({ length: data.samples }, (_, s) => ({
-        input: Float32Array.from(data.x.subarray(s * 10, (s + 1) * 10)),
-        output: Float32Array.of(data.y[s] as number),
-      }));
+      const train = brainTrainDiabetes(data);
       const t0 = performance.now();
-      const net = new brain.NeuralNetwork({
-        hiddenLayers: [8],
-        activation: 'sigmoid',
-        learningRate: diabetesSettings.lr,
-        momentum: 1e-9,
-      });
-      const r = net.train(patterns, {
-        iterations: diabetesSettings.epochs,
-        errorThresh: 1e-12, // never reached: every epoch runs (it refuses 0)
-        learningRate: diabetesSettings.lr,
-        momentum: 1e-9,
-        log: false,
-      });
+      const r = train();
       const seconds = (performance.now() - t0) / 1000;
       emit({
         lib: LIB,

@@ -19,7 +19,14 @@ export const FIT_METHOD =
   'of per-sample SGD over the training split (data read, split and autoscaled as the demo does, before the clock starts)';
 
 /** The demo's training split, autoscaled: x row-major (samples × 10), y (samples). */
-export function diabetesData(): { x: Float64Array; y: Float64Array; samples: number } {
+export interface DiabetesData {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly samples: number;
+}
+
+/** The demo's training split, autoscaled, as `DiabetesData`. */
+export function diabetesData(): DiabetesData {
   const lines = readFileSync(diabetesSettings.file, 'utf8').trim().split('\n').slice(1);
   const rows = lines.map((l) => l.split(',').map(Number));
   const split = trainTestSplit(

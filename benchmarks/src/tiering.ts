@@ -10,8 +10,9 @@
 //   pnpm --filter @backprop/benchmarks run tiering [--workload=F|K] [--rounds=5] [--top=6]
 //     [--repeat=N]
 //
-// --repeat=N also trains each variant N times over in one process (a fresh model each time, as
-// Node runs it): the last runs find everything optimised, so they time the warm training alone.
+// --repeat=N has each of those processes train N times over (a fresh model each time; the median
+// is of the first, cold, trainings) and prints the last round's N: the last ones find everything
+// optimised, so they time the warm training alone.
 //
 // Variants: backprop's own (F: fit() with its compiled step, and fit({ compile: false }); K: the
 // step under compile, and eager), brain.js on the same data and sizes, and a floor: the compiled
@@ -22,15 +23,14 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Generator, type Tensor, tensor } from '@backprop/core';
-import { halfSquaredError, MLP } from '@backprop/layers';
-import { fit, SGD, shuffleIndices } from '@backprop/optim';
-import brain from 'brain.js';
+import { halfSquaredError, type MLP } from '@backprop/layers';
+import { shuffleIndices } from '@backprop/optim';
 // the floor needs the recorded steps themselves, which only core's internals expose
 import { type Recording, recordingInto } from '../../packages/core/src/recording.js';
-import { brainStep } from './brain-step.js';
+import { brainStep, brainTrainDiabetes } from './brain-step.js';
 import { allBatches, COLD_TIMED_STEPS, COLD_WARMUP_STEPS, specC } from './common.js';
 import { diabetesData, diabetesSettings } from './diabetes.js';
-import { buildMLP, userStep } from './user-step.js';
+import { buildMLP, diabetesMLP, fitDiabetes, userStep } from './user-step.js';
 
 const WORKLOADS = {
   F: {
@@ -79,41 +79,20 @@ function child(workload: Workload, variant: string, repeat: number): void {
 /** F with `variant`, its data ready: a function that builds the model and trains it. */
 function trainF(variant: string): () => void {
   const data = diabetesData();
-  const { lr, epochs, initSeed } = diabetesSettings;
+  if (variant === 'brain') return brainTrainDiabetes(data);
+  if (variant !== 'floor') return fitDiabetes(data, 'float64', variant === 'fit-eager');
+  const { lr, epochs } = diabetesSettings;
   const n = data.samples;
-  const patterns = Array.from({ length: n }, (_, s) => ({
-    input: Float32Array.from(data.x.subarray(s * 10, (s + 1) * 10)),
-    output: Float32Array.of(data.y[s] as number),
-  }));
-  const x = tensor(data.x, { shape: [n, 10] });
-  const y = tensor(data.y, { shape: [n, 1] });
-  if (variant === 'brain') {
-    // as benchmarks/src/brain.ts runs it: every epoch (the threshold is never reached)
-    const settings = { learningRate: lr, momentum: 1e-9 };
-    return () => {
-      new brain.NeuralNetwork({ hiddenLayers: [8], activation: 'sigmoid', ...settings }).train(
-        patterns,
-        { iterations: epochs, errorThresh: 1e-12, log: false, ...settings },
-      );
-    };
-  }
   return () => {
-    const model = new MLP({ inputs: 10, hidden: [8], activation: 'sigmoid', seed: initSeed });
-    if (variant === 'floor') {
-      // each epoch a shuffle, as fit's
-      const generator = new Generator(0);
-      let order: number[] = [];
-      floor(model, [10, 1], lr, epochs * n, (xs, ys, k) => {
-        if (k % n === 0) order = shuffleIndices(n, { generator });
-        const s = order[k % n] as number;
-        xs.set(data.x.subarray(s * 10, (s + 1) * 10));
-        ys[0] = data.y[s] as number;
-      });
-    } else {
-      const optimizer = new SGD(model.parameters(), { lr });
-      const settings = { x, y, loss: halfSquaredError, optimizer, epochs, batchSize: 1, seed: 0 };
-      fit(model, { ...settings, progress: false, compile: variant === 'fit' });
-    }
+    // each epoch a shuffle, as fit's
+    const generator = new Generator(0);
+    let order: number[] = [];
+    floor(diabetesMLP('float64'), [10, 1], lr, epochs * n, (xs, ys, k) => {
+      if (k % n === 0) order = shuffleIndices(n, { generator });
+      const s = order[k % n] as number;
+      xs.set(data.x.subarray(s * 10, (s + 1) * 10));
+      ys[0] = data.y[s] as number;
+    });
   };
 }
 
@@ -171,15 +150,15 @@ function floor(
 }
 
 /**
- * Runs one child with Node's `flags`: its first training's milliseconds, each training's (with
- * `repeat`), and V8's lines during the first.
+ * Runs one child with Node's `flags`: the milliseconds of each of its `repeat` trainings, and V8's
+ * lines during the first.
  */
 function run(
   workload: Workload,
   variant: string,
   flags: string[],
   repeat = 1,
-): { ms: number; runs: number[]; lines: string[] } {
+): { runs: number[]; lines: string[] } {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const out = execFileSync(
     process.execPath,
@@ -197,11 +176,10 @@ function run(
   const start = out.indexOf('@@ start');
   const end = out.indexOf('@@ end');
   const runs = out.filter((l) => l.startsWith('@@ ms ')).map((l) => Number(l.slice(6)));
-  const ms = runs[0] as number;
   if (start < 0 || end < start || runs.length !== repeat || !runs.every(Number.isFinite)) {
     throw new Error(`tiering: the ${workload} ${variant} child printed no training marks`);
   }
-  return { ms, runs, lines: out.slice(start + 1, end) };
+  return { runs, lines: out.slice(start + 1, end) };
 }
 
 /**
@@ -265,12 +243,14 @@ if (only !== undefined) {
   );
   const variants = WORKLOADS[workload];
   const names = Object.keys(variants) as (keyof typeof variants)[];
-  const usual = new Map<string, number[]>(names.map((v) => [v, []]));
+  // each round's trainings, per variant (the first of each is the process's cold one)
+  const usual = new Map<string, number[][]>(names.map((v) => [v, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const v of names) usual.get(v)?.push(run(workload, v, []).ms); // interleaved
+    for (const v of names) usual.get(v)?.push(run(workload, v, [], repeat).runs); // interleaved
   }
   for (const v of names) {
-    const unoptimised = run(workload, v, ['--no-opt']).ms;
+    const processes = usual.get(v) ?? [];
+    const unoptimised = run(workload, v, ['--no-opt']).runs[0] as number;
     const times = compileTimes(
       run(workload, v, ['--no-concurrent-recompilation', '--trace-opt']).lines,
     );
@@ -281,13 +261,15 @@ if (only !== undefined) {
       .map(([name, c]) => `${name} ${c.ms.toFixed(1)}${c.times > 1 ? ` (${c.times}×)` : ''}`);
     console.log(`\n${variants[v]}`);
     console.log(
-      `  ${median(usual.get(v) ?? []).toFixed(1)} ms; --no-opt ${unoptimised.toFixed(1)} ms; ` +
+      `  ${median(processes.map((runs) => runs[0] as number)).toFixed(1)} ms; --no-opt ${unoptimised.toFixed(1)} ms; ` +
         `TurboFan ${total.toFixed(1)} ms over ${times.size} functions`,
     );
     console.log(`  the costliest to compile (ms): ${biggest.join(', ') || '—'}`);
     if (repeat > 1) {
-      const runs = run(workload, v, [], repeat).runs.map((ms) => ms.toFixed(1));
-      console.log(`  ${repeat} trainings in one process (ms): ${runs.join(', ')}`);
+      const runs = (processes[processes.length - 1] ?? []).map((ms) => ms.toFixed(1));
+      console.log(
+        `  ${repeat} trainings in one process, the last round's (ms): ${runs.join(', ')}`,
+      );
     }
   }
 }

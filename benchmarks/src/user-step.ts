@@ -1,10 +1,12 @@
-// The training step a user writes, for B, C and K: the lecture's `MLP` from layers with a spec's
-// initial weights, a loss from layers, `SGD` from optim and `zeroGrad()`, eager or with the forward
-// pass, loss and backward() under core's `compile` (user.ts runs it; tiering.ts too).
+// The training a user writes: for B, C and K the step (the lecture's `MLP` from layers with a
+// spec's initial weights, a loss from layers, `SGD` from optim and `zeroGrad()`, eager or with the
+// forward pass, loss and backward() under core's `compile`), for F `fit()` on the diabetes data
+// (user.ts runs them; tiering.ts too).
 import { compile, type DType, type Tensor, tensor } from '@backprop/core';
 import { halfSquaredError, MLP, mse } from '@backprop/layers';
-import { SGD } from '@backprop/optim';
+import { fit, type History, SGD } from '@backprop/optim';
 import { allBatches, type TrainSpec } from './common.js';
+import { type DiabetesData, diabetesSettings } from './diabetes.js';
 
 /** `spec`'s network as a user builds it, with the spec's initial weights copied in. */
 export function buildMLP(spec: TrainSpec, dtype: DType): MLP {
@@ -52,5 +54,40 @@ export function userStep(spec: TrainSpec, dtype: DType, compiled: boolean): (k: 
     const l = step(x, y);
     opt.step();
     return l.item();
+  };
+}
+
+/** F's model: the demo's 10→8→1 MLP with sigmoid hidden neurons, from F's initial seed. */
+export function diabetesMLP(dtype: DType): MLP {
+  return new MLP({
+    inputs: 10,
+    hidden: [8],
+    activation: 'sigmoid',
+    seed: diabetesSettings.initSeed,
+    dtype,
+  });
+}
+
+/**
+ * F, `data` made tensors beforehand: a function that builds F's model and trains it with fit()
+ * (batch 1, halfSquaredError, SGD, every epoch). fit compiles this model's step by default;
+ * `eager` gives fit({ compile: false }), what a model of a user's own gets.
+ */
+export function fitDiabetes(data: DiabetesData, dtype: DType, eager: boolean): () => History {
+  const x = tensor(data.x, { dtype, shape: [data.samples, 10] });
+  const y = tensor(data.y, { dtype, shape: [data.samples, 1] });
+  return () => {
+    const model = diabetesMLP(dtype);
+    return fit(model, {
+      x,
+      y,
+      loss: halfSquaredError,
+      optimizer: new SGD(model.parameters(), { lr: diabetesSettings.lr }),
+      epochs: diabetesSettings.epochs,
+      batchSize: 1,
+      seed: 0,
+      progress: false,
+      ...(eager ? { compile: false } : {}),
+    });
   };
 }

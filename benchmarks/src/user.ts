@@ -7,9 +7,7 @@
 //   K     C cold: this fresh process's first 200 + 2,000 steps (the 2,000 timed)
 //   F     fit() on the diabetes data (10→8→1 sigmoid, batch 1, 100 epochs), end to end; with
 //         --compile, fit({ compile: false }) instead (fit compiles this model by default)
-import { type DType, tensor } from '@backprop/core';
-import { halfSquaredError, MLP } from '@backprop/layers';
-import { fit, SGD } from '@backprop/optim';
+import type { DType } from '@backprop/core';
 import {
   childArgs,
   coldLoop,
@@ -24,7 +22,7 @@ import {
   trainLoop,
 } from './common.js';
 import { diabetesData, diabetesSettings, FIT_METHOD } from './diabetes.js';
-import { userStep } from './user-step.js';
+import { fitDiabetes, userStep } from './user-step.js';
 
 const LIB = 'backprop-user';
 const { workload, quick, dtype: onlyDtype } = childArgs();
@@ -32,31 +30,11 @@ const compiled = process.argv.includes('--compile');
 const suffix = compiled ? ', compile' : '';
 
 /** F: the demo's regression trained by fit(), timed from building the model to fit's return. */
-function fitDiabetes(dtype: DType): void {
+function fitF(dtype: DType): void {
   const data = diabetesData();
-  const xTrain = tensor(data.x, { dtype, shape: [data.samples, 10] });
-  const yTrain = tensor(data.y, { dtype, shape: [data.samples, 1] });
+  const train = fitDiabetes(data, dtype, compiled); // --compile: fit({ compile: false })
   const t0 = performance.now();
-  const model = new MLP({
-    inputs: 10,
-    hidden: [8],
-    activation: 'sigmoid',
-    seed: diabetesSettings.initSeed,
-    dtype,
-  });
-  const history = fit(model, {
-    x: xTrain,
-    y: yTrain,
-    loss: halfSquaredError,
-    optimizer: new SGD(model.parameters(), { lr: diabetesSettings.lr }),
-    epochs: diabetesSettings.epochs,
-    batchSize: 1,
-    seed: 0,
-    progress: false,
-    // fit compiles this model's step by default (layers' isCompileSafe); the second variant is
-    // the eager step, what a model of a user's own gets
-    ...(compiled ? { compile: false } : {}),
-  });
+  const history = train();
   const seconds = (performance.now() - t0) / 1000;
   const samples = data.samples;
   const last = history.epochs[history.epochs.length - 1];
@@ -101,7 +79,7 @@ await guard(LIB, workload, () => {
       break;
     }
     case 'F':
-      fitDiabetes(onlyDtype ?? 'float64');
+      fitF(onlyDtype ?? 'float64');
       break;
     default:
       throw new Error(`${LIB} has no workload ${workload}`);

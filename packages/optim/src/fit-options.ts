@@ -127,9 +127,10 @@ export interface FitOptions {
   /**
    * Run each batch's forward pass, loss and `backward()` as core's `compile` does: traced once
    * per batch size, then only its kernel calls are replayed (with core's `capture`, on the
-   * trace's own arrays), which is faster for small models (the same numbers as without). By default fit does so when the replay is known to be exact:
-   * a model and a loss of the library's own (layers' `isCompileSafe` and `isCompileSafeLoss`),
-   * and no `clipPerSampleGradNorm`. `true` compiles any model: its forward pass and loss must
+   * trace's own arrays), which is faster for small models (the same numbers as without). By
+   * default fit does so when the replay is known to be exact: a model and a loss of the
+   * library's own (layers' `isCompileSafe` and `isCompileSafeLoss`), and no
+   * `clipPerSampleGradNorm`. `true` compiles any model: its forward pass and loss must
    * then compute with backprop's ops only (see `compile` for what it cannot follow); `false`
    * never compiles. After each callback the step is traced again, so state a callback changes (a
    * flag the model reads) counts from the next batch, as without compile. The loss before
