@@ -3,15 +3,18 @@
 // no WebAssembly, no unrolling beyond a 4×4 register block). The reference for "how much does
 // the library cost over writing it yourself". Each process runs one dtype (--dtype=), so V8 sees
 // one typed-array kind.
-// Usage: tsx benchmarks/src/plain.ts <A|B|C> [--quick] [--dtype=float32|float64]
+// Usage: tsx benchmarks/src/plain.ts <A|B|C|K> [--quick] [--dtype=float32|float64]
 import {
   allBatches,
   benchMatmul,
   benchTraining,
   childArgs,
+  coldLoop,
   type Dtype,
+  emitCold,
   guard,
   matmulInputs,
+  specC,
   type TrainSpec,
 } from './common.js';
 
@@ -305,6 +308,17 @@ await guard(LIB, workload, () => {
     case 'C':
       benchTraining(LIB, workload, quick, onlyDtype, trainer);
       break;
+    case 'K': {
+      // C's first steps in a fresh process: what hand-written loops get before V8 has warmed up
+      const spec = specC(quick);
+      const d = onlyDtype ?? 'float64';
+      emitCold(
+        LIB,
+        d,
+        coldLoop(spec, () => trainer(spec, d)),
+      );
+      break;
+    }
     default:
       throw new Error(`plain-js has no workload ${workload}`);
   }

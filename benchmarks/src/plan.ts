@@ -70,7 +70,12 @@ export const LIBS: readonly Lib[] = [
     compiled: ['B', 'C', 'K', 'F'],
   },
   // hand-written loops over typed arrays, no library: the reference for the library's overhead
-  { name: 'plain-js', file: 'plain.ts', workloads: ['A', 'B', 'C'], perDtype: ['B', 'C'] },
+  {
+    name: 'plain-js',
+    file: 'plain.ts',
+    workloads: ['A', 'B', 'C', 'K'],
+    perDtype: ['B', 'C', 'K'],
+  },
   {
     name: 'tfjs-cpu',
     file: 'tfjs-cpu.ts',
