@@ -70,7 +70,7 @@ export function workloadSections(quick: boolean): Section[] {
         'then 2,000 timed ones, while V8 is still compiling and optimising the code (nothing ran before). ' +
         'backprop-user is the path users write (`MLP`, `halfSquaredError`, `SGD`, `zeroGrad()`), eagerly and ' +
         "with the forward pass, loss and backward() under core's `compile`. plain-js is C's hand-written " +
-        'loops, cold: what code of four small looping functions gets before V8 has warmed up. One number ' +
+        'loops, cold: what four small functions that loop get before V8 has warmed up. One number ' +
         'per round, no RME.',
       ours: ['float32', 'float64', 'float32, compile', 'float64, compile'],
       oursLib: 'backprop-user',

@@ -28,7 +28,7 @@ import { shuffleIndices } from '@backprop/optim';
 // the floor needs the recorded steps themselves, which only core's internals expose
 import { type Recording, recordingInto } from '../../packages/core/src/recording.js';
 import { brainStep, brainTrainDiabetes } from './brain-step.js';
-import { allBatches, COLD_TIMED_STEPS, COLD_WARMUP_STEPS, specC } from './common.js';
+import { allBatches, COLD_TIMED_STEPS, COLD_WARMUP_STEPS, median, specC } from './common.js';
 import { diabetesData, diabetesSettings } from './diabetes.js';
 import { buildMLP, diabetesMLP, fitDiabetes, userStep } from './user-step.js';
 
@@ -210,11 +210,6 @@ function count(name: string, fallback: number): number {
     process.exit(2);
   }
   return n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 const only = args.get('child');
